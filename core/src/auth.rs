@@ -1,0 +1,178 @@
+//! Where tokens come from and how long they are trusted.
+//!
+//! A token comes either from a login with the merchant's API key and password (servers), or from a
+//! [`TokenProvider`] the application implements (phones, which must never hold the password: the
+//! provider asks the merchant's own backend). Either way the rules are the same:
+//!
+//! - one token is shared by every call of a client; concurrent callers wait for one login
+//!   (single flight) instead of each logging in;
+//! - a token is renewed ahead of its expiry, read from the JWT's `exp` (or 5 minutes when it has
+//!   none), measured on the monotonic clock so that a wrong wall clock cannot keep a stale token;
+//! - a token the service rejects (705/706/707) is dropped, and the next caller fetches a new one.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use futures::future::BoxFuture;
+use tokio::sync::Mutex;
+
+use crate::error::Result;
+use crate::secret::Secret;
+
+/// Lifetime assumed when a token carries no readable `exp` (the documented 5 minutes).
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
+
+/// Supplies tokens when the client holds no credentials (e.g. a mobile app asking its backend).
+///
+/// Called only when a token is needed: on first use, ahead of expiry, and after the service
+/// rejected the previous one. Calls are never concurrent for one client.
+pub trait TokenProvider: Send + Sync {
+    /// Returns a fresh token for the Transfer API.
+    fn fetch_token(&self) -> BoxFuture<'static, Result<String>>;
+}
+
+/// How the client obtains tokens.
+#[derive(Clone)]
+pub enum Credentials {
+    /// Log in with the merchant's API key and API password.
+    ApiKey {
+        /// The merchant's API key.
+        api_key: Secret,
+        /// The API password set in the back office.
+        password: Secret,
+    },
+    /// Ask the application for tokens.
+    Provider(Arc<dyn TokenProvider>),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::ApiKey { .. } => f.write_str("Credentials::ApiKey(***)"),
+            Credentials::Provider(_) => f.write_str("Credentials::Provider"),
+        }
+    }
+}
+
+struct CachedToken {
+    value: Secret,
+    renew_at: Instant,
+}
+
+/// The client's one token, renewed ahead of expiry, fetched by one caller at a time.
+pub(crate) struct TokenCache {
+    current: Mutex<Option<CachedToken>>,
+    refresh_margin: Duration,
+}
+
+impl TokenCache {
+    pub(crate) fn new(refresh_margin: Duration) -> Self {
+        TokenCache {
+            current: Mutex::new(None),
+            refresh_margin,
+        }
+    }
+
+    /// A valid token: the cached one, or one from `fetch`. The lock is held while fetching, so
+    /// callers arriving meanwhile wait and then reuse the new token: one login for N callers.
+    pub(crate) async fn get<F>(&self, fetch: F) -> Result<Secret>
+    where
+        F: std::future::Future<Output = Result<String>>,
+    {
+        let mut current = self.current.lock().await;
+        if let Some(token) = current.as_ref() {
+            if Instant::now() < token.renew_at {
+                return Ok(token.value.clone());
+            }
+        }
+        let fresh = fetch.await?;
+        let lifetime = token_lifetime(&fresh).unwrap_or(DEFAULT_TOKEN_LIFETIME);
+        // Keep a margin, but never less than half the lifetime for very short-lived tokens.
+        let margin = self.refresh_margin.min(lifetime / 2);
+        let value = Secret::new(fresh);
+        *current = Some(CachedToken {
+            value: value.clone(),
+            renew_at: Instant::now() + lifetime - margin,
+        });
+        Ok(value)
+    }
+
+    /// Drops `stale` if it is still the cached token (another caller may have replaced it already).
+    pub(crate) async fn invalidate(&self, stale: &Secret) {
+        let mut current = self.current.lock().await;
+        if current.as_ref().is_some_and(|t| &t.value == stale) {
+            *current = None;
+        }
+    }
+}
+
+/// The lifetime a JWT announces: `exp - iat` when both are there (immune to clock skew between
+/// us and the service), else `exp - now`. `None` when the token is not a readable JWT.
+fn token_lifetime(token: &str) -> Option<Duration> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?.as_f64()?;
+    let start = match claims.get("iat").and_then(|v| v.as_f64()) {
+        Some(iat) => iat,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs_f64(),
+    };
+    let seconds = exp - start;
+    (seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn jwt(claims: &str) -> String {
+        let enc = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!("{}.{}.sig", enc.encode(r#"{"alg":"HS256"}"#), enc.encode(claims))
+    }
+
+    #[test]
+    fn lifetime_is_read_from_the_jwt() {
+        assert_eq!(
+            token_lifetime(&jwt(r#"{"iat":1000,"exp":1960}"#)),
+            Some(Duration::from_secs(960))
+        );
+        assert_eq!(token_lifetime("opaque-token"), None);
+        assert_eq!(token_lifetime(&jwt(r#"{"iat":1000}"#)), None);
+    }
+
+    #[tokio::test]
+    async fn tokens_are_reused_then_renewed_after_invalidation() {
+        let cache = TokenCache::new(Duration::from_secs(30));
+        let logins = AtomicUsize::new(0);
+        let fetch = || async {
+            let n = logins.fetch_add(1, Ordering::SeqCst);
+            Ok(jwt(&format!(r#"{{"iat":0,"exp":960,"n":{n}}}"#)))
+        };
+        let first = cache.get(fetch()).await.unwrap();
+        let again = cache.get(fetch()).await.unwrap();
+        assert_eq!(first, again);
+        assert_eq!(logins.load(Ordering::SeqCst), 1);
+        cache.invalidate(&first).await;
+        let renewed = cache.get(fetch()).await.unwrap();
+        assert_ne!(first, renewed);
+        assert_eq!(logins.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_token_near_expiry_is_renewed_ahead_of_time() {
+        // exp - iat = 1 s: with the margin capped at half the lifetime, it is renewed after 0.5 s.
+        let cache = TokenCache::new(Duration::from_secs(30));
+        let short = jwt(r#"{"iat":0,"exp":1}"#);
+        cache.get(async { Ok(short.clone()) }).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let next = cache.get(async { Ok("next".to_owned()) }).await.unwrap();
+        assert_eq!(next.expose(), "next");
+    }
+}

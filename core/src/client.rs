@@ -1,0 +1,451 @@
+//! The [`Client`]: configuration, the shared token, and the calls of the Transfer API.
+//!
+//! A `Client` is an `Arc` around one connection pool, one token cache and one set of known
+//! contacts, so clones are cheap and share all three; it is `Send + Sync` and meant to live as
+//! long as the application. Reads are retried on transient failures; the send path lives in
+//! [`crate::send`] because it must never retry blindly.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+
+use crate::auth::{Credentials, TokenCache, TokenProvider};
+use crate::config::{Config, RetryPolicy};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{Failure, Http, Request};
+use crate::limits::Limits;
+use crate::model::{
+    Balance, Contact, ContactResult, Lang, SendResult, Transfer, TransferInfo, TransferQuery,
+};
+use crate::notification::Notification;
+use crate::secret::Secret;
+use crate::validate;
+use crate::wire::{self, Envelope};
+
+/// A client of the CinetPay Transfer API. Cheap to clone; clones share their connections and token.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: Config,
+    pub(crate) http: Http,
+    credentials: Credentials,
+    tokens: TokenCache,
+    /// Contacts this client added or found existing, so `pay` does not add them again.
+    known_contacts: Mutex<HashSet<(String, String)>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.config.base_url)
+            .field("credentials", &self.inner.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]; see [`Config`] for every default.
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    credentials: Option<Credentials>,
+    config: Config,
+}
+
+impl ClientBuilder {
+    /// Logs in with the merchant's API key and API password.
+    pub fn credentials(mut self, api_key: impl Into<Secret>, password: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::ApiKey {
+            api_key: api_key.into(),
+            password: password.into(),
+        });
+        self
+    }
+    /// Gets tokens from the application instead of logging in (for apps that must not hold the password).
+    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.credentials = Some(Credentials::Provider(provider));
+        self
+    }
+    /// Base URL (production by default; the sandbox's `base_url()` in tests).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.config.base_url = url.into();
+        self
+    }
+    /// Language of the service's descriptions.
+    pub fn lang(mut self, lang: Lang) -> Self {
+        self.config.lang = lang;
+        self
+    }
+    /// Time allowed to open a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+    /// Time allowed for a request and its answer.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.config.request_timeout = timeout;
+        self
+    }
+    /// Retries of idempotent calls.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+    /// Items per request for long lists.
+    pub fn chunk_size(mut self, size: usize) -> Self {
+        self.config.chunk_size = size;
+        self
+    }
+    /// Requests of one call in flight at once.
+    pub fn max_concurrency(mut self, n: usize) -> Self {
+        self.config.max_concurrency = n;
+        self
+    }
+    /// Amount and phone rules.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+    /// Replaces the whole configuration (credentials are kept).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Checks the settings and builds the client. Makes no request.
+    pub fn build(self) -> Result<Client> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::validation(
+                "credentials",
+                None,
+                "give an API key and password, or a token provider",
+            )
+        })?;
+        if let Credentials::ApiKey { api_key, password } = &credentials {
+            if api_key.expose().trim().is_empty() {
+                return Err(Error::validation("api_key", None, "the API key is empty"));
+            }
+            if password.expose().is_empty() {
+                return Err(Error::validation("password", None, "the API password is empty"));
+            }
+        }
+        let config = self.config;
+        let base_ok = url::Url::parse(&config.base_url)
+            .map(|u| matches!(u.scheme(), "http" | "https"))
+            .unwrap_or(false);
+        if !base_ok {
+            return Err(Error::validation(
+                "base_url",
+                None,
+                "base_url must be an absolute http(s) URL",
+            ));
+        }
+        for (field, value) in [
+            ("chunk_size", config.chunk_size),
+            ("max_concurrency", config.max_concurrency),
+            ("retry.max_attempts", config.retry.max_attempts as usize),
+        ] {
+            if value == 0 {
+                return Err(Error::validation(
+                    field,
+                    None,
+                    format!("{field} must be at least 1"),
+                ));
+            }
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: Http::new(&config)?,
+                tokens: TokenCache::new(config.token_refresh_margin),
+                credentials,
+                known_contacts: Mutex::new(HashSet::new()),
+                config,
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The settings this client runs with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The transfer balance, with the per-country breakdown when the service sends it.
+    pub async fn balance(&self) -> Result<Balance> {
+        let request = Request {
+            post: false,
+            path: "/transfer/check/balance",
+            query: vec![],
+            form: vec![],
+        };
+        let envelope = self.inner.call_idempotent(&request).await?;
+        wire::parse_balance(&envelope.data)
+    }
+
+    /// Registers payees. A payee who already was a contact (726) counts as added. Results come
+    /// in input order; long lists are split into chunks sent concurrently.
+    pub async fn add_contacts(&self, contacts: &[Contact]) -> Result<Vec<ContactResult>> {
+        let checked = validate::check_contacts(contacts, &self.inner.config.limits)?;
+        let chunks: Vec<&[Contact]> = checked.chunks(self.inner.config.chunk_size).collect();
+        let results: Vec<Vec<ContactResult>> = futures::stream::iter(chunks)
+            .map(|chunk| self.inner.add_contact_chunk(chunk))
+            .buffered(self.inner.config.max_concurrency)
+            .try_collect()
+            .await?;
+        let mut results: Vec<ContactResult> = results.into_iter().flatten().collect();
+        for (index, result) in results.iter_mut().enumerate() {
+            result.error = result.error.take().map(|e| e.with_index(index));
+        }
+        let mut known = self.inner.known_contacts.lock().expect("contact set poisoned");
+        for r in results.iter().filter(|r| r.added) {
+            known.insert((r.prefix.clone(), r.phone.clone()));
+        }
+        Ok(results)
+    }
+
+    /// Sends payouts. Every item is checked before anything leaves; a missing
+    /// `client_transaction_id` is generated and returned. Nothing is ever sent twice: see
+    /// [`crate::send`] for what happens when an answer is lost.
+    ///
+    /// Errors: when the payouts went in one request (no more than `chunk_size`), a failure of that
+    /// request is returned as `Err` (for example [`ErrorKind::InsufficientBalance`], or
+    /// [`ErrorKind::OutcomeUnknown`] with the ids to look up). When the list was split into several
+    /// requests, the result is always per item, so that payouts accepted by one request are never
+    /// hidden behind the failure of another.
+    pub async fn send(&self, transfers: &[Transfer]) -> Result<Vec<SendResult>> {
+        let checked = validate::check_transfers(transfers, &self.inner.config.limits)?;
+        crate::send::send_checked(&self.inner, checked).await
+    }
+
+    /// What most merchants want in one call: registers the payees this client does not know yet,
+    /// then sends. A payee the service refuses as a contact makes that payout fail, not the call.
+    pub async fn pay(&self, transfers: &[Transfer]) -> Result<Vec<SendResult>> {
+        let checked = validate::check_transfers(transfers, &self.inner.config.limits)?;
+        let contacts = self.contacts_to_add(transfers, &checked);
+        let refused = if contacts.is_empty() {
+            Vec::new()
+        } else {
+            self.add_contacts(&contacts)
+                .await?
+                .into_iter()
+                .filter(|r| !r.added)
+                .collect()
+        };
+        crate::send::send_checked_except(&self.inner, checked, &refused).await
+    }
+
+    /// The state of transfers, by exactly one id (a lot gives every transfer of the batch).
+    pub async fn transfer_status(&self, query: &TransferQuery) -> Result<Vec<TransferInfo>> {
+        let (name, value) = query.param();
+        if value.trim().is_empty() {
+            return Err(Error::validation(name, None, format!("{name} is empty")));
+        }
+        self.inner.transfer_status(query).await
+    }
+
+    /// Confirms a notification the way the provider asks: never trusting its body, it re-queries
+    /// the transfer by `transaction_id` and checks that `client_transaction_id` and `amount`
+    /// agree. Returns the service's view of the transfer; a disagreement is an
+    /// [`ErrorKind::NotificationMismatch`] error.
+    pub async fn confirm_notification(&self, notification: &Notification) -> Result<TransferInfo> {
+        let query = TransferQuery::TransactionId(notification.transaction_id.clone());
+        let infos = self.transfer_status(&query).await?;
+        let info = infos
+            .into_iter()
+            .find(|i| i.transaction_id == notification.transaction_id)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotFound,
+                    "the service does not know the notified transfer",
+                )
+            })?;
+        notification.check_against(&info)?;
+        Ok(info)
+    }
+
+    fn contacts_to_add(&self, transfers: &[Transfer], checked: &[validate::CheckedTransfer]) -> Vec<Contact> {
+        let known = self.inner.known_contacts.lock().expect("contact set poisoned");
+        let mut seen = HashSet::new();
+        transfers
+            .iter()
+            .zip(checked)
+            .filter(|(_, c)| !known.contains(&(c.prefix.clone(), c.phone.clone())))
+            .filter(|(_, c)| seen.insert((c.prefix.clone(), c.phone.clone())))
+            .map(|(t, c)| Contact {
+                prefix: c.prefix.clone(),
+                phone: c.phone.clone(),
+                name: t
+                    .name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| c.phone.clone()),
+                surname: t
+                    .surname
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| c.prefix.clone()),
+                email: t.email.clone().unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+impl Inner {
+    /// A token from the cache, or from a login / the provider when there is none.
+    pub(crate) async fn token(&self) -> Result<Secret> {
+        self.tokens.get(self.fetch_token()).await
+    }
+
+    async fn fetch_token(&self) -> Result<String> {
+        match &self.credentials {
+            Credentials::Provider(provider) => provider.fetch_token().await,
+            Credentials::ApiKey { api_key, password } => {
+                let request = Request {
+                    post: true,
+                    path: "/auth/login",
+                    query: vec![],
+                    form: vec![("apikey", api_key.expose()), ("password", password.expose())],
+                };
+                let envelope = self.retry_transient(&request, None).await?;
+                envelope
+                    .data
+                    .get("token")
+                    .and_then(|t| t.as_str())
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .ok_or_else(|| wire::protocol("login answer without a token".into()))
+            }
+        }
+    }
+
+    /// An exchange with a token; a rejected token (705/706/707) is renewed and the request
+    /// replayed once. Safe for every call: a rejected token means the request was not executed.
+    pub(crate) async fn exchange_authenticated(
+        &self,
+        request: &Request<'_>,
+        attempt: u32,
+    ) -> std::result::Result<Envelope, Failure> {
+        let not_processed = |error| Failure {
+            error,
+            maybe_processed: false,
+        };
+        let token = self.token().await.map_err(not_processed)?;
+        match self.http.exchange(request, Some(&token), attempt).await {
+            Err(f) if f.error.is_token_rejected() => {
+                tracing::debug!(code = f.error.code(), "token rejected; logging in again");
+                self.tokens.invalidate(&token).await;
+                let token = self.token().await.map_err(not_processed)?;
+                self.http.exchange(request, Some(&token), attempt).await
+            }
+            other => other,
+        }
+    }
+
+    /// An idempotent authenticated call, retried on transient failures.
+    pub(crate) async fn call_idempotent(&self, request: &Request<'_>) -> Result<Envelope> {
+        let mut attempt = 1;
+        loop {
+            match self.exchange_authenticated(request, attempt).await {
+                Ok(envelope) => return Ok(envelope),
+                Err(f) => self.wait_before_retry(f.error, &mut attempt).await?,
+            }
+        }
+    }
+
+    async fn retry_transient(&self, request: &Request<'_>, token: Option<&Secret>) -> Result<Envelope> {
+        let mut attempt = 1;
+        loop {
+            match self.http.exchange(request, token, attempt).await {
+                Ok(envelope) => return Ok(envelope),
+                Err(f) => self.wait_before_retry(f.error, &mut attempt).await?,
+            }
+        }
+    }
+
+    /// Returns the error when it is final; otherwise waits the backoff and counts the attempt.
+    pub(crate) async fn wait_before_retry(&self, error: Error, attempt: &mut u32) -> Result<()> {
+        let policy = &self.config.retry;
+        if !error.is_transient() || *attempt >= policy.max_attempts {
+            return Err(error);
+        }
+        let wait = policy.backoff(*attempt);
+        tracing::debug!(attempt = *attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+        tokio::time::sleep(wait).await;
+        *attempt += 1;
+        Ok(())
+    }
+
+    pub(crate) async fn transfer_status(&self, query: &TransferQuery) -> Result<Vec<TransferInfo>> {
+        let (name, value) = query.param();
+        let request = Request {
+            post: false,
+            path: "/transfer/check/money",
+            query: vec![(name, value)],
+            form: vec![],
+        };
+        let envelope = self.call_idempotent(&request).await?;
+        let infos = wire::list_items(&envelope.data)
+            .into_iter()
+            .map(wire::parse_transfer_info)
+            .collect::<Result<Vec<_>>>()?;
+        if infos.is_empty() {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("no transfer with {name} {value:?}"),
+            ));
+        }
+        Ok(infos)
+    }
+
+    async fn add_contact_chunk(&self, chunk: &[Contact]) -> Result<Vec<ContactResult>> {
+        let data = serde_json::to_string(chunk).expect("contacts serialise");
+        let request = Request {
+            post: true,
+            path: "/transfer/contact",
+            query: vec![],
+            form: vec![("data", &data)],
+        };
+        let envelope = self.call_idempotent(&request).await?;
+        let items = wire::list_items(&envelope.data);
+        Ok(chunk
+            .iter()
+            .enumerate()
+            .map(|(i, contact)| {
+                let answer = items
+                    .iter()
+                    .find(|item| {
+                        wire::read_text(item.get("phone")).as_deref() == Some(contact.phone.as_str())
+                    })
+                    .or_else(|| items.get(i));
+                let code = answer.map_or(0, |item| wire::item_code(item));
+                let added = code == 0 || code == 726;
+                ContactResult {
+                    prefix: contact.prefix.clone(),
+                    phone: contact.phone.clone(),
+                    added,
+                    already_existed: code == 726,
+                    code,
+                    lot: answer.and_then(|item| wire::read_text(item.get("lot"))),
+                    error: (!added).then(|| {
+                        let message = answer.and_then(|item| wire::read_text(item.get("message")));
+                        Error::from_api(code, message, None, None)
+                    }),
+                }
+            })
+            .collect())
+    }
+
+    pub(crate) fn forget_contact(&self, prefix: &str, phone: &str) {
+        let mut known = self.known_contacts.lock().expect("contact set poisoned");
+        known.remove(&(prefix.to_owned(), phone.to_owned()));
+    }
+}

@@ -1,0 +1,319 @@
+//! One error type for every failure, classified by what the caller can do about it.
+//!
+//! CinetPay answers with about thirty response codes; callers do not want thirty branches. They
+//! want to know: fix my credentials, fix this field of that item, top up the balance, add the
+//! contact first, or "we do not know whether the money left — look before you retry". [`ErrorKind`]
+//! is that decision; the raw `code`, `message`, `description` and HTTP status stay attached for
+//! logs and support tickets. Kinds have stable snake_case names ([`ErrorKind::as_str`]) that every
+//! language binding exposes unchanged.
+//!
+//! No variant ever holds a secret: errors are built from the service's answer and from our own
+//! validation messages, never from request bodies or URLs with a token in them.
+
+use std::fmt;
+
+/// What the caller can do about a failure. Stable across versions and languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Credentials or token refused (701, 703, and 705/706/707 once a fresh login did not help).
+    Authentication,
+    /// Input refused, by this SDK before sending or by the service (704, 716-720, 725, 801, 802).
+    Validation,
+    /// The transfer balance is too low (602).
+    InsufficientBalance,
+    /// No such transfer, lot or id (723).
+    NotFound,
+    /// The phone number is not in the merchant's contacts (724): add it first, or use `pay`.
+    NotAContact,
+    /// The `client_transaction_id` was used before (805).
+    DuplicateTransaction,
+    /// The operator or payment method is not supported (721, 804).
+    OperatorUnavailable,
+    /// The service failed or refused for its own reasons (-1, 702, 708-715, 5xx, 429, unknown codes).
+    Service,
+    /// The request could not be delivered (connection refused, DNS, timeout of a read call).
+    Transport,
+    /// A payout request may or may not have been executed and a status lookup could not tell.
+    OutcomeUnknown,
+    /// The service answered something this SDK cannot read.
+    Protocol,
+    /// A notification disagrees with what the service says about the transfer: do not trust it.
+    NotificationMismatch,
+}
+
+impl ErrorKind {
+    /// The stable snake_case name used by every binding (`"insufficient_balance"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::Validation => "validation",
+            ErrorKind::InsufficientBalance => "insufficient_balance",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::NotAContact => "not_a_contact",
+            ErrorKind::DuplicateTransaction => "duplicate_transaction",
+            ErrorKind::OperatorUnavailable => "operator_unavailable",
+            ErrorKind::Service => "service",
+            ErrorKind::Transport => "transport",
+            ErrorKind::OutcomeUnknown => "outcome_unknown",
+            ErrorKind::Protocol => "protocol",
+            ErrorKind::NotificationMismatch => "notification_mismatch",
+        }
+    }
+
+    /// The kind a CinetPay response code belongs to. Unknown codes are service errors; the raw code
+    /// stays on the [`Error`].
+    pub fn from_api_code(code: i64) -> ErrorKind {
+        match code {
+            701 | 703 | 705 | 706 | 707 => ErrorKind::Authentication,
+            704 | 716 | 717 | 718 | 719 | 720 | 725 | 801 | 802 => ErrorKind::Validation,
+            602 => ErrorKind::InsufficientBalance,
+            723 => ErrorKind::NotFound,
+            724 => ErrorKind::NotAContact,
+            805 => ErrorKind::DuplicateTransaction,
+            721 | 804 => ErrorKind::OperatorUnavailable,
+            _ => ErrorKind::Service,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The field a service validation code is about, when the code names one.
+fn field_of_api_code(code: i64) -> Option<&'static str> {
+    match code {
+        719 | 720 | 801 => Some("amount"),
+        717 | 802 => Some("phone"),
+        725 => Some("notify_url"),
+        718 => Some("data"),
+        _ => None,
+    }
+}
+
+/// A failure of any call. Cheap to clone; carries everything a binding needs to rebuild it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    detail: String,
+    code: Option<i64>,
+    api_message: Option<String>,
+    description: Option<String>,
+    http_status: Option<u16>,
+    field: Option<String>,
+    index: Option<usize>,
+    client_transaction_ids: Vec<String>,
+}
+
+impl Error {
+    /// A bare error of `kind` with a human-readable `detail`.
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        Error {
+            kind,
+            detail: detail.into(),
+            code: None,
+            api_message: None,
+            description: None,
+            http_status: None,
+            field: None,
+            index: None,
+            client_transaction_ids: Vec::new(),
+        }
+    }
+
+    /// Input refused before anything was sent: names the field and, in a list, the item's index.
+    pub fn validation(field: &str, index: Option<usize>, detail: impl Into<String>) -> Self {
+        let mut err = Error::new(ErrorKind::Validation, detail);
+        err.field = Some(field.to_owned());
+        err.index = index;
+        err
+    }
+
+    /// An error answer of the service: `code`, `message` and `description` as sent.
+    pub fn from_api(
+        code: i64,
+        message: Option<String>,
+        description: Option<String>,
+        http_status: Option<u16>,
+    ) -> Self {
+        let kind = ErrorKind::from_api_code(code);
+        let detail = match (&message, &description) {
+            (Some(m), Some(d)) => format!("CinetPay refused the request: {code} {m} ({d})"),
+            (Some(m), None) => format!("CinetPay refused the request: {code} {m}"),
+            _ => format!("CinetPay refused the request with code {code}"),
+        };
+        let mut err = Error::new(kind, detail);
+        err.code = Some(code);
+        err.api_message = message;
+        err.description = description;
+        err.http_status = http_status;
+        err.field = field_of_api_code(code).map(str::to_owned);
+        err
+    }
+
+    /// Payout requests whose execution could not be confirmed nor ruled out.
+    pub fn outcome_unknown(client_transaction_ids: Vec<String>, cause: &Error) -> Self {
+        let mut err = Error::new(
+            ErrorKind::OutcomeUnknown,
+            format!(
+                "the outcome of {} payout(s) is unknown ({cause}); look them up by \
+                 client_transaction_id before sending them again",
+                client_transaction_ids.len()
+            ),
+        );
+        err.http_status = cause.http_status;
+        err.client_transaction_ids = client_transaction_ids;
+        err
+    }
+
+    pub(crate) fn with_http_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    pub(crate) fn set_field(&mut self, field: &str) {
+        self.field = Some(field.to_owned());
+    }
+
+    pub(crate) fn with_index(mut self, index: usize) -> Self {
+        self.index = Some(index);
+        self
+    }
+
+    /// What the caller can do about it.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// The human-readable explanation (also the `Display` text).
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+    /// CinetPay's response code (`602`, `724`, ...), when the service answered with one.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+    /// CinetPay's `message` (`INSUFFICIENT_BALANCE`, ...).
+    pub fn api_message(&self) -> Option<&str> {
+        self.api_message.as_deref()
+    }
+    /// CinetPay's `description`, in the language asked for.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// The HTTP status of the answer, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        self.http_status
+    }
+    /// For validation errors: the input field at fault (`amount`, `phone`, `notify_url`, ...).
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+    /// For validation errors on a list: the position of the item at fault.
+    pub fn index(&self) -> Option<usize> {
+        self.index
+    }
+    /// For [`ErrorKind::OutcomeUnknown`]: the payouts to reconcile before any new attempt.
+    pub fn client_transaction_ids(&self) -> &[String] {
+        &self.client_transaction_ids
+    }
+
+    /// Whether retrying the same idempotent read may succeed (transport failures, 5xx, 429).
+    pub(crate) fn is_transient(&self) -> bool {
+        match self.kind {
+            ErrorKind::Transport => true,
+            ErrorKind::Service => matches!(self.http_status, Some(s) if s >= 500 || s == 429),
+            _ => false,
+        }
+    }
+
+    /// 705/706/707: the token is no good; a fresh login and one replay are in order.
+    pub(crate) fn is_token_rejected(&self) -> bool {
+        matches!(self.code, Some(705..=707))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.detail)?;
+        if let Some(field) = &self.field {
+            write!(f, " [field: {field}")?;
+            if let Some(i) = self.index {
+                write!(f, ", item {i}")?;
+            }
+            write!(f, "]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_code_has_a_kind_and_unknown_codes_are_kept() {
+        let cases = [
+            (0, ErrorKind::Service),
+            (-1, ErrorKind::Service),
+            (701, ErrorKind::Authentication),
+            (702, ErrorKind::Service),
+            (703, ErrorKind::Authentication),
+            (704, ErrorKind::Validation),
+            (705, ErrorKind::Authentication),
+            (706, ErrorKind::Authentication),
+            (707, ErrorKind::Authentication),
+            (708, ErrorKind::Service),
+            (709, ErrorKind::Service),
+            (710, ErrorKind::Service),
+            (715, ErrorKind::Service),
+            (716, ErrorKind::Validation),
+            (717, ErrorKind::Validation),
+            (718, ErrorKind::Validation),
+            (719, ErrorKind::Validation),
+            (720, ErrorKind::Validation),
+            (721, ErrorKind::OperatorUnavailable),
+            (602, ErrorKind::InsufficientBalance),
+            (723, ErrorKind::NotFound),
+            (724, ErrorKind::NotAContact),
+            (725, ErrorKind::Validation),
+            (801, ErrorKind::Validation),
+            (802, ErrorKind::Validation),
+            (804, ErrorKind::OperatorUnavailable),
+            (805, ErrorKind::DuplicateTransaction),
+        ];
+        for (code, kind) in cases {
+            assert_eq!(ErrorKind::from_api_code(code), kind, "code {code}");
+        }
+        let unknown = Error::from_api(999, Some("NEW_THING".into()), Some("d".into()), Some(400));
+        assert_eq!(unknown.kind(), ErrorKind::Service);
+        assert_eq!(unknown.code(), Some(999));
+        assert_eq!(unknown.api_message(), Some("NEW_THING"));
+        assert_eq!(unknown.description(), Some("d"));
+        assert_eq!(unknown.http_status(), Some(400));
+    }
+
+    #[test]
+    fn service_validation_codes_name_their_field() {
+        assert_eq!(Error::from_api(719, None, None, None).field(), Some("amount"));
+        assert_eq!(Error::from_api(802, None, None, None).field(), Some("phone"));
+        assert_eq!(Error::from_api(725, None, None, None).field(), Some("notify_url"));
+    }
+
+    #[test]
+    fn display_names_field_and_item() {
+        let err = Error::validation("amount", Some(3), "amount must be at least 200 XOF");
+        assert_eq!(
+            err.to_string(),
+            "amount must be at least 200 XOF [field: amount, item 3]"
+        );
+        assert_eq!(err.kind().as_str(), "validation");
+    }
+}

@@ -1,0 +1,149 @@
+//! One HTTP exchange with the service, and how its failures are classified.
+//!
+//! The wire format is the real one (see the API reference): form-encoded bodies, list payloads as
+//! a JSON string in the single field `data`, `token` and `lang` in the query string, a
+//! `User-Agent` naming this SDK, and never `Expect: 100-continue` (the service answers 417).
+//!
+//! The one question that matters for money is answered here: when an exchange fails, could the
+//! service have acted on the request? A connection that was never opened, or a 429, means no; a
+//! timeout after sending, a dropped connection, a 5xx or an unreadable 200 mean maybe. The send
+//! path reconciles every "maybe" before it sends anything again.
+
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::Secret;
+use crate::wire::{self, Envelope};
+
+/// `cinetpay-transfer-rust/0.1.0`.
+pub(crate) const USER_AGENT: &str = concat!("cinetpay-transfer-rust/", env!("CARGO_PKG_VERSION"));
+
+/// A failed exchange, and whether the service may have acted on it.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub error: Error,
+    pub maybe_processed: bool,
+}
+
+/// A request to make: method, path under the base URL, extra query pairs, form fields.
+pub(crate) struct Request<'a> {
+    pub post: bool,
+    pub path: &'static str,
+    pub query: Vec<(&'static str, &'a str)>,
+    pub form: Vec<(&'static str, &'a str)>,
+}
+
+/// The connection pool and the base URL.
+pub(crate) struct Http {
+    client: reqwest::Client,
+    base_url: String,
+    lang: &'static str,
+}
+
+impl Http {
+    pub(crate) fn new(config: &Config) -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .build()
+            .map_err(|e| Error::new(ErrorKind::Transport, format!("cannot build HTTP client: {e}")))?;
+        Ok(Http {
+            client,
+            base_url: config.base_url.trim_end_matches('/').to_owned(),
+            lang: config.lang.as_str(),
+        })
+    }
+
+    /// Makes one exchange (no retries) and reads its answer.
+    pub(crate) async fn exchange(
+        &self,
+        request: &Request<'_>,
+        token: Option<&Secret>,
+        attempt: u32,
+    ) -> std::result::Result<Envelope, Failure> {
+        let url = format!("{}{}", self.base_url, request.path);
+        let mut query: Vec<(&str, &str)> = Vec::with_capacity(request.query.len() + 2);
+        if let Some(token) = token {
+            query.push(("token", token.expose()));
+        }
+        query.push(("lang", self.lang));
+        query.extend(request.query.iter().copied());
+        let builder = if request.post {
+            self.client.post(&url).form(&request.form)
+        } else {
+            self.client.get(&url)
+        };
+        let started = Instant::now();
+        let outcome = async {
+            let response = builder.query(&query).send().await?;
+            let status = response.status().as_u16();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, body))
+        }
+        .await;
+        let method = if request.post { "POST" } else { "GET" };
+        let elapsed_ms = elapsed_ms(started.elapsed());
+        match outcome {
+            Ok((status, body)) => {
+                tracing::debug!(
+                    method,
+                    path = request.path,
+                    status,
+                    elapsed_ms,
+                    attempt,
+                    "cinetpay request"
+                );
+                wire::parse_envelope(status, &body).map_err(|error| Failure {
+                    maybe_processed: answer_may_follow_processing(&error),
+                    error,
+                })
+            }
+            Err(e) => {
+                tracing::debug!(method, path = request.path, elapsed_ms, attempt, error = %describe(&e), "cinetpay request failed");
+                Err(Failure {
+                    error: Error::new(ErrorKind::Transport, describe(&e)),
+                    maybe_processed: !e.is_connect(),
+                })
+            }
+        }
+    }
+}
+
+/// Whether a failed answer may come after the service acted: an API refusal (a code) or a 429
+/// says it did not; a 5xx page or an unreadable answer says nothing.
+fn answer_may_follow_processing(error: &Error) -> bool {
+    if error.code().is_some() {
+        return false;
+    }
+    error.http_status() != Some(429)
+}
+
+/// The failure of a reqwest call in words, without the URL (it carries the token).
+fn describe(e: &reqwest::Error) -> String {
+    let what = if e.is_connect() {
+        "could not connect to CinetPay"
+    } else if e.is_timeout() {
+        "CinetPay did not answer in time"
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke while reading CinetPay's answer"
+    } else {
+        "the connection to CinetPay failed"
+    };
+    let mut cause = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    if cause.is_empty() {
+        what.to_owned()
+    } else {
+        format!("{what}: {cause}")
+    }
+}
+
+fn elapsed_ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}

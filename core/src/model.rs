@@ -1,0 +1,360 @@
+//! The public data types: what callers pass in and get back.
+//!
+//! They own their data (no lifetimes) so that they cross into Python, Node, Kotlin and Swift as
+//! plain records. Amounts are whole XOF in `i64`: the franc CFA has no minor units and money is
+//! never a float here. Statuses the SDK does not know yet are kept as raw strings, never errors:
+//! CinetPay adds values over time and a payout SDK must not crash on a new one.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::error::Error;
+
+/// Language of the service's `description` texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    /// The value of the `lang` query parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+}
+
+/// A payee to register before money can be sent to them (CinetPay requires it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Contact {
+    /// Country calling code without `+` (`"225"`); may be empty when `phone` is `+225...`.
+    pub prefix: String,
+    /// National number, digits only, or a full `+2250701020304` number with an empty prefix.
+    pub phone: String,
+    /// First name.
+    pub name: String,
+    /// Last name.
+    pub surname: String,
+    /// E-mail address (may be empty).
+    pub email: String,
+}
+
+/// What the service said about one contact of an `add_contacts` call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactResult {
+    /// Country calling code, as sent.
+    pub prefix: String,
+    /// National number, as sent.
+    pub phone: String,
+    /// True when the contact exists now, whether it was added by this call or before (726).
+    pub added: bool,
+    /// True when the service said the contact already existed (726).
+    pub already_existed: bool,
+    /// The item's response code (0, 726, or an error code).
+    pub code: i64,
+    /// The batch number the service gave, if any.
+    pub lot: Option<String>,
+    /// Why the item was refused, when `added` is false.
+    #[serde(serialize_with = "serialize_opt_error")]
+    pub error: Option<Error>,
+}
+
+/// One payout to send.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Transfer {
+    /// Country calling code without `+`; may be empty when `phone` is `+225...`.
+    pub prefix: String,
+    /// National number, or a full `+2250701020304` number with an empty prefix.
+    pub phone: String,
+    /// Whole XOF.
+    pub amount: i64,
+    /// Absolute http(s) URL that CinetPay notifies when the payout is final.
+    pub notify_url: String,
+    /// The merchant's idempotency key; generated (and returned) when `None`.
+    pub client_transaction_id: Option<String>,
+    /// Operator code (`OM`, `MOMO`, `WAVECI`, ...); detected from the number when `None`.
+    pub payment_method: Option<String>,
+    /// Payee first name, used by `pay` when it registers the contact (defaults to the number).
+    pub name: Option<String>,
+    /// Payee last name, used by `pay` when it registers the contact.
+    pub surname: Option<String>,
+    /// Payee e-mail, used by `pay` when it registers the contact.
+    pub email: Option<String>,
+}
+
+impl Transfer {
+    /// A transfer of `amount` XOF to `phone` (national with `prefix`, or `+225...` with `""`).
+    pub fn new(prefix: &str, phone: &str, amount: i64, notify_url: &str) -> Self {
+        Transfer {
+            prefix: prefix.to_owned(),
+            phone: phone.to_owned(),
+            amount,
+            notify_url: notify_url.to_owned(),
+            ..Transfer::default()
+        }
+    }
+
+    /// Sets the idempotency key.
+    pub fn client_transaction_id(mut self, id: impl Into<String>) -> Self {
+        self.client_transaction_id = Some(id.into());
+        self
+    }
+
+    /// Sets the operator code.
+    pub fn payment_method(mut self, method: impl Into<String>) -> Self {
+        self.payment_method = Some(method.into());
+        self
+    }
+}
+
+/// Whether the service took a payout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendOutcome {
+    /// The service recorded the payout; follow it with `transfer_status`.
+    Accepted,
+    /// The payout was not made and no money left: refused by the service, or never delivered to
+    /// it (a lookup confirmed it is unknown there). `error` says why.
+    Failed,
+    /// It could not be told whether the service recorded it: look it up before sending again.
+    Unknown,
+}
+
+/// The result of one payout of a `send` or `pay` call, in input order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SendResult {
+    /// The idempotency key: the caller's, or the one generated for this item.
+    pub client_transaction_id: String,
+    /// Country calling code, normalised.
+    pub prefix: String,
+    /// National number, normalised.
+    pub phone: String,
+    /// Whole XOF.
+    pub amount: i64,
+    /// Accepted, failed or unknown.
+    pub outcome: SendOutcome,
+    /// CinetPay's id of the transfer, when accepted.
+    pub transaction_id: Option<String>,
+    /// CinetPay's batch number, when accepted.
+    pub lot: Option<String>,
+    /// Processing status reported with the answer (usually `NEW`).
+    pub treatment_status: Option<TreatmentStatus>,
+    /// Why the payout failed, or why its outcome is unknown.
+    #[serde(serialize_with = "serialize_opt_error")]
+    pub error: Option<Error>,
+}
+
+/// Where a transfer is in CinetPay's processing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TreatmentStatus {
+    /// `NEW`: waiting to be processed.
+    New,
+    /// `REC`: being processed.
+    Rec,
+    /// `NOS`: pending (merchant confirmation by e-mail, or the operator).
+    Nos,
+    /// `VAL`: paid. Final.
+    Val,
+    /// `REJ`: rejected, money back on the balance. Final.
+    Rej,
+    /// A value this SDK does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl TreatmentStatus {
+    /// Reads the wire value; unknown values are kept in [`TreatmentStatus::Unknown`].
+    pub fn parse(raw: &str) -> Self {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "NEW" => TreatmentStatus::New,
+            "REC" => TreatmentStatus::Rec,
+            "NOS" => TreatmentStatus::Nos,
+            "VAL" => TreatmentStatus::Val,
+            "REJ" => TreatmentStatus::Rej,
+            _ => TreatmentStatus::Unknown(raw.to_owned()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TreatmentStatus::New => "NEW",
+            TreatmentStatus::Rec => "REC",
+            TreatmentStatus::Nos => "NOS",
+            TreatmentStatus::Val => "VAL",
+            TreatmentStatus::Rej => "REJ",
+            TreatmentStatus::Unknown(raw) => raw,
+        }
+    }
+
+    /// True for `VAL` and `REJ`: nothing will change any more.
+    pub fn is_final(&self) -> bool {
+        matches!(self, TreatmentStatus::Val | TreatmentStatus::Rej)
+    }
+}
+
+impl fmt::Display for TreatmentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for TreatmentStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Whether the merchant's confirmation of a transfer is in (`sending_status`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SendingStatus {
+    /// `CONFIRM`: confirmed, on its way.
+    Confirm,
+    /// `PENDING`: waiting for the merchant's e-mail confirmation (server IP not whitelisted).
+    Pending,
+    /// A value this SDK does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SendingStatus {
+    /// Reads the wire value; unknown values are kept.
+    pub fn parse(raw: &str) -> Self {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "CONFIRM" => SendingStatus::Confirm,
+            "PENDING" => SendingStatus::Pending,
+            _ => SendingStatus::Unknown(raw.to_owned()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SendingStatus::Confirm => "CONFIRM",
+            SendingStatus::Pending => "PENDING",
+            SendingStatus::Unknown(raw) => raw,
+        }
+    }
+}
+
+impl Serialize for SendingStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The state of one transfer, as `check/money` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransferInfo {
+    /// CinetPay's id.
+    pub transaction_id: String,
+    /// The merchant's id.
+    pub client_transaction_id: Option<String>,
+    /// Batch number.
+    pub lot: Option<String>,
+    /// Whole XOF.
+    pub amount: i64,
+    /// The payee's number as the service shows it.
+    pub receiver: Option<String>,
+    /// The payee's number in E.164 form.
+    pub receiver_e164: Option<String>,
+    /// Operator that carries the payout.
+    pub operator: Option<String>,
+    /// Merchant confirmation state.
+    pub sending_status: Option<SendingStatus>,
+    /// `transfer_valid`: `Y` as true, `N` as false.
+    pub transfer_valid: Option<bool>,
+    /// Processing state; final when `VAL` or `REJ`.
+    pub treatment_status: TreatmentStatus,
+    /// Free text from the service or operator.
+    pub comment: Option<String>,
+    /// When the transfer was validated (`"2018-06-27 12:53:26"`), as sent.
+    pub validated_at: Option<String>,
+    /// The operator's own reference, when sent.
+    pub operator_transaction_id: Option<String>,
+}
+
+/// Which transfers `transfer_status` asks about: exactly one id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferQuery {
+    /// CinetPay's id.
+    TransactionId(String),
+    /// The merchant's id.
+    ClientTransactionId(String),
+    /// Every transfer of a batch.
+    Lot(String),
+}
+
+impl TransferQuery {
+    /// The query parameter name and value.
+    pub(crate) fn param(&self) -> (&'static str, &str) {
+        match self {
+            TransferQuery::TransactionId(v) => ("transaction_id", v),
+            TransferQuery::ClientTransactionId(v) => ("client_transaction_id", v),
+            TransferQuery::Lot(v) => ("lot", v),
+        }
+    }
+}
+
+/// The transfer balance (separate from the collection balance).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Balance {
+    /// Total, whole XOF.
+    pub amount: i64,
+    /// Held for payouts being processed.
+    pub in_using: i64,
+    /// What can be sent now.
+    pub available: i64,
+    /// Per-country breakdown keyed by ISO code (`"CI"`), when the service sends one.
+    pub countries: BTreeMap<String, CountryBalance>,
+}
+
+/// The balance of one country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountryBalance {
+    /// What can be sent now to this country.
+    pub available: i64,
+    /// Total, when sent.
+    pub amount: Option<i64>,
+    /// Held for payouts being processed, when sent.
+    pub in_using: Option<i64>,
+}
+
+fn serialize_opt_error<S: Serializer>(err: &Option<Error>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    match err {
+        None => s.serialize_none(),
+        Some(e) => {
+            let mut map = s.serialize_map(None)?;
+            map.serialize_entry("kind", e.kind().as_str())?;
+            map.serialize_entry("code", &e.code())?;
+            map.serialize_entry("message", e.detail())?;
+            map.end()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_statuses_are_kept_as_sent() {
+        assert_eq!(TreatmentStatus::parse("val"), TreatmentStatus::Val);
+        let odd = TreatmentStatus::parse("HOLD");
+        assert_eq!(odd, TreatmentStatus::Unknown("HOLD".into()));
+        assert_eq!(odd.as_str(), "HOLD");
+        assert!(!odd.is_final());
+        assert!(TreatmentStatus::Rej.is_final());
+        assert_eq!(
+            SendingStatus::parse("WAIT"),
+            SendingStatus::Unknown("WAIT".into())
+        );
+    }
+}

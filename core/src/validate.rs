@@ -1,0 +1,361 @@
+//! Input checks that run before any request leaves the machine.
+//!
+//! A payout refused by the service costs a round trip and, worse, can leave a half-sent batch.
+//! Every list is checked whole first; the first fault found is reported with the field and the
+//! item's index. Checking also normalises: `+2250701020304` becomes prefix `225` and phone
+//! `0701020304`, spaces and dashes are dropped, a missing `client_transaction_id` is generated.
+
+use std::collections::HashSet;
+
+use crate::error::{Error, Result};
+use crate::limits::Limits;
+use crate::model::{Contact, Transfer};
+
+/// A transfer that passed every check, normalised, with its idempotency key fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CheckedTransfer {
+    pub prefix: String,
+    pub phone: String,
+    pub amount: i64,
+    pub notify_url: String,
+    pub client_transaction_id: String,
+    pub payment_method: Option<String>,
+}
+
+/// Checks and normalises a list of transfers; generated ids are unique (UUID v4).
+pub(crate) fn check_transfers(transfers: &[Transfer], limits: &Limits) -> Result<Vec<CheckedTransfer>> {
+    if transfers.is_empty() {
+        return Err(Error::validation("transfers", None, "no transfer to send"));
+    }
+    let mut seen = HashSet::new();
+    transfers
+        .iter()
+        .enumerate()
+        .map(|(index, t)| {
+            let at = Some(index);
+            let (prefix, phone) = check_phone(&t.prefix, &t.phone, limits, at)?;
+            check_amount(t.amount, &prefix, limits, at)?;
+            check_notify_url(&t.notify_url, at)?;
+            let client_transaction_id = match &t.client_transaction_id {
+                Some(id) => check_client_transaction_id(id, at)?,
+                None => format!("sdk-{}", uuid::Uuid::new_v4().simple()),
+            };
+            if !seen.insert(client_transaction_id.clone()) {
+                return Err(Error::validation(
+                    "client_transaction_id",
+                    at,
+                    format!("client_transaction_id {client_transaction_id:?} appears twice in this call"),
+                ));
+            }
+            let payment_method = match t.payment_method.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(m) if m.chars().all(|c| c.is_ascii_alphanumeric()) => Some(m.to_ascii_uppercase()),
+                Some(m) => {
+                    return Err(Error::validation(
+                        "payment_method",
+                        at,
+                        format!("payment_method {m:?} must be an operator code such as OM or MOMO"),
+                    ))
+                }
+            };
+            Ok(CheckedTransfer {
+                prefix,
+                phone,
+                amount: t.amount,
+                notify_url: t.notify_url.trim().to_owned(),
+                client_transaction_id,
+                payment_method,
+            })
+        })
+        .collect()
+}
+
+/// Checks and normalises a list of contacts.
+pub(crate) fn check_contacts(contacts: &[Contact], limits: &Limits) -> Result<Vec<Contact>> {
+    if contacts.is_empty() {
+        return Err(Error::validation("contacts", None, "no contact to add"));
+    }
+    contacts
+        .iter()
+        .enumerate()
+        .map(|(index, c)| {
+            let at = Some(index);
+            let (prefix, phone) = check_phone(&c.prefix, &c.phone, limits, at)?;
+            for (field, value) in [("name", &c.name), ("surname", &c.surname)] {
+                if value.trim().is_empty() {
+                    return Err(Error::validation(field, at, format!("{field} is empty")));
+                }
+            }
+            let email = c.email.trim();
+            if !email.is_empty() && !looks_like_email(email) {
+                return Err(Error::validation(
+                    "email",
+                    at,
+                    format!("email {email:?} is not an e-mail address"),
+                ));
+            }
+            Ok(Contact {
+                prefix,
+                phone,
+                name: c.name.trim().to_owned(),
+                surname: c.surname.trim().to_owned(),
+                email: email.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Normalises a phone number into (calling code, national digits) and checks its length.
+pub fn normalize_phone(prefix: &str, phone: &str, limits: &Limits) -> Result<(String, String)> {
+    check_phone(prefix, phone, limits, None)
+}
+
+fn check_phone(prefix: &str, phone: &str, limits: &Limits, at: Option<usize>) -> Result<(String, String)> {
+    let compact: String = phone
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let prefix = prefix.trim().trim_start_matches('+');
+    let (prefix, national) = match compact.strip_prefix('+') {
+        Some(international) => {
+            let (p, rest) = if prefix.is_empty() {
+                limits.split_international(international).ok_or_else(|| {
+                    Error::validation(
+                        "phone",
+                        at,
+                        format!("cannot tell the country of {phone:?}: give its prefix"),
+                    )
+                })?
+            } else if let Some(rest) = international.strip_prefix(prefix) {
+                (prefix, rest)
+            } else {
+                return Err(Error::validation(
+                    "phone",
+                    at,
+                    format!("phone {phone:?} does not start with its prefix +{prefix}"),
+                ));
+            };
+            (p.to_owned(), rest.to_owned())
+        }
+        None => (prefix.to_owned(), compact),
+    };
+    if prefix.is_empty() || prefix.len() > 4 || !prefix.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::validation(
+            "prefix",
+            at,
+            format!("prefix {prefix:?} must be a country calling code such as 225"),
+        ));
+    }
+    if national.is_empty() || !national.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::validation(
+            "phone",
+            at,
+            format!("phone {phone:?} must be digits only"),
+        ));
+    }
+    let digits = limits.national_digits(&prefix);
+    if !digits.contains(&national.len()) {
+        return Err(Error::validation(
+            "phone",
+            at,
+            format!(
+                "phone {phone:?} has {} digits; numbers of +{prefix} have {} to {}",
+                national.len(),
+                digits.start(),
+                digits.end()
+            ),
+        ));
+    }
+    Ok((prefix, national))
+}
+
+fn check_amount(amount: i64, prefix: &str, limits: &Limits, at: Option<usize>) -> Result<()> {
+    let min = limits.min_amount(prefix);
+    let problem = if amount < min {
+        format!("amount {amount} XOF is below the minimum of {min} XOF for +{prefix}")
+    } else if amount > limits.max_amount {
+        format!(
+            "amount {amount} XOF is above the maximum of {} XOF",
+            limits.max_amount
+        )
+    } else if limits.amount_multiple > 1 && amount % limits.amount_multiple != 0 {
+        format!(
+            "amount {amount} XOF must be a multiple of {}",
+            limits.amount_multiple
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::validation("amount", at, problem))
+}
+
+fn check_notify_url(raw: &str, at: Option<usize>) -> Result<()> {
+    let ok = url::Url::parse(raw.trim())
+        .map(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
+        .unwrap_or(false);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::validation(
+            "notify_url",
+            at,
+            format!("notify_url {raw:?} must be an absolute http(s) URL"),
+        ))
+    }
+}
+
+fn check_client_transaction_id(raw: &str, at: Option<usize>) -> Result<String> {
+    let id = raw.trim();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    if id.is_empty() || id.len() > 100 || !id.chars().all(allowed) {
+        return Err(Error::validation(
+            "client_transaction_id",
+            at,
+            format!("client_transaction_id {raw:?} must be 1 to 100 letters, digits, '-', '_', '.' or ':'"),
+        ));
+    }
+    Ok(id.to_owned())
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((user, domain)) => !user.is_empty() && domain.contains('.') && !s.contains(' '),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn transfer(phone: &str, amount: i64) -> Transfer {
+        Transfer::new("225", phone, amount, "https://merchant.example/notify")
+    }
+
+    fn field_and_index(err: Error) -> (ErrorKind, Option<String>, Option<usize>) {
+        (err.kind(), err.field().map(str::to_owned), err.index())
+    }
+
+    #[test]
+    fn international_numbers_are_split() {
+        let limits = Limits::default();
+        assert_eq!(
+            normalize_phone("", "+225 07 01 02 03 04", &limits).unwrap(),
+            ("225".into(), "0701020304".into())
+        );
+        assert_eq!(
+            normalize_phone("221", "+221771234567", &limits).unwrap(),
+            ("221".into(), "771234567".into())
+        );
+        assert!(normalize_phone("221", "+225701020304", &limits).is_err());
+    }
+
+    #[test]
+    fn each_fault_names_its_field_and_item() {
+        let limits = Limits::default();
+        let cases: Vec<(Vec<Transfer>, &str, usize)> = vec![
+            (
+                vec![transfer("0701020304", 500), transfer("07010", 500)],
+                "phone",
+                1,
+            ),
+            (vec![transfer("07O1020304", 500)], "phone", 0),
+            (vec![transfer("0701020304", 100)], "amount", 0),
+            (vec![transfer("0701020304", 2_000_000)], "amount", 0),
+            (vec![transfer("0701020304", 502)], "amount", 0),
+            (
+                vec![Transfer::new("225", "0701020304", 500, "ftp://x")],
+                "notify_url",
+                0,
+            ),
+            (
+                vec![Transfer::new("225", "0701020304", 500, "/notify")],
+                "notify_url",
+                0,
+            ),
+            (
+                vec![
+                    transfer("0701020304", 500).client_transaction_id("a"),
+                    transfer("0701020305", 500).client_transaction_id("a"),
+                ],
+                "client_transaction_id",
+                1,
+            ),
+            (
+                vec![transfer("0701020304", 500).client_transaction_id(" ")],
+                "client_transaction_id",
+                0,
+            ),
+            (
+                vec![Transfer::new("22x", "0701020304", 500, "https://m.example/n")],
+                "prefix",
+                0,
+            ),
+        ];
+        for (transfers, field, index) in cases {
+            let err = check_transfers(&transfers, &limits).unwrap_err();
+            assert_eq!(
+                field_and_index(err),
+                (ErrorKind::Validation, Some(field.to_owned()), Some(index)),
+                "{transfers:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn limits_are_data() {
+        let mut limits = Limits::default();
+        assert!(check_transfers(
+            &[Transfer::new("228", "90112233", 150, "http://m.example/n")],
+            &limits
+        )
+        .is_ok());
+        assert!(check_transfers(
+            &[Transfer::new("237", "690112233", 300, "http://m.example/n")],
+            &limits
+        )
+        .is_err());
+        limits.countries.get_mut("237").unwrap().min_amount = 100;
+        limits.amount_multiple = 1;
+        assert!(check_transfers(
+            &[Transfer::new("237", "690112233", 301, "http://m.example/n")],
+            &limits
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn missing_ids_are_generated_unique() {
+        let limits = Limits::default();
+        let checked = check_transfers(
+            &[transfer("0701020304", 500), transfer("0701020304", 500)],
+            &limits,
+        )
+        .unwrap();
+        assert_ne!(checked[0].client_transaction_id, checked[1].client_transaction_id);
+        assert!(checked[0].client_transaction_id.starts_with("sdk-"));
+    }
+
+    #[test]
+    fn contacts_need_names_and_a_real_email() {
+        let limits = Limits::default();
+        let good = Contact {
+            prefix: "225".into(),
+            phone: "0701020304".into(),
+            name: "Awa".into(),
+            surname: "Kone".into(),
+            email: "".into(),
+        };
+        assert!(check_contacts(std::slice::from_ref(&good), &limits).is_ok());
+        let bad = Contact {
+            email: "nope".into(),
+            ..good.clone()
+        };
+        let err = check_contacts(&[good, bad], &limits).unwrap_err();
+        assert_eq!(
+            field_and_index(err),
+            (ErrorKind::Validation, Some("email".into()), Some(1))
+        );
+    }
+}
