@@ -109,7 +109,7 @@ impl TokenCache {
 
 /// The lifetime a JWT announces: `exp - iat` when both are there (immune to clock skew between
 /// us and the service), else `exp - now`. `None` when the token is not a readable JWT.
-fn token_lifetime(token: &str) -> Option<Duration> {
+pub(crate) fn token_lifetime(token: &str) -> Option<Duration> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))

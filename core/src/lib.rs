@@ -41,6 +41,9 @@ mod send;
 mod validate;
 mod wire;
 
+#[cfg(test)]
+mod fixture_tests;
+
 pub use auth::{Credentials, TokenProvider};
 pub use client::{Client, ClientBuilder};
 pub use config::{Config, RetryPolicy, PRODUCTION_BASE_URL};
