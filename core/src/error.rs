@@ -94,9 +94,12 @@ fn field_of_api_code(code: i64) -> Option<&'static str> {
     }
 }
 
-/// A failure of any call. Cheap to clone; carries everything a binding needs to rebuild it.
+/// A failure of any call. Cheap to move (one box); carries everything a binding needs to rebuild it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
     kind: ErrorKind,
     detail: String,
     code: Option<i64>,
@@ -111,7 +114,7 @@ pub struct Error {
 impl Error {
     /// A bare error of `kind` with a human-readable `detail`.
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Details {
             kind,
             detail: detail.into(),
             code: None,
@@ -121,14 +124,14 @@ impl Error {
             field: None,
             index: None,
             client_transaction_ids: Vec::new(),
-        }
+        }))
     }
 
     /// Input refused before anything was sent: names the field and, in a list, the item's index.
     pub fn validation(field: &str, index: Option<usize>, detail: impl Into<String>) -> Self {
         let mut err = Error::new(ErrorKind::Validation, detail);
-        err.field = Some(field.to_owned());
-        err.index = index;
+        err.0.field = Some(field.to_owned());
+        err.0.index = index;
         err
     }
 
@@ -146,11 +149,11 @@ impl Error {
             _ => format!("CinetPay refused the request with code {code}"),
         };
         let mut err = Error::new(kind, detail);
-        err.code = Some(code);
-        err.api_message = message;
-        err.description = description;
-        err.http_status = http_status;
-        err.field = field_of_api_code(code).map(str::to_owned);
+        err.0.code = Some(code);
+        err.0.api_message = message;
+        err.0.description = description;
+        err.0.http_status = http_status;
+        err.0.field = field_of_api_code(code).map(str::to_owned);
         err
     }
 
@@ -164,83 +167,83 @@ impl Error {
                 client_transaction_ids.len()
             ),
         );
-        err.http_status = cause.http_status;
-        err.client_transaction_ids = client_transaction_ids;
+        err.0.http_status = cause.0.http_status;
+        err.0.client_transaction_ids = client_transaction_ids;
         err
     }
 
     pub(crate) fn with_http_status(mut self, status: u16) -> Self {
-        self.http_status = Some(status);
+        self.0.http_status = Some(status);
         self
     }
 
     pub(crate) fn set_field(&mut self, field: &str) {
-        self.field = Some(field.to_owned());
+        self.0.field = Some(field.to_owned());
     }
 
     pub(crate) fn with_index(mut self, index: usize) -> Self {
-        self.index = Some(index);
+        self.0.index = Some(index);
         self
     }
 
     /// What the caller can do about it.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
     /// The human-readable explanation (also the `Display` text).
     pub fn detail(&self) -> &str {
-        &self.detail
+        &self.0.detail
     }
     /// CinetPay's response code (`602`, `724`, ...), when the service answered with one.
     pub fn code(&self) -> Option<i64> {
-        self.code
+        self.0.code
     }
     /// CinetPay's `message` (`INSUFFICIENT_BALANCE`, ...).
     pub fn api_message(&self) -> Option<&str> {
-        self.api_message.as_deref()
+        self.0.api_message.as_deref()
     }
     /// CinetPay's `description`, in the language asked for.
     pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
+        self.0.description.as_deref()
     }
     /// The HTTP status of the answer, when there was one.
     pub fn http_status(&self) -> Option<u16> {
-        self.http_status
+        self.0.http_status
     }
     /// For validation errors: the input field at fault (`amount`, `phone`, `notify_url`, ...).
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.0.field.as_deref()
     }
     /// For validation errors on a list: the position of the item at fault.
     pub fn index(&self) -> Option<usize> {
-        self.index
+        self.0.index
     }
     /// For [`ErrorKind::OutcomeUnknown`]: the payouts to reconcile before any new attempt.
     pub fn client_transaction_ids(&self) -> &[String] {
-        &self.client_transaction_ids
+        &self.0.client_transaction_ids
     }
 
     /// Whether retrying the same idempotent read may succeed (transport failures, 5xx, 429).
     pub(crate) fn is_transient(&self) -> bool {
-        match self.kind {
+        match self.0.kind {
             ErrorKind::Transport => true,
-            ErrorKind::Service => matches!(self.http_status, Some(s) if s >= 500 || s == 429),
+            ErrorKind::Service => matches!(self.0.http_status, Some(s) if s >= 500 || s == 429),
             _ => false,
         }
     }
 
     /// 705/706/707: the token is no good; a fresh login and one replay are in order.
     pub(crate) fn is_token_rejected(&self) -> bool {
-        matches!(self.code, Some(705..=707))
+        matches!(self.0.code, Some(705..=707))
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.detail)?;
-        if let Some(field) = &self.field {
+        write!(f, "{}", self.0.detail)?;
+        if let Some(field) = &self.0.field {
             write!(f, " [field: {field}")?;
-            if let Some(i) = self.index {
+            if let Some(i) = self.0.index {
                 write!(f, ", item {i}")?;
             }
             write!(f, "]")?;

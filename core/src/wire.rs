@@ -33,13 +33,17 @@ pub(crate) fn parse_envelope(status: u16, body: &[u8]) -> Result<Envelope> {
         Ok(env) => env,
         Err(_) => return Err(non_json_answer(status, body)),
     };
-    let code = read_int(&envelope.code).ok_or_else(|| {
-        Error::new(
+    let Some(code) = read_int(&envelope.code) else {
+        if !(200..300).contains(&status) {
+            // JSON from a gateway or rate limiter, not from the API: judged by its status.
+            return Err(non_json_answer(status, body));
+        }
+        return Err(Error::new(
             ErrorKind::Protocol,
             format!("the answer's `code` is not a number: {}", envelope.code),
         )
-        .with_http_status(status)
-    })?;
+        .with_http_status(status));
+    };
     if code != 0 {
         return Err(Error::from_api(
             code,
@@ -51,8 +55,8 @@ pub(crate) fn parse_envelope(status: u16, body: &[u8]) -> Result<Envelope> {
     Ok(envelope)
 }
 
-/// A body that is not JSON: a gateway page on 5xx or 429 is the service failing (retryable for
-/// reads); anything else is an answer we cannot read.
+/// A body that is not the API's JSON: a gateway page on 5xx or 429 is the service failing
+/// (retryable for reads); anything else is an answer we cannot read.
 fn non_json_answer(status: u16, body: &[u8]) -> Error {
     let kind = if status >= 500 || status == 429 {
         ErrorKind::Service
@@ -62,7 +66,7 @@ fn non_json_answer(status: u16, body: &[u8]) -> Error {
     let snippet: String = String::from_utf8_lossy(body).chars().take(80).collect();
     Error::new(
         kind,
-        format!("HTTP {status} with a body that is not JSON: {snippet:?}"),
+        format!("HTTP {status} with a body that is not an API answer: {snippet:?}"),
     )
     .with_http_status(status)
 }
