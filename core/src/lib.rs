@@ -28,6 +28,8 @@
 //! Every binding (Python, Node, Kotlin, Swift) is a thin layer over this crate: the behaviour
 //! described here is the behaviour in every language.
 
+#![warn(missing_docs)]
+
 mod auth;
 mod client;
 mod config;

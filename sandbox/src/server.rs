@@ -1,0 +1,141 @@
+//! Serving: the accept loop, and the per-request wrapper that applies `Expect` and faults.
+//!
+//! The router is served with hyper's HTTP/1 connection directly (not `axum::serve`) because two
+//! faults must close the TCP connection without any HTTP answer: when the service returns an
+//! error, hyper drops the connection on the spot. That is the only honest way to show a client
+//! "the request may or may not have happened".
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::Router;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+
+use crate::engine::Engine;
+use crate::faults::{Endpoint, FaultKind};
+use crate::{admin, routes};
+
+/// The error that makes hyper close a connection without answering.
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by an injected fault")]
+struct Dropped;
+
+/// Accepts connections until the task is aborted (which also aborts every open connection).
+pub async fn serve(listener: TcpListener, engine: Arc<Engine>) {
+    let app = Router::new()
+        .nest("/v1", routes::router())
+        .nest("/_sandbox", admin::router())
+        .with_state(engine.clone());
+    let mut connections = JoinSet::new();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        while connections.try_join_next().is_some() {}
+        let (app, engine) = (app.clone(), engine.clone());
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |req| handle(engine.clone(), app.clone(), req));
+            if let Err(e) = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
+                tracing::debug!("connection closed: {e}");
+            }
+        });
+    }
+}
+
+async fn route(app: Router, req: Request<Incoming>) -> Response<Body> {
+    match app.oneshot(req).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// One request: time catches up, then `Expect: 100-continue` gets 417 (before the body is read),
+/// then the next fault queued for the endpoint acts, then the router answers.
+async fn handle(engine: Arc<Engine>, app: Router, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
+    engine.tick();
+    let Some(endpoint) = Endpoint::from_path(req.uri().path()) else {
+        return Ok(route(app, req).await);
+    };
+    let expects = req
+        .headers()
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    if expects {
+        return Ok(plain(StatusCode::EXPECTATION_FAILED, "text/plain", ""));
+    }
+    let Some(fault) = engine.faults.take(endpoint) else {
+        return Ok(route(app, req).await);
+    };
+    if fault.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
+    }
+    match fault.kind {
+        FaultKind::Latency => Ok(route(app, req).await),
+        FaultKind::ServerError => {
+            let status = fault
+                .status
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::BAD_GATEWAY);
+            let reason = status.canonical_reason().unwrap_or("Error");
+            let code = status.as_u16();
+            let page = format!(
+                "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n<center><h1>{code} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+            );
+            Ok(plain(status, "text/html", &page))
+        }
+        FaultKind::DropBefore => Err(Dropped),
+        FaultKind::DropAfter => {
+            route(app, req).await;
+            Err(Dropped)
+        }
+        FaultKind::MalformedJson => {
+            route(app, req).await;
+            Ok(plain(
+                StatusCode::OK,
+                "application/json",
+                r#"{"code":0,"message":"OPERATION_SUCCES","data":[{"#,
+            ))
+        }
+        FaultKind::RateLimited => Ok(with_retry_after(plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "application/json",
+            r#"{"message":"Too Many Attempts."}"#,
+        ))),
+        FaultKind::RateLimitedEmpty => Ok(with_retry_after(plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "text/plain",
+            "",
+        ))),
+    }
+}
+
+fn plain(status: StatusCode, content_type: &'static str, body: &str) -> Response<Body> {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+fn with_retry_after(mut response: Response<Body>) -> Response<Body> {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
