@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every test suite of the project, the way CI does. Usage: ./scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== rustfmt"
+cargo fmt --all --check
+echo "== clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== rust tests (core, sandbox, cli, conformance)"
+cargo test --workspace --locked
