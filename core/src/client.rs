@@ -280,20 +280,19 @@ impl Client {
             .zip(checked)
             .filter(|(_, c)| !known.contains(&(c.prefix.clone(), c.phone.clone())))
             .filter(|(_, c)| seen.insert((c.prefix.clone(), c.phone.clone())))
-            .map(|(t, c)| Contact {
-                prefix: c.prefix.clone(),
-                phone: c.phone.clone(),
-                name: t
-                    .name
-                    .clone()
-                    .filter(|n| !n.trim().is_empty())
-                    .unwrap_or_else(|| c.phone.clone()),
-                surname: t
-                    .surname
-                    .clone()
-                    .filter(|n| !n.trim().is_empty())
-                    .unwrap_or_else(|| c.prefix.clone()),
-                email: t.email.clone().unwrap_or_default(),
+            .map(|(t, c)| {
+                let or_phone = |v: &Option<String>| {
+                    v.clone()
+                        .filter(|n| !n.trim().is_empty())
+                        .unwrap_or_else(|| c.phone.clone())
+                };
+                Contact {
+                    prefix: c.prefix.clone(),
+                    phone: c.phone.clone(),
+                    name: or_phone(&t.name),
+                    surname: or_phone(&t.surname),
+                    email: t.email.clone().unwrap_or_default(),
+                }
             })
             .collect()
     }

@@ -82,9 +82,9 @@ pub struct Transfer {
     pub client_transaction_id: Option<String>,
     /// Operator code (`OM`, `MOMO`, `WAVECI`, ...); detected from the number when `None`.
     pub payment_method: Option<String>,
-    /// Payee first name, used by `pay` when it registers the contact (defaults to the number).
+    /// Payee first name, used by `pay` when it registers the contact (defaults to the phone number).
     pub name: Option<String>,
-    /// Payee last name, used by `pay` when it registers the contact.
+    /// Payee last name, used by `pay` when it registers the contact (defaults to the phone number).
     pub surname: Option<String>,
     /// Payee e-mail, used by `pay` when it registers the contact.
     pub email: Option<String>,
