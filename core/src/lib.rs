@@ -57,7 +57,7 @@ pub use model::{
 };
 pub use notification::{Notification, NotificationEvent};
 pub use secret::Secret;
-pub use validate::normalize_phone;
+pub use validate::{normalize_phone, validate_contacts, validate_transfers};
 
 /// The `User-Agent` this SDK sends.
 pub const USER_AGENT: &str = http::USER_AGENT;

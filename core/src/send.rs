@@ -12,19 +12,25 @@
 //!    5xx, unreadable answer), ask it about every payout of the request by
 //!    `client_transaction_id`. A payout it knows is accepted, with its ids. A payout it does not
 //!    know (723) is sent again, alone with the other unknown ones, and nothing else is.
-//! 3. A payout the service could neither confirm nor deny (the lookup failed too) is reported as
+//! 3. A payout refused as a duplicate (805) is looked up too: if the service holds the same payout
+//!    (same amount, same number) under that id, it is reported accepted — sending the same payout
+//!    twice with the same id is an idempotent replay, as with Stripe's idempotency keys. If the id
+//!    belongs to a different payout, the item fails with [`ErrorKind::DuplicateTransaction`].
+//! 4. A payout the service could neither confirm nor deny (the lookup failed too) is reported as
 //!    [`SendOutcome::Unknown`], and, when nothing of the call was accepted, as an
 //!    [`ErrorKind::OutcomeUnknown`] error naming the ids. The caller must look them up later;
 //!    the SDK never guesses.
 //!
 //! Long lists are split into chunks sent with bounded concurrency; results keep input order.
 
+use std::collections::HashMap;
+
 use futures::StreamExt;
 
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Request;
-use crate::model::{ContactResult, SendOutcome, SendResult, TransferQuery, TreatmentStatus};
+use crate::model::{ContactResult, SendOutcome, SendResult, TransferInfo, TransferQuery, TreatmentStatus};
 use crate::validate::CheckedTransfer;
 use crate::wire;
 
@@ -119,6 +125,8 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
     let mut results: Vec<Option<SendResult>> = vec![None; items.len()];
     let mut pending: Vec<usize> = (0..items.len()).collect();
     let mut request_error = None;
+    // Items the service called duplicates (805), with its answer: settled by lookup.
+    let mut duplicates: HashMap<usize, Error> = HashMap::new();
     let mut attempt = 1;
     loop {
         let batch: Vec<&CheckedTransfer> = pending.iter().map(|&i| &items[i]).collect();
@@ -144,8 +152,10 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
                     });
                     match answer {
                         None => unanswered.push(i),
-                        // 805 on a resend: an earlier attempt we never heard back from got through.
-                        Some(a) if wire::item_code(a) == 805 && attempt > 1 => unanswered.push(i),
+                        Some(a) if wire::item_code(a) == 805 => {
+                            duplicates.insert(i, item_error(a));
+                            unanswered.push(i);
+                        }
                         Some(a) => results[i] = Some(item_result(inner, t, a)),
                     }
                 }
@@ -182,7 +192,19 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
         for i in to_look_up {
             match look_up(inner, &items[i]).await {
                 Lookup::Recorded(result) => results[i] = Some(result),
-                Lookup::NotRecorded => not_recorded.push(i),
+                Lookup::Conflict(info) => {
+                    let error = duplicates
+                        .get(&i)
+                        .cloned()
+                        .unwrap_or_else(|| duplicate_error(&info));
+                    results[i] = Some(result_of(&items[i], SendOutcome::Failed, Some(error)));
+                }
+                Lookup::NotRecorded => match duplicates.get(&i) {
+                    Some(error) => {
+                        results[i] = Some(result_of(&items[i], SendOutcome::Failed, Some(error.clone())))
+                    }
+                    None => not_recorded.push(i),
+                },
                 Lookup::Unknown(error) => {
                     tracing::warn!(client_transaction_id = %items[i].client_transaction_id, "payout outcome unknown");
                     results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(error)));
@@ -220,16 +242,20 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
 }
 
 enum Lookup {
+    /// The service holds this very payout under its id.
     Recorded(SendResult),
+    /// The service holds a different payout under this id.
+    Conflict(TransferInfo),
     NotRecorded,
     Unknown(Error),
 }
 
-/// Asks the service whether it recorded a payout.
+/// Asks the service whether it recorded a payout, and whether it is the same payout.
 async fn look_up(inner: &Inner, t: &CheckedTransfer) -> Lookup {
     let query = TransferQuery::ClientTransactionId(t.client_transaction_id.clone());
     match inner.transfer_status(&query).await {
         Ok(infos) => match infos.into_iter().next() {
+            Some(info) if !same_payout(t, &info) => Lookup::Conflict(info),
             Some(info) => Lookup::Recorded(SendResult {
                 transaction_id: Some(info.transaction_id),
                 lot: info.lot,
@@ -241,6 +267,31 @@ async fn look_up(inner: &Inner, t: &CheckedTransfer) -> Lookup {
         Err(e) if e.kind() == ErrorKind::NotFound => Lookup::NotRecorded,
         Err(e) => Lookup::Unknown(e),
     }
+}
+
+/// Whether the transfer the service reports is the payout we asked for (amount and number).
+fn same_payout(t: &CheckedTransfer, info: &TransferInfo) -> bool {
+    let number_matches = |n: &Option<String>| n.as_deref().is_none_or(|n| n.ends_with(&t.phone));
+    info.amount == t.amount && number_matches(&info.receiver) && number_matches(&info.receiver_e164)
+}
+
+fn duplicate_error(info: &TransferInfo) -> Error {
+    Error::new(
+        ErrorKind::DuplicateTransaction,
+        format!(
+            "client_transaction_id {:?} is already used by another payout ({} XOF, {})",
+            info.client_transaction_id.as_deref().unwrap_or_default(),
+            info.amount,
+            info.transaction_id
+        ),
+    )
+}
+
+/// The error an item's own answer carries.
+fn item_error(answer: &serde_json::Map<String, serde_json::Value>) -> Error {
+    let message = wire::read_text(answer.get("message")).or_else(|| wire::read_text(answer.get("status")));
+    let description = wire::read_text(answer.get("description"));
+    Error::from_api(wire::item_code(answer), message, description, None)
 }
 
 /// The result of an item the service answered about.

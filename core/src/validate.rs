@@ -22,87 +22,146 @@ pub(crate) struct CheckedTransfer {
     pub payment_method: Option<String>,
 }
 
-/// Checks and normalises a list of transfers; generated ids are unique (UUID v4).
+/// Every fault of every transfer, in input order, each naming its field and item; empty when the
+/// list can be sent. For callers that report all mistakes at once (a CSV file with many rows).
+pub fn validate_transfers(transfers: &[Transfer], limits: &Limits) -> Vec<Error> {
+    let mut faults = Vec::new();
+    check_each_transfer(transfers, limits, &mut faults);
+    faults
+}
+
+/// Every fault of every contact, in input order; empty when the list can be sent.
+pub fn validate_contacts(contacts: &[Contact], limits: &Limits) -> Vec<Error> {
+    let mut faults = Vec::new();
+    check_each_contact(contacts, limits, &mut faults);
+    faults
+}
+
+/// Checks and normalises a list of transfers; the first fault is the error. Generated ids are
+/// unique (UUID v4).
 pub(crate) fn check_transfers(transfers: &[Transfer], limits: &Limits) -> Result<Vec<CheckedTransfer>> {
+    let mut faults = Vec::new();
+    let checked = check_each_transfer(transfers, limits, &mut faults);
+    first_fault_or(faults, checked)
+}
+
+/// Checks and normalises a list of contacts; the first fault is the error.
+pub(crate) fn check_contacts(contacts: &[Contact], limits: &Limits) -> Result<Vec<Contact>> {
+    let mut faults = Vec::new();
+    let checked = check_each_contact(contacts, limits, &mut faults);
+    first_fault_or(faults, checked)
+}
+
+fn first_fault_or<T>(faults: Vec<Error>, checked: T) -> Result<T> {
+    match faults.into_iter().next() {
+        Some(fault) => Err(fault),
+        None => Ok(checked),
+    }
+}
+
+/// Keeps the value of a check, or records its fault.
+fn keep<T>(check: Result<T>, faults: &mut Vec<Error>) -> Option<T> {
+    check.map_err(|fault| faults.push(fault)).ok()
+}
+
+/// Runs every check on every transfer, recording all faults; returns the items that passed.
+fn check_each_transfer(
+    transfers: &[Transfer],
+    limits: &Limits,
+    faults: &mut Vec<Error>,
+) -> Vec<CheckedTransfer> {
     if transfers.is_empty() {
-        return Err(Error::validation("transfers", None, "no transfer to send"));
+        faults.push(Error::validation("transfers", None, "no transfer to send"));
     }
     let mut seen = HashSet::new();
-    transfers
-        .iter()
-        .enumerate()
-        .map(|(index, t)| {
-            let at = Some(index);
-            let (prefix, phone) = check_phone(&t.prefix, &t.phone, limits, at)?;
-            check_amount(t.amount, &prefix, limits, at)?;
-            check_notify_url(&t.notify_url, at)?;
-            let client_transaction_id = match &t.client_transaction_id {
-                Some(id) => check_client_transaction_id(id, at)?,
-                None => format!("sdk-{}", uuid::Uuid::new_v4().simple()),
-            };
-            if !seen.insert(client_transaction_id.clone()) {
-                return Err(Error::validation(
+    let mut checked = Vec::with_capacity(transfers.len());
+    for (index, t) in transfers.iter().enumerate() {
+        let at = Some(index);
+        let before = faults.len();
+        let phone = keep(check_phone(&t.prefix, &t.phone, limits, at), faults);
+        let prefix = phone.as_ref().map_or(t.prefix.trim(), |(p, _)| p.as_str());
+        keep(check_amount(t.amount, prefix, limits, at), faults);
+        keep(check_notify_url(&t.notify_url, at), faults);
+        let client_transaction_id = match &t.client_transaction_id {
+            Some(id) => keep(check_client_transaction_id(id, at), faults),
+            None => Some(format!("sdk-{}", uuid::Uuid::new_v4().simple())),
+        };
+        if let Some(id) = &client_transaction_id {
+            if !seen.insert(id.clone()) {
+                faults.push(Error::validation(
                     "client_transaction_id",
                     at,
-                    format!("client_transaction_id {client_transaction_id:?} appears twice in this call"),
+                    format!("client_transaction_id {id:?} appears twice in this call"),
                 ));
             }
-            let payment_method = match t.payment_method.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(m) if m.chars().all(|c| c.is_ascii_alphanumeric()) => Some(m.to_ascii_uppercase()),
-                Some(m) => {
-                    return Err(Error::validation(
-                        "payment_method",
-                        at,
-                        format!("payment_method {m:?} must be an operator code such as OM or MOMO"),
-                    ))
-                }
-            };
-            Ok(CheckedTransfer {
+        }
+        let payment_method = keep(check_payment_method(t.payment_method.as_deref(), at), faults);
+        if let (Some((prefix, phone)), Some(id), Some(method), true) = (
+            phone,
+            client_transaction_id,
+            payment_method,
+            faults.len() == before,
+        ) {
+            checked.push(CheckedTransfer {
                 prefix,
                 phone,
                 amount: t.amount,
                 notify_url: t.notify_url.trim().to_owned(),
-                client_transaction_id,
-                payment_method,
-            })
-        })
-        .collect()
+                client_transaction_id: id,
+                payment_method: method,
+            });
+        }
+    }
+    checked
 }
 
-/// Checks and normalises a list of contacts.
-pub(crate) fn check_contacts(contacts: &[Contact], limits: &Limits) -> Result<Vec<Contact>> {
+/// Runs every check on every contact, recording all faults; returns the items that passed.
+fn check_each_contact(contacts: &[Contact], limits: &Limits, faults: &mut Vec<Error>) -> Vec<Contact> {
     if contacts.is_empty() {
-        return Err(Error::validation("contacts", None, "no contact to add"));
+        faults.push(Error::validation("contacts", None, "no contact to add"));
     }
-    contacts
-        .iter()
-        .enumerate()
-        .map(|(index, c)| {
-            let at = Some(index);
-            let (prefix, phone) = check_phone(&c.prefix, &c.phone, limits, at)?;
-            for (field, value) in [("name", &c.name), ("surname", &c.surname)] {
-                if value.trim().is_empty() {
-                    return Err(Error::validation(field, at, format!("{field} is empty")));
-                }
+    let mut checked = Vec::with_capacity(contacts.len());
+    for (index, c) in contacts.iter().enumerate() {
+        let at = Some(index);
+        let before = faults.len();
+        let phone = keep(check_phone(&c.prefix, &c.phone, limits, at), faults);
+        for (field, value) in [("name", &c.name), ("surname", &c.surname)] {
+            if value.trim().is_empty() {
+                faults.push(Error::validation(field, at, format!("{field} is empty")));
             }
-            let email = c.email.trim();
-            if !email.is_empty() && !looks_like_email(email) {
-                return Err(Error::validation(
-                    "email",
-                    at,
-                    format!("email {email:?} is not an e-mail address"),
-                ));
-            }
-            Ok(Contact {
+        }
+        let email = c.email.trim();
+        if !email.is_empty() && !looks_like_email(email) {
+            faults.push(Error::validation(
+                "email",
+                at,
+                format!("email {email:?} is not an e-mail address"),
+            ));
+        }
+        if let (Some((prefix, phone)), true) = (phone, faults.len() == before) {
+            checked.push(Contact {
                 prefix,
                 phone,
                 name: c.name.trim().to_owned(),
                 surname: c.surname.trim().to_owned(),
                 email: email.to_owned(),
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    checked
+}
+
+/// An operator code, upper-cased; `None` when not given.
+fn check_payment_method(raw: Option<&str>, at: Option<usize>) -> Result<Option<String>> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(m) if m.chars().all(|c| c.is_ascii_alphanumeric()) => Ok(Some(m.to_ascii_uppercase())),
+        Some(m) => Err(Error::validation(
+            "payment_method",
+            at,
+            format!("payment_method {m:?} must be an operator code such as OM or MOMO"),
+        )),
+    }
 }
 
 /// Normalises a phone number into (calling code, national digits) and checks its length.
@@ -323,6 +382,23 @@ mod tests {
             &limits
         )
         .is_ok());
+    }
+
+    #[test]
+    fn validate_reports_every_fault_of_every_item() {
+        let limits = Limits::default();
+        let transfers = [
+            transfer("0701020304", 500),
+            Transfer::new("225", "07010", 502, "ftp://x").payment_method("O M"),
+        ];
+        let found: Vec<(Option<String>, Option<usize>)> = validate_transfers(&transfers, &limits)
+            .into_iter()
+            .map(|e| (e.field().map(str::to_owned), e.index()))
+            .collect();
+        let expected =
+            ["phone", "amount", "notify_url", "payment_method"].map(|f| (Some(f.to_owned()), Some(1)));
+        assert_eq!(found, expected);
+        assert!(validate_transfers(&transfers[..1], &limits).is_empty());
     }
 
     #[test]

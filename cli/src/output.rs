@@ -1,0 +1,102 @@
+//! Everything printed on stdout: aligned tables for people, JSON for programs.
+//!
+//! Commands build plain rows of strings; this module owns alignment and number formatting so that
+//! every table looks the same. Diagnostics and progress go to stderr, never here.
+
+use serde::Serialize;
+
+use crate::summary::Totals;
+
+/// `1234500` as `1,234,500 XOF`.
+pub fn xof(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if amount < 0 { "-" } else { "" };
+    format!("{sign}{grouped} XOF")
+}
+
+/// A table with a header line; columns listed in `right` are right-aligned (numbers).
+pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if right.contains(&i) {
+                    format!("{cell:>w$}", w = widths[i])
+                } else {
+                    format!("{cell:<w$}", w = widths[i])
+                }
+            })
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    let mut out = vec![line(headers.to_vec())];
+    out.extend(
+        rows.iter()
+            .map(|row| line(row.iter().map(String::as_str).collect())),
+    );
+    out.join("\n")
+}
+
+/// The summary table of a set of payouts.
+pub fn totals_table(totals: &Totals) -> String {
+    let mut rows: Vec<Vec<String>> = totals
+        .named()
+        .iter()
+        .map(|(name, t)| vec![(*name).to_owned(), t.count.to_string(), xof(t.amount_xof)])
+        .collect();
+    rows.push(vec![
+        "total".into(),
+        totals.total.count.to_string(),
+        xof(totals.total.amount_xof),
+    ]);
+    table(&["status", "payouts", "amount"], &rows, &[1, 2])
+}
+
+/// An optional cell.
+pub fn cell(value: Option<&str>) -> String {
+    value.unwrap_or("-").to_owned()
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json(value: &impl Serialize) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_grouped() {
+        assert_eq!(xof(0), "0 XOF");
+        assert_eq!(xof(1_234_500), "1,234,500 XOF");
+        assert_eq!(xof(-500), "-500 XOF");
+    }
+
+    #[test]
+    fn tables_align() {
+        let text = table(
+            &["a", "n"],
+            &[vec!["xx".into(), "5".into()], vec!["y".into(), "100".into()]],
+            &[1],
+        );
+        assert_eq!(text, "a     n\nxx    5\ny   100");
+    }
+}

@@ -1,0 +1,73 @@
+//! The connection every API command works through: a core `Client` built from the global flags,
+//! and, with `--sandbox`, the embedded sandbox it talks to.
+//!
+//! `--sandbox` exists so that a new user can run a whole bulk payout in seconds without an
+//! account: it starts the `cinetpay-sandbox` library in this process on a free port, on the wall
+//! clock with short processing delays, and uses its seeded merchant. It says so on stderr every
+//! time, because a payout command that silently moved no money would be worse than one that fails.
+
+use std::time::Duration;
+
+use cinetpay_sandbox::{ClockMode, Delays, Sandbox, SandboxConfig, DEFAULT_API_KEY, DEFAULT_PASSWORD};
+use cinetpay_transfer::{Client, Lang, RetryPolicy};
+
+use crate::credentials;
+use crate::exit::{CliError, Exit};
+use crate::{GlobalArgs, LangArg};
+
+/// How fast payouts move in the embedded sandbox: final about half a second after acceptance.
+pub const EMBEDDED_DELAYS: Delays = Delays {
+    to_processing: Duration::from_millis(150),
+    to_final: Duration::from_millis(350),
+};
+
+/// A client, and the embedded sandbox it uses when there is one (kept alive as long as the client).
+pub struct Session {
+    pub client: Client,
+    _sandbox: Option<Sandbox>,
+}
+
+impl Session {
+    /// Connects as the global flags say; `chunk_size` is the number of payouts per request.
+    pub async fn open(global: &GlobalArgs, chunk_size: Option<usize>) -> Result<Session, CliError> {
+        let mut builder = Client::builder()
+            .lang(match global.lang {
+                LangArg::En => Lang::En,
+                LangArg::Fr => Lang::Fr,
+            })
+            .retry(RetryPolicy {
+                max_attempts: global.max_attempts,
+                ..RetryPolicy::default()
+            });
+        if let Some(size) = chunk_size {
+            builder = builder.chunk_size(size);
+        }
+        let sandbox = if global.sandbox {
+            let config = SandboxConfig::default().with_clock(ClockMode::Real(EMBEDDED_DELAYS));
+            let sandbox = Sandbox::start(config)
+                .await
+                .map_err(|e| CliError::new(Exit::Error, format!("cannot start the embedded sandbox: {e}")))?;
+            eprintln!(
+                "using the embedded sandbox at {}: no real money moves",
+                sandbox.base_url()
+            );
+            builder = builder
+                .base_url(sandbox.base_url())
+                .credentials(DEFAULT_API_KEY, DEFAULT_PASSWORD);
+            Some(sandbox)
+        } else {
+            let creds = credentials::load(global.credentials_file.as_deref())?;
+            if let Some(url) = &global.base_url {
+                builder = builder.base_url(url.clone());
+            }
+            builder = builder.credentials(creds.api_key, creds.password);
+            None
+        };
+        let client = builder.build()?;
+        tracing::info!(base_url = %client.config().base_url, "client ready");
+        Ok(Session {
+            client,
+            _sandbox: sandbox,
+        })
+    }
+}

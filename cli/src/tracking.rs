@@ -1,0 +1,180 @@
+//! Following payouts once sent: reconciling uncertain ones, and polling until they are final.
+//!
+//! Both answer the same question with `transfer_status`: what does CinetPay hold for this
+//! `client_transaction_id`? Reconciliation asks it before a rerun sends anything, for rows whose
+//! request may have reached the service unheard (`sending`, `unknown`): found means accepted (never
+//! send again), not found means never recorded (safe to send), and a failed lookup leaves the row
+//! unknown. Polling asks it by lot where several rows share one (one request for the batch) and by
+//! client transaction id otherwise, until every row is final or the time is up.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+use cinetpay_transfer::{Client, ErrorKind, TransferInfo, TransferQuery, TreatmentStatus};
+use tokio::time::Instant;
+
+use crate::exit::{describe, CliError};
+use crate::journal::{Change, Journal, JournalRow, RowState};
+use crate::progress::Progress;
+use crate::summary::Totals;
+use crate::WaitArgs;
+
+/// The row state a treatment status means: paid, rejected, or still accepted.
+pub fn state_of(status: &TreatmentStatus) -> RowState {
+    match status {
+        TreatmentStatus::Val => RowState::Paid,
+        TreatmentStatus::Rej => RowState::Rejected,
+        _ => RowState::Accepted,
+    }
+}
+
+/// The journal change a status answer means.
+pub fn change_of(client_transaction_id: &str, info: &TransferInfo) -> Change {
+    let state = state_of(&info.treatment_status);
+    let error = (state == RowState::Rejected)
+        .then(|| info.comment.clone().unwrap_or_else(|| "rejected (REJ)".into()));
+    Change {
+        client_transaction_id: client_transaction_id.to_owned(),
+        state,
+        transaction_id: Some(info.transaction_id.clone()),
+        lot: info.lot.clone(),
+        treatment_status: Some(info.treatment_status.as_str().to_owned()),
+        error,
+    }
+}
+
+/// Looks up every row that may be at CinetPay without us knowing; returns their new states.
+pub async fn reconcile(client: &Client, rows: &[JournalRow]) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for row in rows.iter().filter(|r| r.state.to_reconcile()) {
+        let id = &row.client_transaction_id;
+        let query = TransferQuery::ClientTransactionId(id.clone());
+        let change = match client.transfer_status(&query).await {
+            Ok(infos) => match infos
+                .iter()
+                .find(|i| i.client_transaction_id.as_deref() == Some(id))
+            {
+                Some(info) => change_of(id, info),
+                None => Change::state(id, RowState::Pending),
+            },
+            Err(e) if e.kind() == ErrorKind::NotFound => Change::state(id, RowState::Pending),
+            Err(e) => Change {
+                error: Some(describe(&e)),
+                ..Change::state(id, RowState::Unknown)
+            },
+        };
+        tracing::info!(line = row.line, client_transaction_id = %id, state = change.state.as_str(), "reconciled");
+        changes.push(change);
+    }
+    changes
+}
+
+/// A row (or a payout of `send`) to poll: its id, and its lot when known.
+pub struct Target<'a> {
+    pub client_transaction_id: &'a str,
+    pub lot: Option<&'a str>,
+}
+
+/// Asks once for the status of every target. Lookups that fail are logged and skipped (the next
+/// round tries again), except a refused authentication, which ends the command.
+pub async fn poll_once(client: &Client, targets: &[Target<'_>]) -> Result<Vec<TransferInfo>, CliError> {
+    let wanted: HashSet<&str> = targets.iter().map(|t| t.client_transaction_id).collect();
+    let mut by_lot: BTreeMap<&str, usize> = BTreeMap::new();
+    for lot in targets.iter().filter_map(|t| t.lot) {
+        *by_lot.entry(lot).or_default() += 1;
+    }
+    let mut queries: Vec<TransferQuery> = by_lot
+        .iter()
+        .filter(|(_, &n)| n > 1)
+        .map(|(lot, _)| TransferQuery::Lot((*lot).to_owned()))
+        .collect();
+    queries.extend(
+        targets
+            .iter()
+            .filter(|t| t.lot.is_none_or(|lot| by_lot[lot] < 2))
+            .map(|t| TransferQuery::ClientTransactionId(t.client_transaction_id.to_owned())),
+    );
+    let mut infos = Vec::new();
+    for query in queries {
+        match client.transfer_status(&query).await {
+            Ok(found) => infos.extend(found.into_iter().filter(|i| {
+                i.client_transaction_id
+                    .as_deref()
+                    .is_some_and(|id| wanted.contains(id))
+            })),
+            Err(e) if e.kind() == ErrorKind::Authentication => return Err(e.into()),
+            Err(e) => tracing::warn!(query = ?query, error = %e, "status lookup failed; will try again"),
+        }
+    }
+    Ok(infos)
+}
+
+/// Paces polling rounds and stops them at the deadline.
+pub struct Poller {
+    interval: Duration,
+    deadline: Instant,
+}
+
+impl Poller {
+    pub fn new(wait: &WaitArgs) -> Poller {
+        Poller {
+            interval: wait.interval,
+            deadline: Instant::now() + wait.timeout,
+        }
+    }
+
+    /// Sleeps one interval (cut short by the deadline); false once the deadline has passed.
+    pub async fn wait(&self) -> bool {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return false;
+        }
+        tokio::time::sleep_until((now + self.interval).min(self.deadline)).await;
+        true
+    }
+}
+
+/// Polls the journal's accepted rows until none is left or the wait is over, recording every
+/// answer. Rows in other states are left alone.
+pub async fn follow(
+    client: &Client,
+    journal: &mut Journal,
+    wait: &WaitArgs,
+    progress: &Progress,
+) -> Result<(), CliError> {
+    let poller = Poller::new(wait);
+    loop {
+        let rows = journal.rows()?;
+        let totals = Totals::of(&rows);
+        progress.update(
+            totals.total.count - totals.pending.count - totals.unknown.count,
+            &totals,
+        );
+        let targets: Vec<Target<'_>> = rows
+            .iter()
+            .filter(|r| r.state == RowState::Accepted)
+            .map(|r| Target {
+                client_transaction_id: &r.client_transaction_id,
+                lot: r.lot.as_deref(),
+            })
+            .collect();
+        if targets.is_empty() {
+            return Ok(());
+        }
+        let changes: Vec<Change> = poll_once(client, &targets)
+            .await?
+            .iter()
+            .filter_map(|info| {
+                let id = info.client_transaction_id.as_deref()?;
+                Some(change_of(id, info))
+            })
+            .collect();
+        journal.apply(&changes)?;
+        if changes.iter().all(|c| c.state != RowState::Accepted) && changes.len() == targets.len() {
+            continue;
+        }
+        if !poller.wait().await {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! End-to-end: the `cinetpay payout` binary against a sandbox in the test process.
+
+mod common;
+
+use cinetpay_sandbox::{Endpoint, Fault, FaultKind, DEFAULT_API_KEY};
+use common::{rejected_row, rows, stderr_of, stdout_of, TestEnv};
+use predicates::str::contains;
+
+#[test]
+fn a_clean_run_pays_everything_and_summarises() {
+    let env = TestEnv::new();
+    let mut lines = rows(11);
+    lines.insert(4, rejected_row());
+    let csv = env.write_csv("pay.csv", &lines);
+
+    let output = env
+        .payout(&csv, "run.sqlite", &["--chunk-size", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "stderr: {}", stderr_of(&output));
+    let out = stdout_of(&output);
+    assert!(out.contains("paid           11  11,000 XOF"), "{out}");
+    assert!(out.contains("rejected        1   2,500 XOF"), "{out}");
+    assert!(out.contains("number ends in 000"), "{out}");
+
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 12);
+    assert!(ledger
+        .iter()
+        .all(|e| e.accepted_count == 1 && e.send_attempts == 1));
+
+    // The same command again sends nothing and reports the same.
+    let again = env.payout(&csv, "run.sqlite", &["--json"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(3));
+    let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(summary["totals"]["paid"]["count"], 11);
+    assert_eq!(summary["totals"]["rejected"]["amount_xof"], 2500);
+    assert_eq!(summary["rows"].as_array().unwrap().len(), 12);
+    assert_eq!(summary["rows"][0]["state"], "paid");
+    assert_eq!(env.ledger().len(), 12);
+}
+
+#[test]
+fn all_paid_exits_zero() {
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(3));
+    env.payout(&csv, "run.sqlite", &[])
+        .assert()
+        .code(0)
+        .stdout(contains("paid            3"));
+}
+
+#[test]
+fn bad_rows_are_all_reported_and_nothing_is_sent() {
+    let env = TestEnv::new();
+    let mut lines = rows(4);
+    lines[1] = "07012,225,1000,Short,Phone,,,,http://127.0.0.1:9/notify".into();
+    lines[2] = "0701020304,225,1002,Odd,Amount,,,,http://127.0.0.1:9/notify".into();
+    lines.push("771234567,221,1000,,NoName,,,,".into());
+    let csv = env.write_csv("bad.csv", &lines);
+
+    let output = env.payout(&csv, "run.sqlite", &[]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr_of(&output);
+    for expected in [
+        "line 3, phone",
+        "line 4, amount",
+        "line 6, name",
+        "line 6, notify_url",
+        "nothing was sent",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in {err}");
+    }
+    assert!(env.ledger().is_empty());
+    assert_eq!(env.sandbox.merchants()[0].contacts, 0);
+}
+
+#[test]
+fn insufficient_balance_is_a_clear_error() {
+    let env = TestEnv::new();
+    env.sandbox.set_balance(DEFAULT_API_KEY, "CI", 1_500).unwrap();
+    let csv = env.write_csv("pay.csv", &rows(4));
+
+    let output = env.payout(&csv, "run.sqlite", &[]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert!(err.contains("INSUFFICIENT_BALANCE"), "{err}");
+    assert!(err.contains("sending stopped"), "{err}");
+    assert!(env.ledger().is_empty());
+}
+
+#[test]
+fn an_interrupted_run_resumes_and_pays_every_row_exactly_once() {
+    let env = TestEnv::new();
+    let mut lines = rows(11);
+    lines.push(rejected_row());
+    let csv = env.write_csv("pay.csv", &lines);
+    // The first request of payouts is recorded, then its connection drops; the status lookups
+    // that would tell fail too: the run cannot know whether those 5 payouts exist.
+    env.sandbox
+        .add_fault(Fault::new(Endpoint::Send, FaultKind::DropAfter));
+    env.sandbox
+        .add_fault(Fault::new(Endpoint::Status, FaultKind::ServerError).times(5));
+
+    let first = env
+        .payout(&csv, "run.sqlite", &["--chunk-size", "5", "--max-attempts", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(4), "stderr: {}", stderr_of(&first));
+    assert!(
+        stdout_of(&first).contains("unknown         5"),
+        "{}",
+        stdout_of(&first)
+    );
+    assert_eq!(env.ledger().len(), 5, "the dropped request was recorded");
+
+    let second = env
+        .payout(&csv, "run.sqlite", &["--chunk-size", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(3), "stderr: {}", stderr_of(&second));
+    let out = stdout_of(&second);
+    assert!(out.contains("paid           11"), "{out}");
+    assert!(out.contains("unknown         0"), "{out}");
+
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 12);
+    assert!(
+        ledger
+            .iter()
+            .all(|e| e.accepted_count == 1 && e.send_attempts == 1),
+        "{ledger:#?}"
+    );
+    let mut ids: Vec<&str> = ledger.iter().map(|e| e.client_transaction_id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 12);
+}
+
+#[test]
+fn a_changed_file_is_refused_unless_allowed() {
+    let env = TestEnv::new();
+    let mut lines = rows(3);
+    let csv = env.write_csv("pay.csv", &lines);
+    env.payout(&csv, "run.sqlite", &[]).assert().code(0);
+
+    lines[0] = lines[0].replace(",1000,", ",2000,");
+    let csv = env.write_csv("pay.csv", &lines);
+    env.payout(&csv, "run.sqlite", &[])
+        .assert()
+        .code(2)
+        .stderr(contains("changed since the run"));
+    // Allowed, but a paid row was changed: still refused, nothing sent.
+    env.payout(&csv, "run.sqlite", &["--allow-changed-file"])
+        .assert()
+        .code(2)
+        .stderr(contains("line 2"));
+    assert_eq!(env.ledger().len(), 3);
+
+    // Rows appended to the file are paid; the others are not sent again.
+    let mut grown = rows(3);
+    grown.extend(rows(5).into_iter().skip(3));
+    let csv = env.write_csv("pay.csv", &grown);
+    env.payout(&csv, "run.sqlite", &["--allow-changed-file"])
+        .assert()
+        .code(0);
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 5);
+    assert!(ledger
+        .iter()
+        .all(|e| e.accepted_count == 1 && e.send_attempts == 1));
+}
+
+#[test]
+fn watch_follows_a_run_left_without_waiting() {
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(4));
+    env.payout(&csv, "run.sqlite", &["--no-wait"])
+        .assert()
+        .code(4)
+        .stdout(contains("pending         4"));
+    env.cli()
+        .arg("watch")
+        .arg("--journal")
+        .arg(env.dir.path().join("run.sqlite"))
+        .args(["--interval", "50ms"])
+        .assert()
+        .code(0)
+        .stdout(contains("paid            4"));
+}
+
+#[test]
+fn rows_left_sending_by_a_crash_are_looked_up_before_anything_is_sent() {
+    let env = TestEnv::new();
+    env.sandbox.set_balance(DEFAULT_API_KEY, "CI", 2_500).unwrap();
+    let csv = env.write_csv("pay.csv", &rows(4));
+    // Chunk 1 (lines 2-3) is accepted; chunk 2 is refused for balance and sending stops.
+    env.payout(&csv, "run.sqlite", &["--chunk-size", "2", "--no-wait"])
+        .assert()
+        .code(1);
+    assert_eq!(env.ledger().len(), 2);
+
+    // A crash between "marked sending" and "recorded": line 2 reached CinetPay, line 4 did not.
+    let journal = rusqlite::Connection::open(env.dir.path().join("run.sqlite")).unwrap();
+    journal
+        .execute_batch(
+            "UPDATE payout SET state = 'sending', transaction_id = NULL, lot = NULL WHERE line IN (2, 4);",
+        )
+        .unwrap();
+    drop(journal);
+    env.sandbox.set_balance(DEFAULT_API_KEY, "CI", 100_000).unwrap();
+
+    env.payout(&csv, "run.sqlite", &["--chunk-size", "2"])
+        .assert()
+        .code(0)
+        .stdout(contains("paid            4"));
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 4);
+    assert!(
+        ledger
+            .iter()
+            .all(|e| e.accepted_count == 1 && e.send_attempts == 1),
+        "{ledger:#?}"
+    );
+}
