@@ -9,3 +9,5 @@ echo "== clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== rust tests (core, sandbox, cli, conformance)"
 cargo test --workspace --locked
+echo "== node binding (npm pack, install the tarball, node --test)"
+./bindings-node/test.sh

@@ -195,9 +195,15 @@ impl Client {
     /// in input order; long lists are split into chunks sent concurrently.
     pub async fn add_contacts(&self, contacts: &[Contact]) -> Result<Vec<ContactResult>> {
         let checked = validate::check_contacts(contacts, &self.inner.config.limits)?;
-        let chunks: Vec<&[Contact]> = checked.chunks(self.inner.config.chunk_size).collect();
+        // Owned chunks and `async move`: a closure over borrowed chunks makes the future lose `Send`
+        // (a higher-ranked lifetime), which every binding's async runtime requires.
+        let chunks: Vec<Vec<Contact>> = checked
+            .chunks(self.inner.config.chunk_size)
+            .map(<[_]>::to_vec)
+            .collect();
+        let inner = &self.inner;
         let results: Vec<Vec<ContactResult>> = futures::stream::iter(chunks)
-            .map(|chunk| self.inner.add_contact_chunk(chunk))
+            .map(|chunk| async move { inner.add_contact_chunk(&chunk).await })
             .buffered(self.inner.config.max_concurrency)
             .try_collect()
             .await?;
@@ -373,7 +379,7 @@ impl Inner {
     /// Returns the error when it is final; otherwise waits the backoff and counts the attempt.
     pub(crate) async fn wait_before_retry(&self, error: Error, attempt: &mut u32) -> Result<()> {
         let policy = &self.config.retry;
-        if !error.is_transient() || *attempt >= policy.max_attempts {
+        if !error.is_retryable() || *attempt >= policy.max_attempts {
             return Err(error);
         }
         let wait = policy.backoff(*attempt);

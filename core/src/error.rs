@@ -223,8 +223,9 @@ impl Error {
         &self.0.client_transaction_ids
     }
 
-    /// Whether retrying the same idempotent read may succeed (transport failures, 5xx, 429).
-    pub(crate) fn is_transient(&self) -> bool {
+    /// Whether the same request may succeed later (transport failures, 5xx, 429). Reads are
+    /// retried on these; a webhook handler answers 503 on them so that CinetPay tries again.
+    pub fn is_retryable(&self) -> bool {
         match self.0.kind {
             ErrorKind::Transport => true,
             ErrorKind::Service => matches!(self.0.http_status, Some(s) if s >= 500 || s == 429),

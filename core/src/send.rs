@@ -162,7 +162,7 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
                 to_look_up = unanswered;
             }
             Err(failure) if !failure.maybe_processed => {
-                let retryable = failure.error.is_transient() && attempt < inner.config.retry.max_attempts;
+                let retryable = failure.error.is_retryable() && attempt < inner.config.retry.max_attempts;
                 if retryable {
                     inner.wait_before_retry(failure.error, &mut attempt).await.ok();
                     continue;

@@ -203,7 +203,7 @@ mod tests {
         let err = parse_envelope(502, b"<html><body>Bad gateway</body></html>").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Service);
         assert_eq!(err.http_status(), Some(502));
-        assert!(err.is_transient());
+        assert!(err.is_retryable());
         let err = parse_envelope(200, b"{not json").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Protocol);
     }

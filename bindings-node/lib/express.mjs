@@ -1,0 +1,4 @@
+import cjs from './express.js'
+
+export const { notificationHandler } = cjs
+export default cjs

@@ -1,0 +1,88 @@
+// Public types of `cinetpay-transfer`. The data types come from the declarations napi-rs
+// generates from the Rust structs (native/index.d.ts), so they cannot drift from the addon; this
+// file declares the hand-written JS layer (Client, parseNotification, errors) over them.
+import type {
+  Balance,
+  ClientOptions,
+  Contact,
+  ContactResult,
+  Notification,
+  Ping,
+  SendResult,
+  Transfer,
+  TransferInfo,
+  TreatmentStatus,
+} from '../native/index'
+
+export type {
+  Balance,
+  ClientOptions,
+  Contact,
+  ContactResult,
+  CountryBalance,
+  ErrorKind,
+  ItemError,
+  Notification,
+  Ping,
+  SendOutcome,
+  SendResult,
+  SendingStatus,
+  Transfer,
+  TransferInfo,
+  TreatmentStatus,
+} from '../native/index'
+
+export * from './errors'
+
+/** Which transfers `transferStatus` asks about: exactly one id (a lot gives the whole batch). */
+export type TransferQuery =
+  | { transactionId: string; clientTransactionId?: undefined; lot?: undefined }
+  | { clientTransactionId: string; transactionId?: undefined; lot?: undefined }
+  | { lot: string; transactionId?: undefined; clientTransactionId?: undefined }
+
+/** What arrived at the notify URL: a ping (answer 200) or an unverified notification. */
+export type NotificationEvent = Ping | Notification
+
+/**
+ * A client of the CinetPay Transfer API. Create one per application and share it: concurrent
+ * calls share one connection pool and one login token. Every call returns a Promise, runs off the
+ * JS thread, and rejects with a `CinetPayError` subclass.
+ */
+export declare class Client {
+  /** Checks the options and builds the client; makes no request. Throws `ValidationError`. */
+  constructor(options: ClientOptions)
+  /** The transfer balance, with the per-country breakdown when the service sends it. */
+  balance(): Promise<Balance>
+  /** Registers payees (required before sending to them); one already registered counts as added. */
+  addContacts(contacts: Contact[]): Promise<ContactResult[]>
+  /**
+   * Sends payouts to registered contacts, results in input order. Every item is checked before
+   * anything leaves; a payout is never sent twice (`clientTransactionId` is the idempotency key).
+   * When the answer of a request is lost and a lookup cannot tell, rejects with
+   * `OutcomeUnknownError` (single request) or reports `outcome: 'unknown'` per item.
+   */
+  send(transfers: Transfer[]): Promise<SendResult[]>
+  /** Registers the payees this client does not know yet, then sends. */
+  pay(transfers: Transfer[]): Promise<SendResult[]>
+  /** The state of transfers, by exactly one id. Rejects with `NotFoundError` for an unknown id. */
+  transferStatus(query: TransferQuery): Promise<TransferInfo[]>
+  /**
+   * Confirms a notification the way CinetPay asks: re-queries the transfer by its id and checks
+   * the notification's claims against it. Resolves to the service's view of the transfer; rejects
+   * with `NotificationMismatchError` (forged or stale) or `NotFoundError`.
+   */
+  confirmNotification(notification: Notification): Promise<TransferInfo>
+}
+
+/**
+ * Reads a request to the notify URL: the raw form-encoded body (string or Buffer) or the fields a
+ * body parser decoded, and the HTTP method (default `POST`). A GET or an empty body is a ping.
+ * Throws `ValidationError` for a body without `transaction_id` or with a non-integer amount.
+ */
+export declare function parseNotification(
+  input: string | Buffer | Record<string, string>,
+  method?: string,
+): NotificationEvent
+
+/** True for `VAL` and `REJ`: the transfer will not change any more. */
+export declare function isFinalStatus(status: TreatmentStatus): boolean

@@ -1,0 +1,83 @@
+'use strict'
+// The public entry point of `cinetpay-transfer`.
+//
+// Everything the SDK does happens in the Rust core through the native addon (native/index.js is
+// the loader napi-rs generates). This file only gives the native client a JS face: `Client` keeps
+// the native object in a private field (nothing about the credentials is reachable from JS) and
+// turns every native error into a CinetPayError subclass (see errors.js). No API behaviour here.
+
+const native = require('../native/index.js')
+const errors = require('./errors.js')
+
+const { fromNative } = errors
+
+async function call(invoke) {
+  try {
+    return await invoke()
+  } catch (error) {
+    throw fromNative(error)
+  }
+}
+
+class Client {
+  #native
+
+  /** Checks the options and builds the client; makes no request. Throws ValidationError. */
+  constructor(options) {
+    try {
+      this.#native = new native.NativeClient(options)
+    } catch (error) {
+      throw fromNative(error)
+    }
+  }
+
+  balance() {
+    return call(() => this.#native.balance())
+  }
+
+  addContacts(contacts) {
+    return call(() => this.#native.addContacts(contacts))
+  }
+
+  send(transfers) {
+    return call(() => this.#native.send(transfers))
+  }
+
+  pay(transfers) {
+    return call(() => this.#native.pay(transfers))
+  }
+
+  transferStatus(query) {
+    return call(() => this.#native.transferStatus(query))
+  }
+
+  confirmNotification(notification) {
+    return call(() => this.#native.confirmNotification(notification))
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'CinetPayClient'
+  }
+}
+
+/** Reads a request to the notify URL: `{ type: 'ping' }` or an unverified notification. */
+function parseNotification(input, method) {
+  try {
+    return native.parseNotification(input ?? '', method ?? null)
+  } catch (error) {
+    throw fromNative(error)
+  }
+}
+
+/** True for `VAL` and `REJ`: the transfer will not change any more. */
+function isFinalStatus(status) {
+  return native.isFinalStatus(String(status))
+}
+
+module.exports = {
+  Client,
+  parseNotification,
+  isFinalStatus,
+  ...errors,
+}
+delete module.exports.fromNative

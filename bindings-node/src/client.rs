@@ -1,0 +1,112 @@
+//! `NativeClient`: the core [`cinetpay_transfer::Client`] as a JS class whose calls return Promises.
+//!
+//! Every method is an `async fn`: napi-rs runs it on its tokio runtime (worker threads, never the
+//! JS thread) and settles a Promise when it ends, so the event loop stays free during network
+//! waits. One `NativeClient` wraps one core client, hence one connection pool and one token cache
+//! shared by every concurrent call. Arguments are converted before the future starts; errors leave
+//! through [`crate::errors::to_napi`]. Users never see this class: `lib/index.js` wraps it in
+//! `Client`, which rebuilds typed errors.
+
+use cinetpay_transfer as core;
+use napi::bindgen_prelude::{Buffer, Either, Either3};
+use napi_derive::napi;
+
+use crate::errors::js;
+use crate::types::{
+    core_transfers, Balance, ClientOptions, Contact, ContactResult, Notification, Ping, SendResult, Transfer,
+    TransferInfo, TransferQuery,
+};
+
+/// The native client (wrapped by `Client` in `lib/index.js`).
+#[napi]
+pub struct NativeClient {
+    inner: core::Client,
+}
+
+#[napi]
+impl NativeClient {
+    /// Checks the options and builds the client; makes no request.
+    #[napi(constructor)]
+    pub fn new(options: ClientOptions) -> napi::Result<Self> {
+        Ok(NativeClient {
+            inner: js(options.build())?,
+        })
+    }
+
+    /// The transfer balance, with the per-country breakdown when the service sends it.
+    #[napi]
+    pub async fn balance(&self) -> napi::Result<Balance> {
+        js(self.inner.balance().await).map(Balance::from)
+    }
+
+    /// Registers payees; one already registered (726) counts as added.
+    #[napi]
+    pub async fn add_contacts(&self, contacts: Vec<Contact>) -> napi::Result<Vec<ContactResult>> {
+        let contacts: Vec<core::Contact> = contacts.into_iter().map(Into::into).collect();
+        let results = js(self.inner.add_contacts(&contacts).await)?;
+        Ok(results.into_iter().map(Into::into).collect())
+    }
+
+    /// Sends payouts to registered contacts; never sends one twice.
+    #[napi]
+    pub async fn send(&self, transfers: Vec<Transfer>) -> napi::Result<Vec<SendResult>> {
+        let list = js(core_transfers(transfers))?;
+        let results = js(self.inner.send(&list).await)?;
+        Ok(results.into_iter().map(Into::into).collect())
+    }
+
+    /// Registers the payees this client does not know yet, then sends.
+    #[napi]
+    pub async fn pay(&self, transfers: Vec<Transfer>) -> napi::Result<Vec<SendResult>> {
+        let list = js(core_transfers(transfers))?;
+        let results = js(self.inner.pay(&list).await)?;
+        Ok(results.into_iter().map(Into::into).collect())
+    }
+
+    /// The state of transfers, by exactly one id (a lot gives every transfer of the batch).
+    #[napi]
+    pub async fn transfer_status(&self, query: TransferQuery) -> napi::Result<Vec<TransferInfo>> {
+        let query = js(core::TransferQuery::try_from(query))?;
+        let infos = js(self.inner.transfer_status(&query).await)?;
+        Ok(infos.into_iter().map(Into::into).collect())
+    }
+
+    /// Re-queries the notified transfer and checks the notification against it.
+    #[napi]
+    pub async fn confirm_notification(&self, notification: Notification) -> napi::Result<TransferInfo> {
+        let notification = core::Notification::from(notification);
+        js(self.inner.confirm_notification(&notification).await).map(TransferInfo::from)
+    }
+}
+
+/// Reads what arrived at the notify URL: a raw form-encoded body (string or Buffer), or the fields
+/// a framework already decoded (`req.body` of `express.urlencoded()`). `method` defaults to POST.
+#[napi]
+pub fn parse_notification(
+    input: Either3<String, Buffer, std::collections::HashMap<String, String>>,
+    method: Option<String>,
+) -> napi::Result<Either<Ping, Notification>> {
+    let body: Vec<u8> = match input {
+        Either3::A(text) => text.into_bytes(),
+        Either3::B(bytes) => bytes.to_vec(),
+        Either3::C(fields) => serde_urlencoded::to_string(fields)
+            .map_err(|e| napi::Error::from_reason(e.to_string()))?
+            .into_bytes(),
+    };
+    let event = js(core::NotificationEvent::from_request(
+        method.as_deref().unwrap_or("POST"),
+        &body,
+    ))?;
+    Ok(match event {
+        core::NotificationEvent::Ping => Either::A(Ping {
+            kind: "ping".to_owned(),
+        }),
+        core::NotificationEvent::Transfer(n) => Either::B(n.into()),
+    })
+}
+
+/// True for a final treatment status (`VAL`, `REJ`): nothing will change any more.
+#[napi]
+pub fn is_final_status(status: String) -> bool {
+    core::TreatmentStatus::parse(&status).is_final()
+}
