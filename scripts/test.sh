@@ -11,3 +11,5 @@ echo "== rust tests (core, sandbox, cli, conformance)"
 cargo test --workspace --locked
 echo "== node binding (npm pack, install the tarball, node --test)"
 ./bindings-node/test.sh
+echo "== kotlin binding (uniffi; JUnit on the JVM against the sandbox) and swift generation check"
+./bindings-mobile/test.sh

@@ -1,0 +1,581 @@
+//! The records and enums Kotlin and Swift see, and their conversions to and from the core's types.
+//!
+//! Each type mirrors one of the core (same fields, same meaning; names become camelCase in Kotlin
+//! and Swift) and converts field by field, nothing more: every rule lives in the core. Amounts are
+//! `i64` (Kotlin `Long`, Swift `Int64`): whole XOF, never floats. Statuses the SDK does not know
+//! are kept in an `Unknown { raw }` variant, never an error. Optional settings of
+//! [`ClientConfig`] are `null`/`nil` by default, which means "the core's default", so the numbers
+//! are written down in one place only (the core's `Config`).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use cinetpay_transfer as core;
+
+use crate::errors::{CinetPayError, ErrorDetails};
+
+/// Language of the service's `description` texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+impl From<Lang> for core::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::En => core::Lang::En,
+            Lang::Fr => core::Lang::Fr,
+        }
+    }
+}
+
+/// How idempotent calls (reads, contacts, logins) are retried after transient failures.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// Wait before the second attempt; doubles each time.
+    pub initial_backoff: Duration,
+    /// Upper bound of any wait.
+    pub max_backoff: Duration,
+}
+
+/// Client settings. Every field is optional: `null` keeps the core's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct ClientConfig {
+    /// Base URL of the Transfer API (production by default; the sandbox's URL in tests).
+    #[uniffi(default)]
+    pub base_url: Option<String>,
+    /// Language of the service's descriptions (English by default).
+    #[uniffi(default)]
+    pub lang: Option<Lang>,
+    /// Time allowed to open a connection (10 s by default).
+    #[uniffi(default)]
+    pub connect_timeout: Option<Duration>,
+    /// Time allowed for a request and its answer (30 s by default).
+    #[uniffi(default)]
+    pub request_timeout: Option<Duration>,
+    /// Retries of idempotent calls (3 attempts, 200 ms doubling, by default).
+    #[uniffi(default)]
+    pub retry: Option<RetryPolicy>,
+    /// Payouts or contacts per request (50 by default).
+    #[uniffi(default)]
+    pub chunk_size: Option<u32>,
+    /// Requests of one call in flight at once (4 by default).
+    #[uniffi(default)]
+    pub max_concurrency: Option<u32>,
+}
+
+impl ClientConfig {
+    /// Applies the settings given to a core builder.
+    pub(crate) fn apply(self, mut builder: core::ClientBuilder) -> core::ClientBuilder {
+        if let Some(url) = self.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(lang) = self.lang {
+            builder = builder.lang(lang.into());
+        }
+        if let Some(t) = self.connect_timeout {
+            builder = builder.connect_timeout(t);
+        }
+        if let Some(t) = self.request_timeout {
+            builder = builder.request_timeout(t);
+        }
+        if let Some(r) = self.retry {
+            builder = builder.retry(core::RetryPolicy {
+                max_attempts: r.max_attempts,
+                initial_backoff: r.initial_backoff,
+                max_backoff: r.max_backoff,
+            });
+        }
+        if let Some(n) = self.chunk_size {
+            builder = builder.chunk_size(n as usize);
+        }
+        if let Some(n) = self.max_concurrency {
+            builder = builder.max_concurrency(n as usize);
+        }
+        builder
+    }
+}
+
+/// A payee to register before money can be sent to them.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Contact {
+    /// Country calling code without `+` (`"225"`); may be empty when `phone` is `+225...`.
+    pub prefix: String,
+    /// National number, or a full `+2250701020304` number with an empty prefix.
+    pub phone: String,
+    /// First name.
+    pub name: String,
+    /// Last name.
+    pub surname: String,
+    /// E-mail address (may be empty).
+    #[uniffi(default = "")]
+    pub email: String,
+}
+
+impl From<Contact> for core::Contact {
+    fn from(c: Contact) -> Self {
+        core::Contact {
+            prefix: c.prefix,
+            phone: c.phone,
+            name: c.name,
+            surname: c.surname,
+            email: c.email,
+        }
+    }
+}
+
+/// What the service said about one contact of an `addContacts` call.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ContactResult {
+    /// Country calling code, as sent.
+    pub prefix: String,
+    /// National number, as sent.
+    pub phone: String,
+    /// True when the contact exists now, added by this call or before (726).
+    pub added: bool,
+    /// True when the service said the contact already existed (726).
+    pub already_existed: bool,
+    /// The item's response code (0, 726, or an error code).
+    pub code: i64,
+    /// The batch number the service gave, if any.
+    pub lot: Option<String>,
+    /// Why the item was refused, when `added` is false.
+    pub error: Option<ErrorDetails>,
+}
+
+impl From<core::ContactResult> for ContactResult {
+    fn from(r: core::ContactResult) -> Self {
+        ContactResult {
+            error: r.error.as_ref().map(ErrorDetails::from),
+            prefix: r.prefix,
+            phone: r.phone,
+            added: r.added,
+            already_existed: r.already_existed,
+            code: r.code,
+            lot: r.lot,
+        }
+    }
+}
+
+/// One payout to send.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Transfer {
+    /// Country calling code without `+`; may be empty when `phone` is `+225...`.
+    pub prefix: String,
+    /// National number, or a full `+2250701020304` number with an empty prefix.
+    pub phone: String,
+    /// Whole XOF.
+    pub amount: i64,
+    /// Absolute http(s) URL that CinetPay notifies when the payout is final.
+    pub notify_url: String,
+    /// The merchant's idempotency key; generated (and returned in the result) when null.
+    #[uniffi(default)]
+    pub client_transaction_id: Option<String>,
+    /// Operator code (`OM`, `MOMO`, `WAVECI`, ...); detected from the number when null.
+    #[uniffi(default)]
+    pub payment_method: Option<String>,
+    /// Payee first name, used by `pay` when it registers the contact.
+    #[uniffi(default)]
+    pub name: Option<String>,
+    /// Payee last name, used by `pay` when it registers the contact.
+    #[uniffi(default)]
+    pub surname: Option<String>,
+    /// Payee e-mail, used by `pay` when it registers the contact.
+    #[uniffi(default)]
+    pub email: Option<String>,
+}
+
+impl From<Transfer> for core::Transfer {
+    fn from(t: Transfer) -> Self {
+        core::Transfer {
+            prefix: t.prefix,
+            phone: t.phone,
+            amount: t.amount,
+            notify_url: t.notify_url,
+            client_transaction_id: t.client_transaction_id,
+            payment_method: t.payment_method,
+            name: t.name,
+            surname: t.surname,
+            email: t.email,
+        }
+    }
+}
+
+/// Whether the service took a payout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SendOutcome {
+    /// The service recorded the payout; follow it with `transferStatus`.
+    Accepted,
+    /// The payout was not made and no money left; `error` says why.
+    Failed,
+    /// It could not be told whether the service recorded it: look it up before sending again.
+    Unknown,
+}
+
+impl From<core::SendOutcome> for SendOutcome {
+    fn from(o: core::SendOutcome) -> Self {
+        match o {
+            core::SendOutcome::Accepted => SendOutcome::Accepted,
+            core::SendOutcome::Failed => SendOutcome::Failed,
+            core::SendOutcome::Unknown => SendOutcome::Unknown,
+        }
+    }
+}
+
+/// The result of one payout of a `send` or `pay` call, in input order.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SendResult {
+    /// The idempotency key: the caller's, or the one generated for this item.
+    pub client_transaction_id: String,
+    /// Country calling code, normalised.
+    pub prefix: String,
+    /// National number, normalised.
+    pub phone: String,
+    /// Whole XOF.
+    pub amount: i64,
+    /// Accepted, failed or unknown.
+    pub outcome: SendOutcome,
+    /// CinetPay's id of the transfer, when accepted.
+    pub transaction_id: Option<String>,
+    /// CinetPay's batch number, when accepted.
+    pub lot: Option<String>,
+    /// Processing status reported with the answer (usually `New`).
+    pub treatment_status: Option<TreatmentStatus>,
+    /// Why the payout failed, or why its outcome is unknown.
+    pub error: Option<ErrorDetails>,
+}
+
+impl From<core::SendResult> for SendResult {
+    fn from(r: core::SendResult) -> Self {
+        SendResult {
+            error: r.error.as_ref().map(ErrorDetails::from),
+            client_transaction_id: r.client_transaction_id,
+            prefix: r.prefix,
+            phone: r.phone,
+            amount: r.amount,
+            outcome: r.outcome.into(),
+            transaction_id: r.transaction_id,
+            lot: r.lot,
+            treatment_status: r.treatment_status.map(Into::into),
+        }
+    }
+}
+
+/// Where a transfer is in CinetPay's processing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum TreatmentStatus {
+    /// `NEW`: waiting to be processed.
+    New,
+    /// `REC`: being processed.
+    Rec,
+    /// `NOS`: pending (merchant confirmation by e-mail, or the operator).
+    Nos,
+    /// `VAL`: paid. Final.
+    Val,
+    /// `REJ`: rejected, money back on the balance. Final.
+    Rej,
+    /// A value this SDK does not know yet, kept as sent.
+    Unknown { raw: String },
+}
+
+impl From<core::TreatmentStatus> for TreatmentStatus {
+    fn from(s: core::TreatmentStatus) -> Self {
+        match s {
+            core::TreatmentStatus::New => TreatmentStatus::New,
+            core::TreatmentStatus::Rec => TreatmentStatus::Rec,
+            core::TreatmentStatus::Nos => TreatmentStatus::Nos,
+            core::TreatmentStatus::Val => TreatmentStatus::Val,
+            core::TreatmentStatus::Rej => TreatmentStatus::Rej,
+            core::TreatmentStatus::Unknown(raw) => TreatmentStatus::Unknown { raw },
+        }
+    }
+}
+
+impl TreatmentStatus {
+    fn to_core(&self) -> core::TreatmentStatus {
+        match self {
+            TreatmentStatus::New => core::TreatmentStatus::New,
+            TreatmentStatus::Rec => core::TreatmentStatus::Rec,
+            TreatmentStatus::Nos => core::TreatmentStatus::Nos,
+            TreatmentStatus::Val => core::TreatmentStatus::Val,
+            TreatmentStatus::Rej => core::TreatmentStatus::Rej,
+            TreatmentStatus::Unknown { raw } => core::TreatmentStatus::Unknown(raw.clone()),
+        }
+    }
+}
+
+#[uniffi::export]
+impl TreatmentStatus {
+    /// The wire value (`"NEW"`, `"VAL"`, or the unknown value as sent).
+    pub fn wire_value(&self) -> String {
+        self.to_core().as_str().to_owned()
+    }
+
+    /// True for `Val` and `Rej`: nothing will change any more.
+    pub fn is_final(&self) -> bool {
+        self.to_core().is_final()
+    }
+}
+
+/// Whether the merchant's confirmation of a transfer is in (`sending_status`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum SendingStatus {
+    /// `CONFIRM`: confirmed, on its way.
+    Confirm,
+    /// `PENDING`: waiting for the merchant's e-mail confirmation.
+    Pending,
+    /// A value this SDK does not know yet, kept as sent.
+    Unknown { raw: String },
+}
+
+impl From<core::SendingStatus> for SendingStatus {
+    fn from(s: core::SendingStatus) -> Self {
+        match s {
+            core::SendingStatus::Confirm => SendingStatus::Confirm,
+            core::SendingStatus::Pending => SendingStatus::Pending,
+            core::SendingStatus::Unknown(raw) => SendingStatus::Unknown { raw },
+        }
+    }
+}
+
+#[uniffi::export]
+impl SendingStatus {
+    /// The wire value (`"CONFIRM"`, `"PENDING"`, or the unknown value as sent).
+    pub fn wire_value(&self) -> String {
+        match self {
+            SendingStatus::Confirm => "CONFIRM".to_owned(),
+            SendingStatus::Pending => "PENDING".to_owned(),
+            SendingStatus::Unknown { raw } => raw.clone(),
+        }
+    }
+}
+
+/// The state of one transfer, as `transferStatus` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TransferInfo {
+    /// CinetPay's id.
+    pub transaction_id: String,
+    /// The merchant's id.
+    pub client_transaction_id: Option<String>,
+    /// Batch number.
+    pub lot: Option<String>,
+    /// Whole XOF.
+    pub amount: i64,
+    /// The payee's number as the service shows it.
+    pub receiver: Option<String>,
+    /// The payee's number in E.164 form.
+    pub receiver_e164: Option<String>,
+    /// Operator that carries the payout.
+    pub operator: Option<String>,
+    /// Merchant confirmation state.
+    pub sending_status: Option<SendingStatus>,
+    /// `transfer_valid`: `Y` as true, `N` as false.
+    pub transfer_valid: Option<bool>,
+    /// Processing state; final when `Val` or `Rej`.
+    pub treatment_status: TreatmentStatus,
+    /// Free text from the service or operator.
+    pub comment: Option<String>,
+    /// When the transfer was validated (`"2018-06-27 12:53:26"`), as sent.
+    pub validated_at: Option<String>,
+    /// The operator's own reference, when sent.
+    pub operator_transaction_id: Option<String>,
+}
+
+impl From<core::TransferInfo> for TransferInfo {
+    fn from(i: core::TransferInfo) -> Self {
+        TransferInfo {
+            transaction_id: i.transaction_id,
+            client_transaction_id: i.client_transaction_id,
+            lot: i.lot,
+            amount: i.amount,
+            receiver: i.receiver,
+            receiver_e164: i.receiver_e164,
+            operator: i.operator,
+            sending_status: i.sending_status.map(Into::into),
+            transfer_valid: i.transfer_valid,
+            treatment_status: i.treatment_status.into(),
+            comment: i.comment,
+            validated_at: i.validated_at,
+            operator_transaction_id: i.operator_transaction_id,
+        }
+    }
+}
+
+/// Which transfers `transferStatus` asks about: exactly one id.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum TransferQuery {
+    /// CinetPay's id.
+    TransactionId { id: String },
+    /// The merchant's id.
+    ClientTransactionId { id: String },
+    /// Every transfer of a batch.
+    Lot { lot: String },
+}
+
+impl From<TransferQuery> for core::TransferQuery {
+    fn from(q: TransferQuery) -> Self {
+        match q {
+            TransferQuery::TransactionId { id } => core::TransferQuery::TransactionId(id),
+            TransferQuery::ClientTransactionId { id } => core::TransferQuery::ClientTransactionId(id),
+            TransferQuery::Lot { lot } => core::TransferQuery::Lot(lot),
+        }
+    }
+}
+
+/// The transfer balance (separate from the collection balance).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Balance {
+    /// Total, whole XOF.
+    pub amount: i64,
+    /// Held for payouts being processed.
+    pub in_using: i64,
+    /// What can be sent now.
+    pub available: i64,
+    /// Per-country breakdown keyed by ISO code (`"CI"`), empty when the service sends none.
+    pub countries: HashMap<String, CountryBalance>,
+}
+
+/// The balance of one country.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CountryBalance {
+    /// What can be sent now to this country.
+    pub available: i64,
+    /// Total, when sent.
+    pub amount: Option<i64>,
+    /// Held for payouts being processed, when sent.
+    pub in_using: Option<i64>,
+}
+
+impl From<core::Balance> for Balance {
+    fn from(b: core::Balance) -> Self {
+        Balance {
+            amount: b.amount,
+            in_using: b.in_using,
+            available: b.available,
+            countries: b
+                .countries
+                .into_iter()
+                .map(|(country, c)| {
+                    let c = CountryBalance {
+                        available: c.available,
+                        amount: c.amount,
+                        in_using: c.in_using,
+                    };
+                    (country, c)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The fields of a transfer notification, as posted: unverified until `confirmNotification`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Notification {
+    /// CinetPay's id: the one thing used to re-query the transfer.
+    pub transaction_id: String,
+    /// The merchant's id, as claimed by the body.
+    #[uniffi(default)]
+    pub client_transaction_id: Option<String>,
+    /// Batch number.
+    #[uniffi(default)]
+    pub lot: Option<String>,
+    /// Amount claimed by the body, whole XOF.
+    #[uniffi(default)]
+    pub amount: Option<i64>,
+    /// Payee number.
+    #[uniffi(default)]
+    pub receiver: Option<String>,
+    /// `CONFIRM` / `PENDING`, as sent.
+    #[uniffi(default)]
+    pub sending_status: Option<String>,
+    /// Processing status claimed by the body.
+    #[uniffi(default)]
+    pub treatment_status: Option<TreatmentStatus>,
+    /// Free text.
+    #[uniffi(default)]
+    pub comment: Option<String>,
+    /// Operator's reference.
+    #[uniffi(default)]
+    pub operator_transaction_id: Option<String>,
+    /// Operator (older notifications).
+    #[uniffi(default)]
+    pub operator: Option<String>,
+    /// Validation time, as sent.
+    #[uniffi(default)]
+    pub validated_at: Option<String>,
+}
+
+impl From<core::Notification> for Notification {
+    fn from(n: core::Notification) -> Self {
+        Notification {
+            transaction_id: n.transaction_id,
+            client_transaction_id: n.client_transaction_id,
+            lot: n.lot,
+            amount: n.amount,
+            receiver: n.receiver,
+            sending_status: n.sending_status,
+            treatment_status: n.treatment_status.map(Into::into),
+            comment: n.comment,
+            operator_transaction_id: n.operator_transaction_id,
+            operator: n.operator,
+            validated_at: n.validated_at,
+        }
+    }
+}
+
+impl From<Notification> for core::Notification {
+    fn from(n: Notification) -> Self {
+        core::Notification {
+            transaction_id: n.transaction_id,
+            client_transaction_id: n.client_transaction_id,
+            lot: n.lot,
+            amount: n.amount,
+            receiver: n.receiver,
+            sending_status: n.sending_status,
+            treatment_status: n.treatment_status.as_ref().map(TreatmentStatus::to_core),
+            comment: n.comment,
+            operator_transaction_id: n.operator_transaction_id,
+            operator: n.operator,
+            validated_at: n.validated_at,
+        }
+    }
+}
+
+/// What arrived at a notify URL.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum NotificationEvent {
+    /// A bare request with no data: answer 200, nothing to do.
+    Ping,
+    /// A transfer notification, to confirm with `confirmNotification` before trusting it.
+    Transfer { notification: Notification },
+}
+
+impl From<core::NotificationEvent> for NotificationEvent {
+    fn from(e: core::NotificationEvent) -> Self {
+        match e {
+            core::NotificationEvent::Ping => NotificationEvent::Ping,
+            core::NotificationEvent::Transfer(n) => NotificationEvent::Transfer {
+                notification: n.into(),
+            },
+        }
+    }
+}
+
+/// Reads a request to the notify URL: its method (`GET`, `POST`) and form-encoded body.
+#[uniffi::export]
+pub fn parse_notification(method: String, body: String) -> Result<NotificationEvent, CinetPayError> {
+    Ok(core::NotificationEvent::from_request(&method, body.as_bytes())?.into())
+}
+
+/// Reads already-decoded form fields (e.g. a web framework's parameters). No field is a ping.
+#[uniffi::export]
+pub fn parse_notification_fields(
+    fields: HashMap<String, String>,
+) -> Result<NotificationEvent, CinetPayError> {
+    Ok(core::NotificationEvent::from_pairs(fields)?.into())
+}
