@@ -9,6 +9,8 @@ echo "== clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== rust tests (core, sandbox, cli, conformance)"
 cargo test --workspace --locked
+echo "== python binding (abi3 wheel, fresh venv, pytest against the installed package, mypy)"
+./bindings-python/test.sh
 echo "== node binding (npm pack, install the tarball, node --test)"
 ./bindings-node/test.sh
 echo "== kotlin binding (uniffi; JUnit on the JVM against the sandbox) and swift generation check"

@@ -156,15 +156,7 @@ impl ClientBuilder {
                 ));
             }
         }
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http: Http::new(&config)?,
-                tokens: TokenCache::new(config.token_refresh_margin),
-                credentials,
-                known_contacts: Mutex::new(HashSet::new()),
-                config,
-            }),
-        })
+        Client::from_parts(config, credentials, HashSet::new())
     }
 }
 
@@ -174,9 +166,39 @@ impl Client {
         ClientBuilder::default()
     }
 
+    fn from_parts(
+        config: Config,
+        credentials: Credentials,
+        known_contacts: HashSet<(String, String)>,
+    ) -> Result<Client> {
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: Http::new(&config)?,
+                tokens: TokenCache::new(config.token_refresh_margin),
+                credentials,
+                known_contacts: Mutex::new(known_contacts),
+                config,
+            }),
+        })
+    }
+
     /// The settings this client runs with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// A client with the same settings and credentials but its own connection pool and an empty
+    /// token cache. For a process forked from one that used this client (gunicorn `--preload`):
+    /// the parent's pooled connections belong to the parent's runtime and must not be reused, and
+    /// a binding can rebuild its client without keeping the credentials itself.
+    pub fn reconnected(&self) -> Result<Client> {
+        let known = self
+            .inner
+            .known_contacts
+            .lock()
+            .expect("contact set poisoned")
+            .clone();
+        Client::from_parts(self.inner.config.clone(), self.inner.credentials.clone(), known)
     }
 
     /// The transfer balance, with the per-country breakdown when the service sends it.

@@ -1,0 +1,76 @@
+"""CinetPay Transfer API client: mobile-money payouts from Python.
+
+A thin layer over the project's Rust core (logins and token renewal, input checks, every quirk of
+the live service, payouts never sent twice). ``Client`` blocks (the GIL released, Ctrl-C
+honoured, safe to share between threads and across ``os.fork``); ``AsyncClient`` has the same
+methods as coroutines. See ``cinetpay_transfer.django`` for the notify-URL view and
+``cinetpay_transfer.testing`` for a local sandbox of the API.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    AuthenticationError,
+    CinetPayError,
+    DuplicateTransactionError,
+    InsufficientBalanceError,
+    NotAContactError,
+    NotFoundError,
+    NotificationMismatchError,
+    OperatorUnavailableError,
+    OutcomeUnknownError,
+    ProtocolError,
+    ServiceError,
+    TransportError,
+    ValidationError,
+)
+from ._models import (
+    PING,
+    Balance,
+    Contact,
+    ContactResult,
+    CountryBalance,
+    Notification,
+    Ping,
+    SendingStatus,
+    SendOutcome,
+    SendResult,
+    Transfer,
+    TransferInfo,
+    TreatmentStatus,
+)
+from ._native import USER_AGENT, AsyncClient, Client, __version__, parse_notification
+
+__all__ = [
+    "AsyncClient",
+    "AuthenticationError",
+    "Balance",
+    "CinetPayError",
+    "Client",
+    "Contact",
+    "ContactResult",
+    "CountryBalance",
+    "DuplicateTransactionError",
+    "InsufficientBalanceError",
+    "NotAContactError",
+    "NotFoundError",
+    "Notification",
+    "NotificationMismatchError",
+    "OperatorUnavailableError",
+    "OutcomeUnknownError",
+    "PING",
+    "Ping",
+    "ProtocolError",
+    "SendOutcome",
+    "SendResult",
+    "SendingStatus",
+    "ServiceError",
+    "Transfer",
+    "TransferInfo",
+    "TransportError",
+    "TreatmentStatus",
+    "USER_AGENT",
+    "ValidationError",
+    "__version__",
+    "parse_notification",
+]

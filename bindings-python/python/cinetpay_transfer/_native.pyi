@@ -1,0 +1,132 @@
+# Types of the native module (Rust, pyo3). Records, enums and exceptions are plain Python in
+# _models.py and _errors.py; everything here returns those.
+from typing import Any, Awaitable, Dict, Iterable, List, Mapping, Optional, Union
+
+from ._models import (
+    Balance,
+    Contact,
+    ContactResult,
+    Notification,
+    Ping,
+    SendResult,
+    Transfer,
+    TransferInfo,
+)
+
+__version__: str
+USER_AGENT: str
+
+ContactLike = Union[Contact, Mapping[str, Any]]
+TransferLike = Union[Transfer, Mapping[str, Any]]
+NotificationData = Union[bytes, bytearray, str, Mapping[str, Any], None]
+
+class Client:
+    """A blocking client; calls release the GIL, honour Ctrl-C, and may be shared by threads."""
+
+    def __init__(
+        self,
+        api_key: str,
+        password: str,
+        *,
+        base_url: Optional[str] = None,
+        lang: str = "en",
+        connect_timeout: Optional[float] = None,
+        request_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
+        chunk_size: Optional[int] = None,
+        max_concurrency: Optional[int] = None,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    def balance(self) -> Balance: ...
+    def add_contacts(self, contacts: Iterable[ContactLike]) -> List[ContactResult]: ...
+    def send(self, transfers: Iterable[TransferLike]) -> List[SendResult]: ...
+    def pay(self, transfers: Iterable[TransferLike]) -> List[SendResult]: ...
+    def transfer_status(
+        self,
+        *,
+        transaction_id: Optional[str] = None,
+        client_transaction_id: Optional[str] = None,
+        lot: Optional[str] = None,
+    ) -> List[TransferInfo]: ...
+    def confirm_notification(self, notification: Notification) -> TransferInfo: ...
+
+class AsyncClient:
+    """The asyncio client: the methods of Client as coroutines, on the same runtime."""
+
+    def __init__(
+        self,
+        api_key: str,
+        password: str,
+        *,
+        base_url: Optional[str] = None,
+        lang: str = "en",
+        connect_timeout: Optional[float] = None,
+        request_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
+        chunk_size: Optional[int] = None,
+        max_concurrency: Optional[int] = None,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    def balance(self) -> Awaitable[Balance]: ...
+    def add_contacts(self, contacts: Iterable[ContactLike]) -> Awaitable[List[ContactResult]]: ...
+    def send(self, transfers: Iterable[TransferLike]) -> Awaitable[List[SendResult]]: ...
+    def pay(self, transfers: Iterable[TransferLike]) -> Awaitable[List[SendResult]]: ...
+    def transfer_status(
+        self,
+        *,
+        transaction_id: Optional[str] = None,
+        client_transaction_id: Optional[str] = None,
+        lot: Optional[str] = None,
+    ) -> Awaitable[List[TransferInfo]]: ...
+    def confirm_notification(self, notification: Notification) -> Awaitable[TransferInfo]: ...
+
+def parse_notification(
+    data: NotificationData = None, method: str = "POST"
+) -> Union[Notification, Ping]: ...
+
+class Sandbox:
+    """The in-process sandbox (see cinetpay_transfer.testing.Sandbox)."""
+
+    def __init__(
+        self,
+        *,
+        quirks: str = "real",
+        token_lifetime: float = 300.0,
+        clock: str = "manual",
+        whitelisted: bool = True,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def admin_url(self) -> str: ...
+    @property
+    def api_key(self) -> str: ...
+    @property
+    def password(self) -> str: ...
+    def __enter__(self) -> "Sandbox": ...
+    def __exit__(self, *exc: object) -> None: ...
+    def close(self) -> None: ...
+    def reset(self) -> None: ...
+    def advance_clock(self, seconds: float) -> int: ...
+    def confirm_pending(self, transaction_id: Optional[str] = None) -> int: ...
+    def add_fault(
+        self,
+        endpoint: str,
+        kind: str,
+        count: int = 1,
+        latency_ms: int = 0,
+        status: Optional[int] = None,
+    ) -> None: ...
+    def clear_faults(self) -> None: ...
+    def set_balance(self, country: str, available: int) -> None: ...
+    def expire_tokens(self) -> int: ...
+    def ledger(self) -> List[Dict[str, Any]]: ...
+    def notifications(
+        self, wait_for: Optional[int] = None, timeout: float = 10.0
+    ) -> List[Dict[str, Any]]: ...

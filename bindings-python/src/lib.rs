@@ -1,0 +1,44 @@
+//! The native module `cinetpay_transfer._native`: a thin pyo3 layer over the core crate.
+//!
+//! Behaviour lives in the core (`cinetpay-transfer`); this crate only converts types
+//! ([`types`]), maps errors ([`errors`]) and picks Python's call styles: blocking with the GIL
+//! released ([`blocking`]) and asyncio ([`client`]), both on one fork-safe runtime ([`runtime`]).
+//! Records, enums and exception classes are plain Python in `python/cinetpay_transfer/`; the
+//! public API is re-exported by its `__init__.py`, and `_native.pyi` types this module.
+//!
+//! | file | owns |
+//! |---|---|
+//! | `runtime.rs` | the process-wide tokio runtime, rebuilt after fork |
+//! | `blocking.rs` | waiting on a future with the GIL released, Ctrl-C honoured |
+//! | `client.rs` | `Client` and `AsyncClient` |
+//! | `notification.rs` | `parse_notification` |
+//! | `types.rs` | Python <-> core conversions |
+//! | `errors.rs` | core errors -> `CinetPayError` subclasses |
+//! | `testing.rs` | the in-process `Sandbox` |
+//! | `logging.rs` | core logs -> Python `logging` |
+
+use pyo3::prelude::*;
+
+mod blocking;
+mod client;
+mod errors;
+mod logging;
+mod notification;
+mod runtime;
+mod testing;
+mod types;
+
+#[pymodule]
+#[pyo3(name = "_native")]
+fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::install(m.py())?;
+    let finalize = wrap_pyfunction!(runtime::finalize, m)?;
+    m.py().import("atexit")?.call_method1("register", (finalize,))?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("USER_AGENT", cinetpay_transfer::USER_AGENT)?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<testing::Sandbox>()?;
+    m.add_function(wrap_pyfunction!(notification::parse_notification, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! `parse_notification`: what arrived at the notify URL, read by the core.
+//!
+//! Web frameworks hand over a notification either as the raw body (`request.body`) or as decoded
+//! form fields (Django's `request.POST`, Flask's `request.form`); both are accepted so the user
+//! never re-encodes anything. A GET, an empty body and an empty form are pings.
+
+use cinetpay_transfer::NotificationEvent;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyMapping, PyString, PyTuple};
+
+use crate::{errors, types};
+
+/// Reads a request to the notify URL: `Notification`, or `PING` for a bare ping.
+#[pyfunction]
+#[pyo3(signature = (data=None, method="POST"))]
+pub fn parse_notification<'py>(
+    py: Python<'py>,
+    data: Option<&Bound<'py, PyAny>>,
+    method: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let event = match data {
+        // A GET is a ping whatever it carries: the core decides that from the method alone.
+        Some(d) if d.cast::<PyMapping>().is_ok() && method.eq_ignore_ascii_case("GET") => {
+            NotificationEvent::from_request(method, b"")
+        }
+        Some(d) if d.cast::<PyMapping>().is_ok() => NotificationEvent::from_pairs(pairs(d)?),
+        Some(d) => NotificationEvent::from_request(method, &body(d)?),
+        None => NotificationEvent::from_request(method, b""),
+    };
+    let event = event.map_err(|e| errors::to_pyerr(py, &e))?;
+    types::notification_event(py, &event)
+}
+
+fn body(data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = data.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(b) = data.cast::<PyByteArray>() {
+        return Ok(b.to_vec());
+    }
+    if let Ok(s) = data.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(
+        "parse_notification takes the body (bytes or str) or the form fields (a mapping)",
+    ))
+}
+
+/// `(name, value)` pairs of a mapping; a list value (`parse_qs`, `MultiValueDict.lists()`) gives
+/// its last item, as Django's `QueryDict.__getitem__` does.
+fn pairs(data: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for item in data.call_method0("items")?.try_iter()? {
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+        let value = if value.cast::<PyList>().is_ok() || value.cast::<PyTuple>().is_ok() {
+            match value.len()? {
+                0 => continue,
+                n => value.get_item(n - 1)?,
+            }
+        } else {
+            value
+        };
+        if value.is_none() {
+            continue;
+        }
+        let value = match value.cast::<PyBytes>() {
+            Ok(b) => String::from_utf8_lossy(b.as_bytes()).into_owned(),
+            Err(_) => value.str()?.to_string(),
+        };
+        out.push((key.str()?.to_string(), value));
+    }
+    Ok(out)
+}

@@ -1,0 +1,343 @@
+//! Conversions between Python values and the core's types.
+//!
+//! Records are Python dataclasses and enums defined in `cinetpay_transfer/_models.py` (frozen,
+//! typed, with a `repr`, readable by mypy without stubs); this module builds them from core values
+//! and reads inputs back. Inputs may be those dataclasses or plain mappings with the same keys.
+//!
+//! Python types are checked here, before the core sees anything: an amount must be an `int` (not
+//! a `float`, not a `bool`) because money is never a float in this SDK; a wrong type is a
+//! `ValidationError` naming the field and the item, like the core's own checks.
+
+use cinetpay_transfer::{
+    Balance, Contact, ContactResult, Notification, SendOutcome, SendResult, SendingStatus, Transfer,
+    TransferInfo, TreatmentStatus,
+};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyMapping, PyString};
+
+use crate::errors;
+
+static MODELS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+fn model<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let module = MODELS.get_or_try_init(py, || py.import("cinetpay_transfer._models").map(Bound::unbind))?;
+    module.bind(py).getattr(name)
+}
+
+fn build<'py>(py: Python<'py>, class: &str, fields: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    model(py, class)?.call((), Some(fields))
+}
+
+// ----- inputs -----
+
+/// One input record: a dataclass (attributes) or a mapping (keys).
+struct Item<'a, 'py> {
+    obj: &'a Bound<'py, PyAny>,
+    index: usize,
+}
+
+impl<'py> Item<'_, 'py> {
+    fn get(&self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let value = if let Ok(mapping) = self.obj.cast::<PyMapping>() {
+            match mapping.get_item(name) {
+                Ok(v) => Some(v),
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(self.obj.py()) => None,
+                Err(e) => return Err(e),
+            }
+        } else {
+            self.obj.getattr_opt(name)?
+        };
+        Ok(value.filter(|v| !v.is_none()))
+    }
+
+    fn invalid(&self, field: &str, detail: String) -> PyErr {
+        errors::validation(self.obj.py(), field, Some(self.index), detail)
+    }
+
+    fn text(&self, name: &str) -> PyResult<Option<String>> {
+        match self.get(name)? {
+            None => Ok(None),
+            Some(v) => match v.cast::<PyString>() {
+                Ok(s) => Ok(Some(s.to_cow()?.into_owned())),
+                Err(_) => Err(self.invalid(name, format!("{name} must be a str, not {}", type_name(&v)))),
+            },
+        }
+    }
+
+    fn required_text(&self, name: &str) -> PyResult<String> {
+        Ok(self.text(name)?.unwrap_or_default())
+    }
+
+    /// Whole XOF: an `int`, never a `float` (nor a `bool`).
+    fn amount(&self) -> PyResult<i64> {
+        let Some(v) = self.get("amount")? else {
+            return Err(self.invalid("amount", "amount is missing".into()));
+        };
+        if !v.is_instance_of::<PyInt>() || v.is_instance_of::<PyBool>() {
+            return Err(self.invalid(
+                "amount",
+                format!(
+                    "amount must be an int of XOF, not {} ({})",
+                    type_name(&v),
+                    v.repr()?
+                ),
+            ));
+        }
+        v.extract::<i64>().map_err(|_| {
+            self.invalid(
+                "amount",
+                format!(
+                    "amount {} is out of range",
+                    v.repr().map(|r| r.to_string()).unwrap_or_default()
+                ),
+            )
+        })
+    }
+}
+
+fn type_name(v: &Bound<'_, PyAny>) -> String {
+    v.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn items<'py>(py: Python<'py>, list: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    if list.is_instance_of::<PyString>() || list.cast::<PyMapping>().is_ok() {
+        return Err(errors::validation(
+            py,
+            what,
+            None,
+            format!("{what} must be a list"),
+        ));
+    }
+    list.try_iter()
+        .map_err(|_| errors::validation(py, what, None, format!("{what} must be a list")))?
+        .collect()
+}
+
+/// `Contact` dataclasses or mappings.
+pub fn contacts(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<Vec<Contact>> {
+    items(py, list, "contacts")?
+        .iter()
+        .enumerate()
+        .map(|(index, obj)| {
+            let item = Item { obj, index };
+            Ok(Contact {
+                prefix: item.required_text("prefix")?,
+                phone: item.required_text("phone")?,
+                name: item.required_text("name")?,
+                surname: item.required_text("surname")?,
+                email: item.required_text("email")?,
+            })
+        })
+        .collect()
+}
+
+/// `Transfer` dataclasses or mappings.
+pub fn transfers(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<Vec<Transfer>> {
+    items(py, list, "transfers")?
+        .iter()
+        .enumerate()
+        .map(|(index, obj)| {
+            let item = Item { obj, index };
+            Ok(Transfer {
+                prefix: item.required_text("prefix")?,
+                phone: item.required_text("phone")?,
+                amount: item.amount()?,
+                notify_url: item.required_text("notify_url")?,
+                client_transaction_id: item.text("client_transaction_id")?,
+                payment_method: item.text("payment_method")?,
+                name: item.text("name")?,
+                surname: item.text("surname")?,
+                email: item.text("email")?,
+            })
+        })
+        .collect()
+}
+
+/// A `Notification` dataclass (or mapping) back into the core's type, for `confirm_notification`.
+pub fn notification(obj: &Bound<'_, PyAny>) -> PyResult<Notification> {
+    let item = Item { obj, index: 0 };
+    let py = obj.py();
+    let Some(transaction_id) = item.text("transaction_id")? else {
+        return Err(errors::validation(
+            py,
+            "transaction_id",
+            None,
+            "the notification has no transaction_id".into(),
+        ));
+    };
+    let amount = match item.get("amount")? {
+        None => None,
+        Some(_) => Some(item.amount()?),
+    };
+    let treatment_status = match item.get("treatment_status")? {
+        None => None,
+        // A TreatmentStatus member (a str enum) or a plain str.
+        Some(v) => Some(TreatmentStatus::parse(&v.str()?.to_string_lossy())),
+    };
+    Ok(Notification {
+        transaction_id,
+        client_transaction_id: item.text("client_transaction_id")?,
+        lot: item.text("lot")?,
+        amount,
+        receiver: item.text("receiver")?,
+        sending_status: item.text("sending_status")?,
+        treatment_status,
+        comment: item.text("comment")?,
+        operator_transaction_id: item.text("operator_transaction_id")?,
+        operator: item.text("operator")?,
+        validated_at: item.text("validated_at")?,
+    })
+}
+
+// ----- outputs -----
+
+fn treatment_status<'py>(py: Python<'py>, s: &TreatmentStatus) -> PyResult<Bound<'py, PyAny>> {
+    model(py, "TreatmentStatus")?.call1((s.as_str(),))
+}
+
+fn sending_status<'py>(py: Python<'py>, s: &SendingStatus) -> PyResult<Bound<'py, PyAny>> {
+    model(py, "SendingStatus")?.call1((s.as_str(),))
+}
+
+fn outcome<'py>(py: Python<'py>, o: SendOutcome) -> PyResult<Bound<'py, PyAny>> {
+    let value = match o {
+        SendOutcome::Accepted => "accepted",
+        SendOutcome::Failed => "failed",
+        SendOutcome::Unknown => "unknown",
+    };
+    model(py, "SendOutcome")?.call1((value,))
+}
+
+fn opt_error<'py>(
+    py: Python<'py>,
+    e: &Option<cinetpay_transfer::Error>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    e.as_ref().map(|e| errors::to_object(py, e)).transpose()
+}
+
+pub fn balance<'py>(py: Python<'py>, b: &Balance) -> PyResult<Bound<'py, PyAny>> {
+    let countries = PyDict::new(py);
+    for (iso, c) in &b.countries {
+        let f = PyDict::new(py);
+        f.set_item("available", c.available)?;
+        f.set_item("amount", c.amount)?;
+        f.set_item("in_using", c.in_using)?;
+        countries.set_item(iso, build(py, "CountryBalance", &f)?)?;
+    }
+    let f = PyDict::new(py);
+    f.set_item("amount", b.amount)?;
+    f.set_item("in_using", b.in_using)?;
+    f.set_item("available", b.available)?;
+    f.set_item("countries", countries)?;
+    build(py, "Balance", &f)
+}
+
+pub fn contact_results<'py>(py: Python<'py>, results: &[ContactResult]) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for r in results {
+        let f = PyDict::new(py);
+        f.set_item("prefix", &r.prefix)?;
+        f.set_item("phone", &r.phone)?;
+        f.set_item("added", r.added)?;
+        f.set_item("already_existed", r.already_existed)?;
+        f.set_item("code", r.code)?;
+        f.set_item("lot", &r.lot)?;
+        f.set_item("error", opt_error(py, &r.error)?)?;
+        out.append(build(py, "ContactResult", &f)?)?;
+    }
+    Ok(out)
+}
+
+pub fn send_results<'py>(py: Python<'py>, results: &[SendResult]) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for r in results {
+        let f = PyDict::new(py);
+        f.set_item("client_transaction_id", &r.client_transaction_id)?;
+        f.set_item("prefix", &r.prefix)?;
+        f.set_item("phone", &r.phone)?;
+        f.set_item("amount", r.amount)?;
+        f.set_item("outcome", outcome(py, r.outcome)?)?;
+        f.set_item("transaction_id", &r.transaction_id)?;
+        f.set_item("lot", &r.lot)?;
+        let status = r
+            .treatment_status
+            .as_ref()
+            .map(|s| treatment_status(py, s))
+            .transpose()?;
+        f.set_item("treatment_status", status)?;
+        f.set_item("error", opt_error(py, &r.error)?)?;
+        out.append(build(py, "SendResult", &f)?)?;
+    }
+    Ok(out)
+}
+
+pub fn transfer_info<'py>(py: Python<'py>, i: &TransferInfo) -> PyResult<Bound<'py, PyAny>> {
+    let f = PyDict::new(py);
+    f.set_item("transaction_id", &i.transaction_id)?;
+    f.set_item("client_transaction_id", &i.client_transaction_id)?;
+    f.set_item("lot", &i.lot)?;
+    f.set_item("amount", i.amount)?;
+    f.set_item("receiver", &i.receiver)?;
+    f.set_item("receiver_e164", &i.receiver_e164)?;
+    f.set_item("operator", &i.operator)?;
+    let sending = i
+        .sending_status
+        .as_ref()
+        .map(|s| sending_status(py, s))
+        .transpose()?;
+    f.set_item("sending_status", sending)?;
+    f.set_item("transfer_valid", i.transfer_valid)?;
+    f.set_item("treatment_status", treatment_status(py, &i.treatment_status)?)?;
+    f.set_item("comment", &i.comment)?;
+    f.set_item("validated_at", &i.validated_at)?;
+    f.set_item("operator_transaction_id", &i.operator_transaction_id)?;
+    build(py, "TransferInfo", &f)
+}
+
+pub fn transfer_infos<'py>(py: Python<'py>, infos: &[TransferInfo]) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for i in infos {
+        out.append(transfer_info(py, i)?)?;
+    }
+    Ok(out)
+}
+
+pub fn notification_event<'py>(
+    py: Python<'py>,
+    event: &cinetpay_transfer::NotificationEvent,
+) -> PyResult<Bound<'py, PyAny>> {
+    let n = match event {
+        cinetpay_transfer::NotificationEvent::Ping => return model(py, "PING"),
+        cinetpay_transfer::NotificationEvent::Transfer(n) => n,
+    };
+    let f = PyDict::new(py);
+    f.set_item("transaction_id", &n.transaction_id)?;
+    f.set_item("client_transaction_id", &n.client_transaction_id)?;
+    f.set_item("lot", &n.lot)?;
+    f.set_item("amount", n.amount)?;
+    f.set_item("receiver", &n.receiver)?;
+    f.set_item("sending_status", &n.sending_status)?;
+    let status = n
+        .treatment_status
+        .as_ref()
+        .map(|s| treatment_status(py, s))
+        .transpose()?;
+    f.set_item("treatment_status", status)?;
+    f.set_item("comment", &n.comment)?;
+    f.set_item("operator_transaction_id", &n.operator_transaction_id)?;
+    f.set_item("operator", &n.operator)?;
+    f.set_item("validated_at", &n.validated_at)?;
+    build(py, "Notification", &f)
+}
+
+/// Serde data as Python objects, through the `json` module: used for the sandbox's ledger and
+/// delivery log, which are test data rather than SDK records.
+pub fn json<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
+    let text =
+        serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    py.import("json")?.call_method1("loads", (text,))
+}
