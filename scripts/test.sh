@@ -7,6 +7,8 @@ echo "== rustfmt"
 cargo fmt --all --check
 echo "== clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== rustdoc (broken or private links fail)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p cinetpay-transfer -p cinetpay-sandbox
 echo "== rust tests (core, sandbox, cli, conformance)"
 cargo test --workspace --locked
 echo "== python binding (abi3 wheel, fresh venv, pytest against the installed package, mypy)"

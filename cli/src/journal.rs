@@ -3,7 +3,8 @@
 //! Money commands get interrupted (Ctrl-C, a crash, a lost network). The journal records, for
 //! every CSV row, the idempotency key it is sent under and what became of it, and every state
 //! change is committed before the next step: rows are marked `sending` in a transaction *before*
-//! their request leaves, and updated after. A rerun therefore knows exactly which rows may have
+//! their request leaves (all the rows of a run in one), and each request's rows are updated as soon
+//! as it settles. A rerun therefore knows exactly which rows may have
 //! reached CinetPay without us hearing back (`sending`, `unknown`) and asks about those before
 //! sending anything (see `tracking::reconcile`).
 //!

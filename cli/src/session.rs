@@ -21,6 +21,15 @@ pub const EMBEDDED_DELAYS: Delays = Delays {
     to_final: Duration::from_millis(350),
 };
 
+/// How a long list of payouts is sent; `None` keeps the core's default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Batching {
+    /// Payouts per request.
+    pub chunk_size: Option<usize>,
+    /// Requests of one call in flight at once.
+    pub max_concurrency: Option<usize>,
+}
+
 /// A client, and the embedded sandbox it uses when there is one (kept alive as long as the client).
 pub struct Session {
     pub client: Client,
@@ -28,8 +37,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// Connects as the global flags say; `chunk_size` is the number of payouts per request.
-    pub async fn open(global: &GlobalArgs, chunk_size: Option<usize>) -> Result<Session, CliError> {
+    /// Connects as the global flags say, with the core's default chunking (for commands that
+    /// send at most one request of payouts).
+    pub async fn open(global: &GlobalArgs) -> Result<Session, CliError> {
+        Session::open_with(global, Batching::default()).await
+    }
+
+    /// Connects as the global flags say, sending payouts as `batching` says.
+    pub async fn open_with(global: &GlobalArgs, batching: Batching) -> Result<Session, CliError> {
         let mut builder = Client::builder()
             .lang(match global.lang {
                 LangArg::En => Lang::En,
@@ -39,8 +54,11 @@ impl Session {
                 max_attempts: global.max_attempts,
                 ..RetryPolicy::default()
             });
-        if let Some(size) = chunk_size {
+        if let Some(size) = batching.chunk_size {
             builder = builder.chunk_size(size);
+        }
+        if let Some(n) = batching.max_concurrency {
+            builder = builder.max_concurrency(n);
         }
         let sandbox = if global.sandbox {
             let config = SandboxConfig::default().with_clock(ClockMode::Real(EMBEDDED_DELAYS));

@@ -96,20 +96,37 @@ fn an_interrupted_run_resumes_and_pays_every_row_exactly_once() {
     lines.push(rejected_row());
     let csv = env.write_csv("pay.csv", &lines);
     // The first request of payouts is recorded, then its connection drops; the status lookups
-    // that would tell fail too: the run cannot know whether those 5 payouts exist.
+    // that would tell fail too: the run cannot know whether those 5 payouts exist, and starts no
+    // other request (one at a time here, so that none was already in flight).
     env.sandbox
         .add_fault(Fault::new(Endpoint::Send, FaultKind::DropAfter));
     env.sandbox
         .add_fault(Fault::new(Endpoint::Status, FaultKind::ServerError).times(5));
 
     let first = env
-        .payout(&csv, "run.sqlite", &["--chunk-size", "5", "--max-attempts", "1"])
+        .payout(
+            &csv,
+            "run.sqlite",
+            &[
+                "--chunk-size",
+                "5",
+                "--max-attempts",
+                "1",
+                "--max-concurrency",
+                "1",
+            ],
+        )
         .output()
         .unwrap();
     assert_eq!(first.status.code(), Some(4), "stderr: {}", stderr_of(&first));
     assert!(
         stdout_of(&first).contains("unknown         5"),
         "{}",
+        stdout_of(&first)
+    );
+    assert!(
+        stdout_of(&first).contains("pending         7"),
+        "rows never sent are pending again: {}",
         stdout_of(&first)
     );
     assert_eq!(env.ledger().len(), 5, "the dropped request was recorded");

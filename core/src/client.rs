@@ -6,6 +6,7 @@
 //! [`crate::send`] because it must never retry blindly.
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -242,7 +243,7 @@ impl Client {
 
     /// Sends payouts. Every item is checked before anything leaves; a missing
     /// `client_transaction_id` is generated and returned. Nothing is ever sent twice: see
-    /// [`crate::send`] for what happens when an answer is lost.
+    /// ADR 2 (`docs/adr/0002-never-send-twice.md`) for what happens when an answer is lost.
     ///
     /// Errors: when the payouts went in one request (no more than `chunk_size`), a failure of that
     /// request is returned as `Err` (for example [`ErrorKind::InsufficientBalance`], or
@@ -250,13 +251,54 @@ impl Client {
     /// requests, the result is always per item, so that payouts accepted by one request are never
     /// hidden behind the failure of another.
     pub async fn send(&self, transfers: &[Transfer]) -> Result<Vec<SendResult>> {
+        self.send_observed(transfers, &crate::send::unobserved).await
+    }
+
+    /// [`send`](Client::send), calling `on_chunk` with each request's final results as soon as it
+    /// settles, for callers that record progress as it happens (a journal, a progress bar).
+    ///
+    /// Every payout sent is in exactly one `on_chunk` call, with the same result the call
+    /// returns for it: after the reconciliation of lost answers and duplicates (805), so an
+    /// observed result never changes afterwards. Chunks are sent concurrently (up to
+    /// `max_concurrency`) and observed in the order they settle, not in input order; every call
+    /// happens before this returns. Nothing is observed when the call fails before anything is
+    /// sent (an invalid item). When the call returns `Err` for its single request, that request's
+    /// payouts were observed first (`failed`, or `unknown` with the ids the error names).
+    ///
+    /// `on_chunk` returns [`ControlFlow::Continue`] to go on. [`ControlFlow::Break`]`(error)`
+    /// stops the call from starting any further request (for example after a refusal about the
+    /// account, which the next requests would meet too): requests already in flight finish and are
+    /// observed; payouts not sent by then are **not** observed and come back `failed` with `error`
+    /// (no money moved for them). With no break, every payout of the call is observed.
+    ///
+    /// `on_chunk` runs on the task that drives the call, between requests: keep it short (a
+    /// journal write, a counter), and do not block on anything the call itself is waiting for.
+    pub async fn send_observed(
+        &self,
+        transfers: &[Transfer],
+        on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
+    ) -> Result<Vec<SendResult>> {
         let checked = validate::check_transfers(transfers, &self.inner.config.limits)?;
-        crate::send::send_checked(&self.inner, checked).await
+        crate::send::send_checked(&self.inner, checked, on_chunk).await
     }
 
     /// What most merchants want in one call: registers the payees this client does not know yet,
     /// then sends. A payee the service refuses as a contact makes that payout fail, not the call.
     pub async fn pay(&self, transfers: &[Transfer]) -> Result<Vec<SendResult>> {
+        self.pay_observed(transfers, &crate::send::unobserved).await
+    }
+
+    /// [`pay`](Client::pay), calling `on_chunk` with each request's final results as soon as it
+    /// settles; see [`send_observed`](Client::send_observed) for what is observed and when.
+    /// Payouts that fail because their payee was refused as a contact are observed together, in
+    /// one call before any payout is sent (a break there sends nothing). A failure to register
+    /// contacts that fails the whole call (`Err`) comes before anything is sent, so nothing is
+    /// observed.
+    pub async fn pay_observed(
+        &self,
+        transfers: &[Transfer],
+        on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
+    ) -> Result<Vec<SendResult>> {
         let checked = validate::check_transfers(transfers, &self.inner.config.limits)?;
         let contacts = self.contacts_to_add(transfers, &checked);
         let refused = if contacts.is_empty() {
@@ -268,7 +310,7 @@ impl Client {
                 .filter(|r| !r.added)
                 .collect()
         };
-        crate::send::send_checked_except(&self.inner, checked, &refused).await
+        crate::send::send_checked_except(&self.inner, checked, &refused, on_chunk).await
     }
 
     /// The state of transfers, by exactly one id (a lot gives every transfer of the batch).

@@ -22,8 +22,14 @@
 //!    the SDK never guesses.
 //!
 //! Long lists are split into chunks sent with bounded concurrency; results keep input order.
+//! A caller that must record progress as it happens (a journal, a progress bar) passes an observer
+//! ([`crate::Client::pay_observed`], [`crate::Client::send_observed`]): it is called once per chunk
+//! with that chunk's final results, after the reconciliation above, as soon as the chunk settles,
+//! and may stop the call from starting further requests.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::Mutex;
 
 use futures::StreamExt;
 
@@ -34,6 +40,14 @@ use crate::model::{ContactResult, SendOutcome, SendResult, TransferInfo, Transfe
 use crate::validate::CheckedTransfer;
 use crate::wire;
 
+/// Called with the final results of each chunk as it settles (see [`crate::Client::pay_observed`]).
+pub(crate) type ChunkObserver<'a> = &'a (dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync);
+
+/// The observer of `send` and `pay`: nobody is watching, and every chunk is sent.
+pub(crate) fn unobserved(_: &[SendResult]) -> ControlFlow<Error> {
+    ControlFlow::Continue(())
+}
+
 /// The outcome of one chunk: one result per payout, and the request-level failure if there was one.
 struct ChunkReport {
     results: Vec<SendResult>,
@@ -41,15 +55,23 @@ struct ChunkReport {
 }
 
 /// Sends checked payouts in chunks. See [`crate::Client::send`] for when an `Err` is returned.
-pub(crate) async fn send_checked(inner: &Inner, checked: Vec<CheckedTransfer>) -> Result<Vec<SendResult>> {
-    send_checked_except(inner, checked, &[]).await
+/// `on_chunk` sees every payout sent exactly once, chunk by chunk, before this returns; when it
+/// breaks, chunks not started yet are not sent and not observed.
+pub(crate) async fn send_checked(
+    inner: &Inner,
+    checked: Vec<CheckedTransfer>,
+    on_chunk: ChunkObserver<'_>,
+) -> Result<Vec<SendResult>> {
+    send_checked_except(inner, checked, &[], on_chunk).await
 }
 
-/// Like [`send_checked`], but payouts to a refused contact fail without being sent.
+/// Like [`send_checked`], but payouts to a refused contact fail without being sent (and are
+/// reported to `on_chunk` together, before any request).
 pub(crate) async fn send_checked_except(
     inner: &Inner,
     checked: Vec<CheckedTransfer>,
     refused_contacts: &[ContactResult],
+    on_chunk: ChunkObserver<'_>,
 ) -> Result<Vec<SendResult>> {
     let refusal_of = |t: &CheckedTransfer| {
         refused_contacts
@@ -66,13 +88,49 @@ pub(crate) async fn send_checked_except(
         .enumerate()
         .partition(|(_, t)| refusal_of(t).is_none());
 
+    let refused: Vec<(usize, SendResult)> = refused
+        .into_iter()
+        .map(|(position, transfer)| {
+            let error = refusal_of(&transfer);
+            (position, result_of(&transfer, SendOutcome::Failed, error))
+        })
+        .collect();
+    // Set when the observer breaks: chunks not started by then are not sent, and fail with it.
+    let stop: Mutex<Option<Error>> = Mutex::new(None);
+    let observe = |results: &[SendResult]| {
+        if let ControlFlow::Break(error) = on_chunk(results) {
+            stop.lock().expect("stop poisoned").get_or_insert(error);
+        }
+    };
+    if !refused.is_empty() {
+        let results: Vec<SendResult> = refused.iter().map(|(_, r)| r.clone()).collect();
+        observe(&results);
+    }
+
     let chunk_size = inner.config.chunk_size;
     let chunks: Vec<Vec<(usize, CheckedTransfer)>> = to_send.chunks(chunk_size).map(<[_]>::to_vec).collect();
     let single_request = chunks.len() == 1 && refused.is_empty();
+    let (observe, stop) = (&observe, &stop);
     let reports: Vec<(Vec<usize>, ChunkReport)> = futures::stream::iter(chunks)
         .map(|chunk| async move {
             let (positions, items): (Vec<usize>, Vec<CheckedTransfer>) = chunk.into_iter().unzip();
-            (positions, send_chunk(inner, items).await)
+            let stopped = stop.lock().expect("stop poisoned").clone();
+            if let Some(error) = stopped {
+                let results = items
+                    .iter()
+                    .map(|t| result_of(t, SendOutcome::Failed, Some(error.clone())))
+                    .collect();
+                return (
+                    positions,
+                    ChunkReport {
+                        results,
+                        request_error: Some(error),
+                    },
+                );
+            }
+            let report = send_chunk(inner, items).await;
+            observe(&report.results);
+            (positions, report)
         })
         .buffered(inner.config.max_concurrency)
         .collect()
@@ -84,9 +142,8 @@ pub(crate) async fn send_checked_except(
     }
     let mut slots: Vec<Option<SendResult>> =
         vec![None; reports.iter().map(|(p, _)| p.len()).sum::<usize>() + refused.len()];
-    for (position, transfer) in refused {
-        let error = refusal_of(&transfer);
-        slots[position] = Some(result_of(&transfer, SendOutcome::Failed, error));
+    for (position, result) in refused {
+        slots[position] = Some(result);
     }
     for (positions, report) in reports {
         for (position, result) in positions.into_iter().zip(report.results) {

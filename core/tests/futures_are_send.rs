@@ -15,6 +15,9 @@ fn every_call_returns_a_send_future() {
     assert_send(&client.add_contacts(&contacts));
     assert_send(&client.send(&transfers));
     assert_send(&client.pay(&transfers));
+    let observer = |_: &[cinetpay_transfer::SendResult]| std::ops::ControlFlow::Continue(());
+    assert_send(&client.send_observed(&transfers, &observer));
+    assert_send(&client.pay_observed(&transfers, &observer));
     assert_send(&client.transfer_status(&query));
     let notification: Option<Notification> = None;
     if let Some(n) = &notification {

@@ -6,7 +6,7 @@ use crate::session::Session;
 use crate::GlobalArgs;
 
 pub async fn run(global: &GlobalArgs) -> CliResult {
-    let session = Session::open(global, None).await?;
+    let session = Session::open(global).await?;
     let balance = session.client.balance().await?;
     if global.json {
         print_json(&balance);

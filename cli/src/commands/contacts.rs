@@ -67,7 +67,7 @@ pub async fn run(global: &GlobalArgs, command: ContactsCommand) -> CliResult {
             email: args.email,
         }],
     };
-    let session = Session::open(global, None).await?;
+    let session = Session::open(global).await?;
     let results = session.client.add_contacts(&contacts).await?;
     if global.json {
         print_json(&results);

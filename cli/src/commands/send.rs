@@ -68,7 +68,7 @@ pub async fn run(global: &GlobalArgs, args: SendArgs) -> CliResult {
         surname: args.surname,
         email: args.email,
     };
-    let session = Session::open(global, None).await?;
+    let session = Session::open(global).await?;
     let result = session
         .client
         .pay(&[transfer])

@@ -34,7 +34,7 @@ impl StatusArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: StatusArgs) -> CliResult {
-    let session = Session::open(global, None).await?;
+    let session = Session::open(global).await?;
     let infos = session.client.transfer_status(&args.query()).await?;
     print_infos(global.json, &infos);
     Ok(Exit::Ok)

@@ -42,7 +42,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> CliResult {
 }
 
 async fn watch_lot(global: &GlobalArgs, lot: &str, wait: &WaitArgs) -> CliResult {
-    let session = Session::open(global, None).await?;
+    let session = Session::open(global).await?;
     let poller = Poller::new(wait);
     let query = TransferQuery::Lot(lot.to_owned());
     let infos: Vec<TransferInfo> = loop {
@@ -64,7 +64,7 @@ async fn watch_lot(global: &GlobalArgs, lot: &str, wait: &WaitArgs) -> CliResult
 
 async fn watch_journal(global: &GlobalArgs, path: &std::path::Path, wait: &WaitArgs) -> CliResult {
     let mut journal = Journal::open_existing(path)?;
-    let session = Session::open(global, None).await?;
+    let session = Session::open(global).await?;
     let uncertain = reconcile(&session.client, &journal.rows()?).await;
     journal.apply(&uncertain)?;
     let progress = Progress::new(!global.json);
