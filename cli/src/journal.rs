@@ -178,7 +178,16 @@ impl Journal {
             conn,
             path: path.to_owned(),
         };
-        journal.init().map_err(|e| journal.fail(&e))?;
+        journal.init().map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) => CliError::new(
+                Exit::Error,
+                format!(
+                    "the journal {} is in use by another cinetpay process: wait for it to finish",
+                    path.display()
+                ),
+            ),
+            _ => journal.fail(&e),
+        })?;
         Ok(journal)
     }
 
@@ -198,6 +207,10 @@ impl Journal {
     }
 
     fn init(&self) -> rusqlite::Result<()> {
+        // One process per journal: two runs of the same file at once could each send a row the
+        // other has marked. The exclusive lock is taken now and held until the process ends.
+        self.conn
+            .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")?;
         let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(rusqlite::Error::InvalidQuery);

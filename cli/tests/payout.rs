@@ -240,3 +240,24 @@ fn rows_left_sending_by_a_crash_are_looked_up_before_anything_is_sent() {
         "{ledger:#?}"
     );
 }
+
+#[test]
+fn a_journal_in_use_by_another_process_is_refused() {
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(2));
+    env.payout(&csv, "run.sqlite", &["--no-wait"]).assert().code(4);
+
+    // Another process holding the journal (as a running `cinetpay payout` does).
+    let holder = rusqlite::Connection::open(env.dir.path().join("run.sqlite")).unwrap();
+    holder
+        .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")
+        .unwrap();
+    env.payout(&csv, "run.sqlite", &[])
+        .assert()
+        .code(1)
+        .stderr(contains("in use by another cinetpay process"));
+    drop(holder);
+
+    env.payout(&csv, "run.sqlite", &[]).assert().code(0);
+    assert_eq!(env.ledger().len(), 2);
+}
