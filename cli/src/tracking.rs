@@ -54,6 +54,15 @@ pub async fn reconcile(client: &Client, rows: &[JournalRow]) -> Vec<Change> {
                 .iter()
                 .find(|i| i.client_transaction_id.as_deref() == Some(id))
             {
+                // The id belongs to another payout (an id reused from an older file): this row's
+                // payout was refused as a duplicate, nothing of it left.
+                Some(info) if !info.is_payout_of(&row.phone, row.amount) => Change {
+                    error: Some(format!(
+                        "client_transaction_id already used by another payout ({} XOF, {})",
+                        info.amount, info.transaction_id
+                    )),
+                    ..Change::state(id, RowState::Failed)
+                },
                 Some(info) => change_of(id, info),
                 None => Change::state(id, RowState::Pending),
             },

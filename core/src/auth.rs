@@ -107,8 +107,9 @@ impl TokenCache {
     }
 }
 
-/// The lifetime a JWT announces: `exp - iat` when both are there (immune to clock skew between
-/// us and the service), else `exp - now`. `None` when the token is not a readable JWT.
+/// The lifetime a JWT announces: `exp - iat` (immune to clock skew between us and the service),
+/// shortened to `exp - now` when that is smaller and positive (a token handed out by a provider
+/// some time after it was issued). `None` when the token is not a readable JWT.
 pub(crate) fn token_lifetime(token: &str) -> Option<Duration> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -116,15 +117,17 @@ pub(crate) fn token_lifetime(token: &str) -> Option<Duration> {
         .ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let exp = claims.get("exp")?.as_f64()?;
-    let start = match claims.get("iat").and_then(|v| v.as_f64()) {
-        Some(iat) => iat,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_secs_f64(),
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    let until_exp = exp - now;
+    let seconds = match claims.get("iat").and_then(|v| v.as_f64()) {
+        Some(iat) if until_exp > 0.0 => (exp - iat).min(until_exp),
+        Some(iat) => exp - iat,
+        None => until_exp,
     };
-    let seconds = exp - start;
-    (seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
+    Duration::try_from_secs_f64(seconds).ok().filter(|d| !d.is_zero())
 }
 
 #[cfg(test)]
@@ -144,6 +147,18 @@ mod tests {
             Some(Duration::from_secs(960))
         );
         assert_eq!(token_lifetime("opaque-token"), None);
+        assert_eq!(
+            token_lifetime(&jwt(r#"{"iat":0,"exp":1e300}"#)),
+            None,
+            "absurd exp: no panic"
+        );
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let handed_late = jwt(&format!(r#"{{"iat":{},"exp":{}}}"#, now - 900, now + 60));
+        let lifetime = token_lifetime(&handed_late).unwrap();
+        assert!(lifetime <= Duration::from_secs(60), "{lifetime:?}");
         assert_eq!(token_lifetime(&jwt(r#"{"iat":1000}"#)), None);
     }
 

@@ -163,8 +163,9 @@ impl Error {
             ErrorKind::OutcomeUnknown,
             format!(
                 "the outcome of {} payout(s) is unknown ({cause}); look them up by \
-                 client_transaction_id before sending them again",
-                client_transaction_ids.len()
+                 client_transaction_id before sending them again: {}",
+                client_transaction_ids.len(),
+                client_transaction_ids.join(", ")
             ),
         );
         err.0.http_status = cause.0.http_status;

@@ -45,6 +45,9 @@ impl Http {
     pub(crate) fn new(config: &Config) -> Result<Self> {
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
+            // A 307/308 would re-post the form (the login's API key and password) to wherever it
+            // points: the API never redirects, so a redirect is refused, not followed.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .build()
@@ -111,13 +114,16 @@ impl Http {
     }
 }
 
-/// Whether a failed answer may come after the service acted: an API refusal (a code) or a 429
-/// says it did not; a 5xx page or an unreadable answer says nothing.
+/// Whether a failed answer may come after the service acted. A refusal about the request (bad
+/// token, bad data, balance, contact, duplicate: any kind but `service`) and a 429 say it did not;
+/// a service error (-1, 709/710/715, an unknown code, a 5xx page) or an unreadable answer says
+/// nothing about it.
 fn answer_may_follow_processing(error: &Error) -> bool {
-    if error.code().is_some() {
-        return false;
+    match error.kind() {
+        ErrorKind::Service => error.http_status() != Some(429),
+        ErrorKind::Protocol => true,
+        _ => false,
     }
-    error.http_status() != Some(429)
 }
 
 /// The failure of a reqwest call in words, without the URL (it carries the token).

@@ -280,6 +280,19 @@ pub struct TransferInfo {
     pub operator_transaction_id: Option<String>,
 }
 
+impl TransferInfo {
+    /// Whether this is a payout of `amount` XOF to the national number `phone`: the check that an
+    /// id found by lookup belongs to the payout one meant, not to an older one under the same id.
+    /// Numbers are compared on their digits, whatever the service's formatting (`+225 07...`).
+    pub fn is_payout_of(&self, phone: &str, amount: i64) -> bool {
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        let national = digits(phone);
+        let number_matches =
+            |shown: &Option<String>| shown.as_deref().is_none_or(|n| digits(n).ends_with(&national));
+        self.amount == amount && number_matches(&self.receiver) && number_matches(&self.receiver_e164)
+    }
+}
+
 /// Which transfers `transfer_status` asks about: exactly one id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferQuery {
@@ -343,6 +356,28 @@ fn serialize_opt_error<S: Serializer>(err: &Option<Error>, s: S) -> Result<S::Ok
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_payout_is_recognised_whatever_the_number_formatting() {
+        let info = TransferInfo {
+            transaction_id: "EA1".into(),
+            client_transaction_id: Some("c".into()),
+            lot: None,
+            amount: 500,
+            receiver: Some("07 01 02 03 04".into()),
+            receiver_e164: Some("+225-0701020304".into()),
+            operator: None,
+            sending_status: None,
+            transfer_valid: None,
+            treatment_status: TreatmentStatus::New,
+            comment: None,
+            validated_at: None,
+            operator_transaction_id: None,
+        };
+        assert!(info.is_payout_of("0701020304", 500));
+        assert!(!info.is_payout_of("0701020304", 505));
+        assert!(!info.is_payout_of("0505060708", 500));
+    }
 
     #[test]
     fn unknown_statuses_are_kept_as_sent() {

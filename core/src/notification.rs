@@ -128,6 +128,17 @@ impl Notification {
                 return Err(mismatch("amount", &claimed.to_string(), &info.amount.to_string()));
             }
         }
+        // A body claiming a status the service does not report (a forged "VAL", or one sent ahead
+        // of the service's own state) is refused; CinetPay retries genuine notifications.
+        if let Some(claimed) = &self.treatment_status {
+            if claimed != &info.treatment_status {
+                return Err(mismatch(
+                    "treatment_status",
+                    claimed.as_str(),
+                    info.treatment_status.as_str(),
+                ));
+            }
+        }
         Ok(())
     }
 }

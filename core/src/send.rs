@@ -245,23 +245,30 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
         }
         let cause =
             last_error.unwrap_or_else(|| wire::protocol("the answer did not mention every payout".into()));
+        // Give the service a moment to show what it recorded before asking about it.
+        tokio::time::sleep(inner.config.retry.backoff(attempt)).await;
         let mut not_recorded = Vec::new();
         for i in to_look_up {
             match look_up(inner, &items[i]).await {
                 Lookup::Recorded(result) => results[i] = Some(result),
-                Lookup::Conflict(info) => {
-                    let error = duplicates
-                        .get(&i)
-                        .cloned()
-                        .unwrap_or_else(|| duplicate_error(&info));
+                // The service refused this very request (805) and holds another payout under
+                // the id: nothing of ours left.
+                Lookup::Conflict(_) if duplicates.contains_key(&i) => {
+                    let error = duplicates[&i].clone();
                     results[i] = Some(result_of(&items[i], SendOutcome::Failed, Some(error)));
                 }
-                Lookup::NotRecorded => match duplicates.get(&i) {
-                    Some(error) => {
-                        results[i] = Some(result_of(&items[i], SendOutcome::Failed, Some(error.clone())))
-                    }
-                    None => not_recorded.push(i),
-                },
+                // Our request may have been executed, yet what the service shows differs: never
+                // guess that no money left.
+                Lookup::Conflict(info) => {
+                    let error = duplicate_error(&info);
+                    results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(error)));
+                }
+                // 805 says the id is taken, the lookup does not show it (yet): unknown, not failed.
+                Lookup::NotRecorded if duplicates.contains_key(&i) => {
+                    let error = duplicates[&i].clone();
+                    results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(error)));
+                }
+                Lookup::NotRecorded => not_recorded.push(i),
                 Lookup::Unknown(error) => {
                     tracing::warn!(client_transaction_id = %items[i].client_transaction_id, "payout outcome unknown");
                     results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(error)));
@@ -279,13 +286,13 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
             break;
         }
         if attempt >= inner.config.retry.max_attempts {
+            // The last attempt may have been executed and not be visible yet: unknown, not failed.
             for &i in &not_recorded {
-                results[i] = Some(result_of(&items[i], SendOutcome::Failed, Some(cause.clone())));
+                results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(cause.clone())));
             }
             request_error = Some(cause);
             break;
         }
-        tokio::time::sleep(inner.config.retry.backoff(attempt)).await;
         attempt += 1;
         pending = not_recorded;
     }
@@ -328,8 +335,7 @@ async fn look_up(inner: &Inner, t: &CheckedTransfer) -> Lookup {
 
 /// Whether the transfer the service reports is the payout we asked for (amount and number).
 fn same_payout(t: &CheckedTransfer, info: &TransferInfo) -> bool {
-    let number_matches = |n: &Option<String>| n.as_deref().is_none_or(|n| n.ends_with(&t.phone));
-    info.amount == t.amount && number_matches(&info.receiver) && number_matches(&info.receiver_e164)
+    info.is_payout_of(&t.phone, t.amount)
 }
 
 fn duplicate_error(info: &TransferInfo) -> Error {

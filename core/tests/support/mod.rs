@@ -122,10 +122,17 @@ async fn answer(State(server): State<ScriptedServer>, request: Request) -> Respo
     } else {
         "application/json"
     };
-    (
+    let mut response = (
         StatusCode::from_u16(status).unwrap(),
         [("content-type", content_type)],
         body,
     )
-        .into_response()
+        .into_response();
+    if (300..400).contains(&status) {
+        // Redirects point at a path of this same server, so a test can see whether it was followed.
+        response
+            .headers_mut()
+            .insert("location", "/v1/redirected".parse().unwrap());
+    }
+    response
 }
