@@ -245,6 +245,10 @@ impl Client {
     /// `client_transaction_id` is generated and returned. Nothing is ever sent twice: see
     /// ADR 2 (`docs/adr/0002-never-send-twice.md`) for what happens when an answer is lost.
     ///
+    /// Give your own `client_transaction_id`s when the call may be cancelled (a dropped future, a
+    /// Ctrl-C, a cancelled coroutine): a cancelled call returns nothing, so generated ids are lost
+    /// with it, while its request may already have reached the service.
+    ///
     /// Errors: when the payouts went in one request (no more than `chunk_size`), a failure of that
     /// request is returned as `Err` (for example [`ErrorKind::InsufficientBalance`], or
     /// [`ErrorKind::OutcomeUnknown`] with the ids to look up). When the list was split into several
