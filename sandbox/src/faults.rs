@@ -57,6 +57,9 @@ pub enum FaultKind {
     RateLimited,
     /// 429 with an empty body; the request is not processed.
     RateLimitedEmpty,
+    /// 723 NOT_FOUND without looking: what a lookup sees while the service has recorded a payout
+    /// but does not show it yet (on `status`, the eventual-consistency case).
+    NotYetVisible,
 }
 
 /// A fault to inject.

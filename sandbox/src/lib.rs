@@ -118,6 +118,7 @@
 //! | `malformed_json` | processed, then 200 with a truncated JSON body |
 //! | `rate_limited` | 429 `{"message":"Too Many Attempts."}`, `Retry-After: 1`; not processed |
 //! | `rate_limited_empty` | 429 with an empty body; not processed |
+//! | `not_yet_visible` | 723 NOT_FOUND without looking (a recorded payout not visible to lookups yet, on `status`) |
 //!
 //! ## Admin HTTP API (under `/_sandbox`, JSON in and out)
 //!

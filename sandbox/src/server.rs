@@ -121,6 +121,11 @@ async fn handle(engine: Arc<Engine>, app: Router, req: Request<Incoming>) -> Res
             "text/plain",
             "",
         ))),
+        FaultKind::NotYetVisible => Ok(plain(
+            StatusCode::NOT_FOUND,
+            "application/json",
+            r#"{"code":"723","message":"NOT_FOUND","description":"No result","data":[]}"#,
+        )),
     }
 }
 
