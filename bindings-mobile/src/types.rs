@@ -577,5 +577,5 @@ pub fn parse_notification(method: String, body: String) -> Result<NotificationEv
 pub fn parse_notification_fields(
     fields: HashMap<String, String>,
 ) -> Result<NotificationEvent, CinetPayError> {
-    Ok(core::NotificationEvent::from_pairs(fields)?.into())
+    Ok(core::NotificationEvent::from_fields("POST", fields)?.into())
 }

@@ -86,17 +86,12 @@ pub fn parse_notification(
     input: Either3<String, Buffer, std::collections::HashMap<String, String>>,
     method: Option<String>,
 ) -> napi::Result<Either<Ping, Notification>> {
-    let body: Vec<u8> = match input {
-        Either3::A(text) => text.into_bytes(),
-        Either3::B(bytes) => bytes.to_vec(),
-        Either3::C(fields) => serde_urlencoded::to_string(fields)
-            .map_err(|e| napi::Error::from_reason(e.to_string()))?
-            .into_bytes(),
-    };
-    let event = js(core::NotificationEvent::from_request(
-        method.as_deref().unwrap_or("POST"),
-        &body,
-    ))?;
+    let method = method.as_deref().unwrap_or("POST");
+    let event = js(match input {
+        Either3::A(text) => core::NotificationEvent::from_request(method, text.as_bytes()),
+        Either3::B(bytes) => core::NotificationEvent::from_request(method, &bytes),
+        Either3::C(fields) => core::NotificationEvent::from_fields(method, fields),
+    })?;
     Ok(match event {
         core::NotificationEvent::Ping => Either::A(Ping {
             kind: "ping".to_owned(),

@@ -100,9 +100,22 @@ test('results are plain objects with every documented key', async () => {
   assert.equal(balance.countries.CI.available, 1_000_000 - 1000)
 })
 
-test('the client keeps its secrets out of sight', () => {
+test('the client keeps its secrets out of sight, also when its login fails', async () => {
+  const { inspect } = require('node:util')
   const client = new Client({ apiKey: 'key-123', password: 'secret-456', baseUrl: sandbox.baseUrl })
-  const shown = require('node:util').inspect(client, { showHidden: true, depth: 5 }) + JSON.stringify(client)
+  const error = await client.balance().then(
+    () => assert.fail('wrong credentials must fail'),
+    (e) => e,
+  )
+  assert.equal(error.kind, 'authentication')
+  const shown = [
+    inspect(client, { showHidden: true, depth: 5 }),
+    JSON.stringify(client),
+    inspect(error, { showHidden: true, depth: 5 }),
+    String(error),
+    error.stack,
+    JSON.stringify(error),
+  ].join('\n')
   assert.ok(!shown.includes('secret-456') && !shown.includes('key-123'), shown)
 })
 

@@ -11,7 +11,7 @@
 //! | `runtime.rs` | the process-wide tokio runtime, rebuilt after fork |
 //! | `blocking.rs` | waiting on a future with the GIL released, Ctrl-C honoured |
 //! | `client.rs` | `Client` and `AsyncClient` |
-//! | `notification.rs` | `parse_notification` |
+//! | `notification.rs` | `parse_notification`, `is_final_status` |
 //! | `types.rs` | Python <-> core conversions |
 //! | `errors.rs` | core errors -> `CinetPayError` subclasses |
 //! | `testing.rs` | the in-process `Sandbox` |
@@ -40,5 +40,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<testing::Sandbox>()?;
     m.add_function(wrap_pyfunction!(notification::parse_notification, m)?)?;
+    m.add_function(wrap_pyfunction!(notification::is_final_status, m)?)?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `parse_notification`: what arrived at the notify URL, read by the core.
+//! `parse_notification`: what arrived at the notify URL, read by the core (and `is_final_status`).
 //!
 //! Web frameworks hand over a notification either as the raw body (`request.body`) or as decoded
 //! form fields (Django's `request.POST`, Flask's `request.form`); both are accepted so the user
@@ -10,6 +10,12 @@ use pyo3::types::{PyByteArray, PyBytes, PyList, PyMapping, PyString, PyTuple};
 
 use crate::{errors, types};
 
+/// True for a final treatment status (`VAL`, `REJ`): the core's rule, used by `TreatmentStatus.is_final`.
+#[pyfunction]
+pub fn is_final_status(status: &str) -> bool {
+    cinetpay_transfer::TreatmentStatus::parse(status).is_final()
+}
+
 /// Reads a request to the notify URL: `Notification`, or `PING` for a bare ping.
 #[pyfunction]
 #[pyo3(signature = (data=None, method="POST"))]
@@ -19,11 +25,7 @@ pub fn parse_notification<'py>(
     method: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let event = match data {
-        // A GET is a ping whatever it carries: the core decides that from the method alone.
-        Some(d) if d.cast::<PyMapping>().is_ok() && method.eq_ignore_ascii_case("GET") => {
-            NotificationEvent::from_request(method, b"")
-        }
-        Some(d) if d.cast::<PyMapping>().is_ok() => NotificationEvent::from_pairs(pairs(d)?),
+        Some(d) if d.cast::<PyMapping>().is_ok() => NotificationEvent::from_fields(method, pairs(d)?),
         Some(d) => NotificationEvent::from_request(method, &body(d)?),
         None => NotificationEvent::from_request(method, b""),
     };

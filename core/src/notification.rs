@@ -53,7 +53,7 @@ pub struct Notification {
 impl NotificationEvent {
     /// Reads a request to the notify URL: `method` (`GET`, `POST`) and its form-encoded body.
     pub fn from_request(method: &str, body: &[u8]) -> Result<Self> {
-        if method.eq_ignore_ascii_case("GET") || body.iter().all(u8::is_ascii_whitespace) {
+        if is_ping_method(method) || body.iter().all(u8::is_ascii_whitespace) {
             return Ok(NotificationEvent::Ping);
         }
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|e| {
@@ -62,17 +62,21 @@ impl NotificationEvent {
                 format!("notification body is not form-encoded: {e}"),
             )
         })?;
-        Self::from_pairs(pairs)
+        Self::from_fields(method, pairs)
     }
 
-    /// Reads already-decoded form fields (e.g. a web framework's `request.POST`). No field at
-    /// all is a ping; fields without `transaction_id` are an error.
-    pub fn from_pairs<I, K, V>(pairs: I) -> Result<Self>
+    /// Reads a request whose form fields a web framework already decoded (`request.POST`,
+    /// `req.body`). A GET is a ping whatever it carries, and so is a request with no field at
+    /// all; fields without `transaction_id` are an error.
+    pub fn from_fields<I, K, V>(method: &str, pairs: I) -> Result<Self>
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<str>,
         V: AsRef<str>,
     {
+        if is_ping_method(method) {
+            return Ok(NotificationEvent::Ping);
+        }
         let fields: Vec<(String, String)> = pairs
             .into_iter()
             .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().trim().to_owned()))
@@ -141,6 +145,11 @@ impl Notification {
         }
         Ok(())
     }
+}
+
+/// CinetPay pings the notify URL with bare GETs; notifications are POSTs.
+fn is_ping_method(method: &str) -> bool {
+    method.eq_ignore_ascii_case("GET")
 }
 
 fn mismatch(field: &str, notified: &str, actual: &str) -> Error {

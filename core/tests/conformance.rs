@@ -190,7 +190,7 @@ async fn run_step(
             let pairs = fields
                 .iter()
                 .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
-            let result = match NotificationEvent::from_pairs(pairs) {
+            let result = match NotificationEvent::from_fields("POST", pairs) {
                 Ok(NotificationEvent::Transfer(n)) => client.confirm_notification(&n).await.map(|r| json!(r)),
                 Ok(NotificationEvent::Ping) => Ok(json!("ping")),
                 Err(e) => Err(e),

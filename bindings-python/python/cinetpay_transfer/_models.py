@@ -51,8 +51,10 @@ class TreatmentStatus(_OpenStrEnum):
 
     @property
     def is_final(self) -> bool:
-        """True for VAL and REJ: nothing will change any more."""
-        return self.value in ("VAL", "REJ")
+        """True for VAL and REJ: nothing will change any more (the core decides)."""
+        from ._native import is_final_status
+
+        return is_final_status(str(self.value))
 
 
 class SendingStatus(_OpenStrEnum):
