@@ -32,6 +32,7 @@ pub fn router() -> Router<Arc<Engine>> {
         .route("/faults", get(faults).post(add_fault).delete(clear_faults))
         .route("/ledger", get(ledger))
         .route("/notifications", get(notifications))
+        .route("/notifications/ping", post(ping))
         .route("/tokens/expire", post(expire_tokens))
 }
 
@@ -132,6 +133,7 @@ async fn faults(State(engine): State<Arc<Engine>>) -> Reply {
 
 async fn add_fault(State(engine): State<Arc<Engine>>, bytes: Bytes) -> Reply {
     let fault: Fault = body(&bytes)?;
+    fault.check().map_err(|e| Rejection(StatusCode::BAD_REQUEST, e))?;
     engine.faults.add(fault);
     Ok(Json(json!(engine.faults.list())))
 }
@@ -141,8 +143,37 @@ async fn clear_faults(State(engine): State<Arc<Engine>>) -> Reply {
     Ok(Json(json!([])))
 }
 
-async fn ledger(State(engine): State<Arc<Engine>>) -> Reply {
+#[derive(Deserialize)]
+struct LedgerQuery {
+    settle_ms: Option<u64>,
+}
+
+/// The ledger; with `settle_ms`, once no `slow_processing` request is still running (504 if some
+/// still are after that long).
+async fn ledger(State(engine): State<Arc<Engine>>, Query(q): Query<LedgerQuery>) -> Reply {
+    if let Some(ms) = q.settle_ms {
+        engine
+            .in_flight
+            .settled(Duration::from_millis(ms))
+            .await
+            .map_err(|running| {
+                Rejection(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    format!("{running} slow requests still running after {ms} ms"),
+                )
+            })?;
+    }
     Ok(Json(json!(engine.state().ledger())))
+}
+
+#[derive(Deserialize)]
+struct PingRequest {
+    url: String,
+}
+
+async fn ping(State(engine): State<Arc<Engine>>, bytes: Bytes) -> Reply {
+    let req: PingRequest = body(&bytes)?;
+    Ok(Json(json!(engine.notifier.ping(&req.url).await)))
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,9 @@
 //! non-2xx statuses): 401 for token and credential problems, 400 for invalid requests, 402 for an
 //! insufficient balance, 404 for an unknown transfer, 405 for a wrong HTTP method. 724, 726 and 805
 //! travel as per-item codes inside a 200 answer; their statuses here (400, 200, 409) only matter
-//! if one is ever sent as a top-level error.
+//! when a fault sends one as a top-level error. The codes no rule of the sandbox produces (-1, 702,
+//! 703, 707, 709, 710, 715, 717) exist for faults: 401 for the account and token ones, 400 for
+//! 717, 500 for the execution errors.
 
 use axum::http::StatusCode;
 
@@ -55,23 +57,39 @@ impl Text {
     }
 }
 
-/// Every code the sandbox produces.
+/// Every code the sandbox produces (the ones its rules never give, through faults only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiCode {
     /// 0 OPERATION_SUCCES.
     Success,
+    /// -1 OPERATION_ERROR (only through a fault).
+    OperationError,
     /// 701 INVALID_CREDENTIALS.
     InvalidCredentials,
+    /// 702 COULD_NOT_CREATE_TOKEN (only through a fault).
+    CouldNotCreateToken,
+    /// 703 INVALID_USER (only through a fault).
+    InvalidUser,
     /// 704 INVALID_PARAM.
     InvalidParam,
     /// 705 EXPIRED_TOKEN.
     ExpiredToken,
     /// 706 INVALID_TOKEN.
     InvalidToken,
+    /// 707 CANT_REFRESH_TOKEN (only through a fault).
+    CantRefreshToken,
     /// 708 NOT_ALLOWED.
     NotAllowed,
+    /// 709 EXECUTION_ERROR (only through a fault).
+    ExecutionError709,
+    /// 710 EXECUTION_ERROR (only through a fault).
+    ExecutionError710,
+    /// 715 UNEXPECTED_ERROR (only through a fault).
+    UnexpectedError,
     /// 716 DATA_NOT_VALID.
     DataNotValid,
+    /// 717 ERROR_PHONE_NOT_PARTICULAR (only through a fault).
+    PhoneNotParticular,
     /// 718 JSON_PARSE_ERROR.
     JsonParseError,
     /// 719 AMOUNT_TOO_SMALL.
@@ -100,18 +118,61 @@ pub enum ApiCode {
     ClientTransactionIdExist,
 }
 
+/// Every code, for [`ApiCode::from_number`].
+const ALL: [ApiCode; 28] = {
+    use ApiCode::*;
+    [
+        Success,
+        OperationError,
+        InvalidCredentials,
+        CouldNotCreateToken,
+        InvalidUser,
+        InvalidParam,
+        ExpiredToken,
+        InvalidToken,
+        CantRefreshToken,
+        NotAllowed,
+        ExecutionError709,
+        ExecutionError710,
+        UnexpectedError,
+        DataNotValid,
+        PhoneNotParticular,
+        JsonParseError,
+        AmountTooSmall,
+        AmountTooLarge,
+        OperatorNotAvailable,
+        InsufficientBalance,
+        NotFound,
+        PhoneNotMyContact,
+        MissingNotifyUrl,
+        PhoneAlreadyMyContact,
+        InvalidAmount,
+        InvalidPhone,
+        OperatorUnavailable,
+        ClientTransactionIdExist,
+    ]
+};
+
 impl ApiCode {
     /// The numeric code.
     pub fn number(self) -> i64 {
         use ApiCode::*;
         match self {
             Success => 0,
+            OperationError => -1,
             InvalidCredentials => 701,
+            CouldNotCreateToken => 702,
+            InvalidUser => 703,
             InvalidParam => 704,
             ExpiredToken => 705,
             InvalidToken => 706,
+            CantRefreshToken => 707,
             NotAllowed => 708,
+            ExecutionError709 => 709,
+            ExecutionError710 => 710,
+            UnexpectedError => 715,
             DataNotValid => 716,
+            PhoneNotParticular => 717,
             JsonParseError => 718,
             AmountTooSmall => 719,
             AmountTooLarge => 720,
@@ -128,17 +189,29 @@ impl ApiCode {
         }
     }
 
+    /// The code numbered `number`, if the sandbox knows it (faults name codes by number).
+    pub fn from_number(number: i64) -> Option<ApiCode> {
+        ALL.iter().copied().find(|c| c.number() == number)
+    }
+
     /// The `message` field.
     pub fn message(self) -> &'static str {
         use ApiCode::*;
         match self {
             Success => "OPERATION_SUCCES",
+            OperationError => "OPERATION_ERROR",
             InvalidCredentials => "INVALID_CREDENTIALS",
+            CouldNotCreateToken => "COULD_NOT_CREATE_TOKEN",
+            InvalidUser => "INVALID_USER",
             InvalidParam => "INVALID_PARAM",
             ExpiredToken => "EXPIRED_TOKEN",
             InvalidToken => "INVALID_TOKEN",
+            CantRefreshToken => "CANT_REFRESH_TOKEN",
             NotAllowed => "NOT_ALLOWED",
+            ExecutionError709 | ExecutionError710 => "EXECUTION_ERROR",
+            UnexpectedError => "UNEXPECTED_ERROR",
             DataNotValid => "DATA_NOT_VALID",
+            PhoneNotParticular => "ERROR_PHONE_NOT_PARTICULAR",
             JsonParseError => "JSON_PARSE_ERROR",
             AmountTooSmall => "AMOUNT_TOO_SMALL",
             AmountTooLarge => "AMOUNT_TOO_LARGE",
@@ -160,14 +233,18 @@ impl ApiCode {
         use ApiCode::*;
         match self {
             Success | PhoneAlreadyMyContact => StatusCode::OK,
-            InvalidCredentials | ExpiredToken | InvalidToken => StatusCode::UNAUTHORIZED,
+            InvalidCredentials | InvalidUser | ExpiredToken | InvalidToken | CantRefreshToken => {
+                StatusCode::UNAUTHORIZED
+            }
+            OperationError | CouldNotCreateToken | ExecutionError709 | ExecutionError710
+            | UnexpectedError => StatusCode::INTERNAL_SERVER_ERROR,
             NotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             InsufficientBalance => StatusCode::PAYMENT_REQUIRED,
             NotFound => StatusCode::NOT_FOUND,
             ClientTransactionIdExist => StatusCode::CONFLICT,
             InvalidParam | DataNotValid | JsonParseError | AmountTooSmall | AmountTooLarge
             | OperatorNotAvailable | PhoneNotMyContact | MissingNotifyUrl | InvalidAmount | InvalidPhone
-            | OperatorUnavailable => StatusCode::BAD_REQUEST,
+            | OperatorUnavailable | PhoneNotParticular => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -176,10 +253,26 @@ impl ApiCode {
         use ApiCode::*;
         let (fr, en) = match self {
             Success => ("Opération effectuée avec succès", "Operation successful"),
+            OperationError => (
+                "Erreur lors de l'exécution de la requête",
+                "Error while executing the request",
+            ),
             InvalidCredentials => ("Identifiants invalides", "Invalid credentials"),
+            CouldNotCreateToken => ("Impossible de créer le token", "Could not create the token"),
+            InvalidUser => ("Compte marchand invalide", "Invalid merchant account"),
             InvalidParam => ("Paramètres incorrects", "Invalid parameters"),
             ExpiredToken => ("Le token a expiré", "The token has expired"),
             InvalidToken => ("Token invalide", "Invalid token"),
+            CantRefreshToken => ("Un nouveau token est nécessaire", "A new token is needed"),
+            ExecutionError709 | ExecutionError710 => (
+                "Erreur lors de l'exécution de la requête",
+                "Error while executing the request",
+            ),
+            UnexpectedError => ("Erreur inattendue", "Unexpected error"),
+            PhoneNotParticular => (
+                "Ce numéro n'est pas un compte particulier valide",
+                "This number is not a valid personal account",
+            ),
             NotAllowed => ("Opération non autorisée", "Operation not allowed"),
             DataNotValid => (
                 "Les données envoyées ne sont pas valides",
@@ -254,5 +347,19 @@ impl ApiError {
 impl From<ApiCode> for ApiError {
     fn from(code: ApiCode) -> Self {
         ApiError::new(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_found_by_its_number_and_unknown_numbers_are_not() {
+        for code in ALL {
+            assert_eq!(ApiCode::from_number(code.number()), Some(code));
+        }
+        assert_eq!(ApiCode::from_number(-1), Some(ApiCode::OperationError));
+        assert_eq!(ApiCode::from_number(711), None);
     }
 }

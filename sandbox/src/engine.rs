@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::config::{ClockMode, Delays, SandboxConfig};
 use crate::error::AdminError;
 use crate::faults::FaultBook;
+use crate::in_flight::InFlight;
 use crate::notify::Notifier;
 use crate::state::State;
 
@@ -27,6 +28,8 @@ pub struct Engine {
     pub clock: Clock,
     /// Faults still to inject.
     pub faults: FaultBook,
+    /// Requests a `slow_processing` fault is still working on.
+    pub in_flight: InFlight,
     /// Notification sender and log.
     pub notifier: Arc<Notifier>,
     state: Mutex<State>,
@@ -39,6 +42,7 @@ impl Engine {
         Arc::new(Engine {
             clock: Clock::new(config.clock == ClockMode::Manual),
             faults: FaultBook::default(),
+            in_flight: InFlight::default(),
             notifier: Arc::new(notifier),
             state: Mutex::new(State::new(&config)),
             config,

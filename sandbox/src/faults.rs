@@ -3,6 +3,12 @@
 //! Faults are queued per endpoint and count-limited: each request to the endpoint consumes one use
 //! of the oldest fault queued for it, so "the next 2 sends time out, then all is well" is one call.
 //! `latency_ms` delays any fault kind before it acts (and is all that `latency` does).
+//!
+//! Besides the network's faults, some kinds play the service's own bad answers: error codes no rule
+//! of the sandbox produces (`api_error`, `item_error`), a send still running when the client gives
+//! up (`slow_processing`), and lookups lagging behind the notification (`status_lag`). With
+//! `processed`, the request is processed before the error is answered: the case where the service
+//! did the work and said otherwise, which a client must settle by lookup before anything else.
 
 use std::sync::Mutex;
 
@@ -60,6 +66,29 @@ pub enum FaultKind {
     /// 723 NOT_FOUND without looking: what a lookup sees while the service has recorded a payout
     /// but does not show it yet (on `status`, the eventual-consistency case).
     NotYetVisible,
+    /// The whole request is answered with the error `code` (default -1) and its HTTP status; it
+    /// is processed first only when `processed` is set.
+    ApiError,
+    /// (`send` only) A code-0 answer whose items each carry the error `code` (default -1) instead
+    /// of being accepted; they are recorded anyway when `processed` is set.
+    ItemError,
+    /// The request is processed `latency_ms` later, even if the client gave up meanwhile, and
+    /// answered then: a send that outlives the client's timeout is recorded when it ends.
+    SlowProcessing,
+    /// (`status` only) Payouts that are final are shown as they were just before (REC, not
+    /// validated): what a lookup sees when the notification outran it.
+    StatusLag,
+}
+
+impl FaultKind {
+    /// The only endpoint the kind applies to, for kinds that make sense on one endpoint only.
+    pub fn only_on(self) -> Option<Endpoint> {
+        match self {
+            FaultKind::ItemError => Some(Endpoint::Send),
+            FaultKind::StatusLag => Some(Endpoint::Status),
+            _ => None,
+        }
+    }
 }
 
 /// A fault to inject.
@@ -78,6 +107,13 @@ pub struct Fault {
     /// HTTP status of a `server_error` (default 502).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// The API code of an `api_error` or `item_error` (default -1). Codes the sandbox does not
+    /// know are sent as given, as the unknown codes a client must survive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    /// For `api_error` and `item_error`: process the request before answering the error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub processed: bool,
 }
 
 fn one() -> u32 {
@@ -93,7 +129,19 @@ impl Fault {
             count: 1,
             latency_ms: 0,
             status: None,
+            code: None,
+            processed: false,
         }
+    }
+
+    /// An `api_error` answering `code` to the next request to `endpoint`.
+    pub fn api_error(endpoint: Endpoint, code: i64) -> Self {
+        Fault::new(endpoint, FaultKind::ApiError).with_code(code)
+    }
+
+    /// An `item_error`: the next send's items each answered with `code` inside a code-0 answer.
+    pub fn item_error(code: i64) -> Self {
+        Fault::new(Endpoint::Send, FaultKind::ItemError).with_code(code)
     }
 
     /// A pure delay of `ms` milliseconds on the next request to `endpoint`.
@@ -117,6 +165,34 @@ impl Fault {
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
+    }
+
+    /// Sets the API code of an `api_error` or `item_error`.
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Makes an `api_error` or `item_error` process the request before answering.
+    pub fn processed(mut self) -> Self {
+        self.processed = true;
+        self
+    }
+
+    /// The code of an `api_error` or `item_error`: the one given, else -1 OPERATION_ERROR.
+    pub fn code_or_default(&self) -> i64 {
+        self.code.unwrap_or(-1)
+    }
+
+    /// Why the fault cannot act as asked (a kind on an endpoint it does not apply to), if so.
+    pub fn check(&self) -> Result<(), String> {
+        match self.kind.only_on() {
+            Some(only) if only != self.endpoint => Err(format!(
+                "fault kind {:?} applies to the {only:?} endpoint only",
+                self.kind
+            )),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -180,5 +256,17 @@ mod tests {
             Endpoint::from_path("/v1/transfer/check/money"),
             Some(Endpoint::Status)
         );
+    }
+
+    #[test]
+    fn kinds_for_one_endpoint_are_refused_elsewhere() {
+        assert!(Fault::item_error(709).check().is_ok());
+        assert!(Fault::new(Endpoint::Balance, FaultKind::ItemError)
+            .check()
+            .is_err());
+        assert!(Fault::new(Endpoint::Send, FaultKind::StatusLag).check().is_err());
+        assert!(Fault::api_error(Endpoint::Login, 702).check().is_ok());
+        let parsed: Fault = serde_json::from_str(r#"{"endpoint":"send","kind":"api_error"}"#).unwrap();
+        assert_eq!((parsed.code_or_default(), parsed.processed), (-1, false));
     }
 }

@@ -56,6 +56,12 @@
 //! | 724 | (per item) phone is not a contact | 200 |
 //! | 726 | (per item) contact already exists; success for the caller | 200 |
 //! | 805 | (per item) `client_transaction_id` already used by this merchant | 200 |
+//! | -1, 709, 710, 715 | never by a rule: only an `api_error` fault (or per item, `item_error`) | 500 |
+//! | 702 / 703 / 707 | never by a rule: only an `api_error` fault | 500 / 401 / 401 |
+//! | 717 | never by a rule: only an `api_error` fault | 400 |
+//!
+//! A fault may also send 805 (409), 602 or any other code as a whole-request error, and a code the
+//! sandbox does not know as given (message `UNKNOWN_ERROR`, 500).
 //!
 //! **Whole request or per item.** Everything about the request's shape or an item's content
 //! (704, 716, 718, 719, 720, 721, 725, 801, 802, 804) and a too-low balance (602) refuse the whole
@@ -101,7 +107,9 @@
 //! [`SandboxConfig::notify_loopback_only`] is false): other hosts are recorded as `skipped`. A
 //! non-2xx answer or a connection failure is retried per [`RetryPolicy`] (default 3 attempts, 500 ms
 //! apart). Every attempt is recorded ([`NotificationDelivery`]); wait for them with
-//! [`Sandbox::wait_for_notifications`] or `GET /_sandbox/notifications?wait_for=N`.
+//! [`Sandbox::wait_for_notifications`] or `GET /_sandbox/notifications?wait_for=N`. The service
+//! also pings notify URLs with bare GETs: [`Sandbox::ping`] or `POST /_sandbox/notifications/ping`
+//! sends one (not retried, recorded with `method: "GET"` and no fields).
 //!
 //! ## Faults
 //!
@@ -119,6 +127,15 @@
 //! | `rate_limited` | 429 `{"message":"Too Many Attempts."}`, `Retry-After: 1`; not processed |
 //! | `rate_limited_empty` | 429 with an empty body; not processed |
 //! | `not_yet_visible` | 723 NOT_FOUND without looking (a recorded payout not visible to lookups yet, on `status`) |
+//! | `api_error` | the whole request answered with `code` (default -1) and its HTTP status; processed first only with `processed: true` |
+//! | `item_error` | (`send` only) 200 code 0, every item of the request answered with `code` (default -1); recorded anyway only with `processed: true` |
+//! | `slow_processing` | processed `latency_ms` later in a task of its own, even if the client gave up (timed out, closed), and answered then |
+//! | `status_lag` | (`status` only) VAL/REJ payouts shown as REC, not validated: the lookup has not caught up with the notification |
+//!
+//! `processed: true` is the nastiest case: the service did the work and answered an error. A send
+//! that `slow_processing` holds is not in the ledger until it ends; `GET /_sandbox/ledger?settle_ms=N`
+//! waits for it. Put `status_lag` or `not_yet_visible` on `status` after a payout became final to
+//! play "the notification arrived before the lookup shows it".
 //!
 //! ## Admin HTTP API (under `/_sandbox`, JSON in and out)
 //!
@@ -135,10 +152,11 @@
 //! | `POST /_sandbox/confirm` | `{api_key?, transaction_id?}` | `{"confirmed": n}` |
 //! | `POST /_sandbox/clock/advance` | `{"seconds": 15}` | `{"now_ms", "steps"}` |
 //! | `GET /_sandbox/faults` | - | the queued faults |
-//! | `POST /_sandbox/faults` | `{endpoint, kind, count?: 1, latency_ms?: 0, status?}` | the queued faults |
+//! | `POST /_sandbox/faults` | `{endpoint, kind, count?: 1, latency_ms?: 0, status?, code?, processed?: false}` (400 for `item_error` off `send`, `status_lag` off `status`) | the queued faults |
 //! | `DELETE /_sandbox/faults` | - | `[]` |
-//! | `GET /_sandbox/ledger` | - | `[LedgerEntry]`: every payout with its state, `accepted_count` (always 1) and `send_attempts` |
+//! | `GET /_sandbox/ledger` | `?settle_ms=N` (optional: first wait until no `slow_processing` request is running, else 504) | `[LedgerEntry]`: every payout with its state, `accepted_count` (always 1) and `send_attempts` |
 //! | `GET /_sandbox/notifications` | `?wait_for=N&timeout_ms=5000` (optional) | `[NotificationDelivery]` |
+//! | `POST /_sandbox/notifications/ping` | `{url}` | the `NotificationDelivery` of one GET ping |
 //! | `POST /_sandbox/tokens/expire` | - | `{"expired": n}` |
 //!
 //! ## Quirks
@@ -162,7 +180,9 @@ mod config;
 mod country;
 mod engine;
 mod error;
+mod fault_answers;
 mod faults;
+mod in_flight;
 mod notify;
 mod payout;
 mod routes;

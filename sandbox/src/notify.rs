@@ -1,4 +1,5 @@
-//! Notifications: the POST the service makes to a payout's `notify_url` once it is final.
+//! Notifications: the POST the service makes to a payout's `notify_url` once it is final, and the
+//! bare GET pings it also sends there (on demand, [`Notifier::ping`]).
 //!
 //! Deliveries run in background tasks so that the API never waits on a merchant's server. Every
 //! attempt is recorded (URL, attempt number, HTTP status or error, the form fields sent), and a watch
@@ -34,8 +35,11 @@ pub enum DeliveryOutcome {
 /// One recorded delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationDelivery {
-    /// The payout notified.
+    /// The payout notified (empty for a ping).
     pub transaction_id: String,
+    /// `POST` for a notification, `GET` for a ping.
+    #[serde(default = "post")]
+    pub method: String,
     /// Where it was (or would have been) posted.
     pub url: String,
     /// 1 for the first attempt.
@@ -46,8 +50,12 @@ pub struct NotificationDelivery {
     pub http_status: Option<u16>,
     /// The connection error or the reason for skipping.
     pub error: Option<String>,
-    /// The form fields posted.
+    /// The form fields posted (none for a ping).
     pub fields: BTreeMap<String, String>,
+}
+
+fn post() -> String {
+    "POST".into()
 }
 
 /// Sends notifications and keeps the delivery log.
@@ -89,6 +97,7 @@ impl Notifier {
     ) {
         let template = NotificationDelivery {
             transaction_id,
+            method: post(),
             url: url.clone(),
             attempt: 1,
             outcome: DeliveryOutcome::Skipped,
@@ -133,6 +142,40 @@ impl Notifier {
             },
             &self.runtime,
         );
+    }
+
+    /// Sends one bare GET to `url`, as the service pings notify URLs, and records it like a
+    /// delivery (not retried; skipped for a host that is not allowed).
+    pub async fn ping(&self, url: &str) -> NotificationDelivery {
+        let mut delivery = NotificationDelivery {
+            transaction_id: String::new(),
+            method: "GET".into(),
+            url: url.to_string(),
+            attempt: 1,
+            outcome: DeliveryOutcome::Skipped,
+            http_status: None,
+            error: None,
+            fields: BTreeMap::new(),
+        };
+        match self.allowed(url) {
+            Err(reason) => delivery.error = Some(reason),
+            Ok(()) => match self.client.get(url).send().await {
+                Ok(r) => {
+                    delivery.http_status = Some(r.status().as_u16());
+                    delivery.outcome = if r.status().is_success() {
+                        DeliveryOutcome::Delivered
+                    } else {
+                        DeliveryOutcome::Failed
+                    };
+                }
+                Err(e) => {
+                    delivery.outcome = DeliveryOutcome::Failed;
+                    delivery.error = Some(e.to_string());
+                }
+            },
+        }
+        self.push(delivery.clone());
+        delivery
     }
 
     fn allowed(&self, url: &str) -> Result<(), String> {

@@ -158,6 +158,12 @@ impl Sandbox {
         self.engine.notifier.deliveries()
     }
 
+    /// Sends a bare GET ping to `url` (a notify URL), as the service does, and returns the
+    /// recorded attempt (also in [`Sandbox::notifications`]).
+    pub async fn ping(&self, url: &str) -> NotificationDelivery {
+        self.engine.notifier.ping(url).await
+    }
+
     /// Waits until at least `n` delivery attempts are recorded, then returns them all.
     pub async fn wait_for_notifications(
         &self,

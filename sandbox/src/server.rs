@@ -3,12 +3,13 @@
 //! The router is served with hyper's HTTP/1 connection directly (not `axum::serve`) because two
 //! faults must close the TCP connection without any HTTP answer: when the service returns an
 //! error, hyper drops the connection on the spot. That is the only honest way to show a client
-//! "the request may or may not have happened".
+//! "the request may or may not have happened". A `slow_processing` request is the opposite case:
+//! its work runs in a detached task, so that a client giving up cannot cancel it.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use axum::Router;
 use hyper::body::Incoming;
@@ -18,9 +19,10 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
+use crate::codes::Lang;
 use crate::engine::Engine;
-use crate::faults::{Endpoint, FaultKind};
-use crate::{admin, routes};
+use crate::faults::{Endpoint, Fault, FaultKind};
+use crate::{admin, fault_answers, routes};
 
 /// The error that makes hyper close a connection without answering.
 #[derive(Debug, thiserror::Error)]
@@ -57,16 +59,77 @@ pub async fn serve(listener: TcpListener, engine: Arc<Engine>) {
     }
 }
 
-async fn route(app: Router, req: Request<Incoming>) -> Response<Body> {
+async fn route(app: Router, req: Request<Body>) -> Response<Body> {
     match app.oneshot(req).await {
         Ok(response) => response,
         Err(never) => match never {},
     }
 }
 
+/// Reads the whole body, so that a fault can look at it and still hand the request on.
+async fn buffered(req: Request<Body>) -> Result<(Request<Body>, Bytes), Dropped> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|_| Dropped)?;
+    Ok((Request::from_parts(parts, Body::from(bytes.clone())), bytes))
+}
+
+/// The faults that play the service's own answers (see [`fault_answers`]).
+async fn service_fault(
+    engine: &Engine,
+    app: Router,
+    req: Request<Body>,
+    fault: Fault,
+) -> Result<Response<Body>, Dropped> {
+    let lang = Lang::parse(
+        req.uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|q| q.into_iter().find(|(k, _)| k == "lang").map(|(_, v)| v))
+            .as_deref(),
+    );
+    let quirks = &engine.config.quirks;
+    let code = fault.code_or_default();
+    match fault.kind {
+        FaultKind::SlowProcessing => {
+            let (req, _) = buffered(req).await?;
+            let delay = Duration::from_millis(fault.latency_ms);
+            let work = engine.in_flight.spawn(async move {
+                tokio::time::sleep(delay).await;
+                route(app, req).await
+            });
+            work.await.map_err(|_| Dropped)
+        }
+        FaultKind::StatusLag => {
+            let response = route(app, req).await;
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .map_err(|_| Dropped)?;
+            Ok(fault_answers::lagging_status(status, &body))
+        }
+        FaultKind::ItemError => {
+            let (req, body) = buffered(req).await?;
+            if fault.processed {
+                route(app, req).await;
+            }
+            Ok(fault_answers::item_errors(&body, code, lang, quirks)
+                .unwrap_or_else(|| fault_answers::api_error(code, lang, quirks)))
+        }
+        _ => {
+            if fault.processed {
+                route(app, req).await;
+            }
+            Ok(fault_answers::api_error(code, lang, quirks))
+        }
+    }
+}
+
 /// One request: time catches up, then `Expect: 100-continue` gets 417 (before the body is read),
 /// then the next fault queued for the endpoint acts, then the router answers.
 async fn handle(engine: Arc<Engine>, app: Router, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
+    let req = req.map(Body::new);
     engine.tick();
     let Some(endpoint) = Endpoint::from_path(req.uri().path()) else {
         return Ok(route(app, req).await);
@@ -81,7 +144,7 @@ async fn handle(engine: Arc<Engine>, app: Router, req: Request<Incoming>) -> Res
     let Some(fault) = engine.faults.take(endpoint) else {
         return Ok(route(app, req).await);
     };
-    if fault.latency_ms > 0 {
+    if fault.latency_ms > 0 && fault.kind != FaultKind::SlowProcessing {
         tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
     }
     match fault.kind {
@@ -126,6 +189,9 @@ async fn handle(engine: Arc<Engine>, app: Router, req: Request<Incoming>) -> Res
             "application/json",
             r#"{"code":"723","message":"NOT_FOUND","description":"No result","data":[]}"#,
         )),
+        FaultKind::ApiError | FaultKind::ItemError | FaultKind::SlowProcessing | FaultKind::StatusLag => {
+            service_fault(&engine, app, req, fault).await
+        }
     }
 }
 
