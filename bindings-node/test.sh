@@ -34,10 +34,14 @@ pins=$(node -p 'const d = require("./package.json").devDependencies;
 (cd "$project" && npm install --no-audit --no-fund --prefer-offline --loglevel=error "$tarball" $pins)
 
 cp -r tests "$project/test"
+# examples/node/ runs against the installed package too (tests/examples.test.js).
+mkdir -p "$project/examples"
+cp "$root"/examples/node/*.mjs "$project/examples/"
 
 echo "== tsc --noEmit (typed usage against the installed .d.ts)"
 (cd "$project/test/types" && ../../node_modules/.bin/tsc -p tsconfig.json)
 
 echo "== node --test"
 cd "$project/test"
-CINETPAY_CONFORMANCE_DIR="$root/tests/conformance/scenarios" node --test --test-reporter=spec ./*.test.js
+CINETPAY_CONFORMANCE_DIR="$root/tests/conformance/scenarios" CINETPAY_EXAMPLES_DIR="$project/examples" \
+  node --test --test-reporter=spec ./*.test.js

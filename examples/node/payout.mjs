@@ -1,42 +1,44 @@
 // Pays one payee and follows the payout until it is final.
 //
-//   node payout.mjs                      # against the in-process sandbox (no money moves)
-//   CINETPAY_API_KEY=... CINETPAY_API_PASSWORD=... node payout.mjs +2250701020304 500
-//                                        # against the live service: REAL MONEY
+//   node payout.mjs                          # the in-process sandbox: a demo payee, no money moves
+//   node payout.mjs --live PHONE AMOUNT      # the live service: REAL MONEY (see live.mjs)
+//
+// Credentials in the environment are read only with --live; the payee and the amount then come
+// from the command line, and the run shows them with the balance and asks before paying.
 import { Client, CinetPayError, OutcomeUnknownError } from 'cinetpay-transfer'
 import { Sandbox } from 'cinetpay-transfer/testing'
+import { confirmLive, liveArgs } from './live.mjs'
 
-const [phone = '+2250701020304', amount = '500'] = process.argv.slice(2)
-const live = Boolean(process.env.CINETPAY_API_KEY)
-
+const live = liveArgs() // null: the sandbox
 // The sandbox's demo clock moves payouts on by themselves (NEW -> REC -> VAL in about a second).
 const sandbox = live ? null : await Sandbox.start({ clock: 'demo' })
-const client = new Client(
-  live
-    ? { apiKey: process.env.CINETPAY_API_KEY, password: process.env.CINETPAY_API_PASSWORD }
-    : sandbox.clientOptions(),
-)
+const client = new Client(live ? live.clientOptions : sandbox.clientOptions())
+const { phone, amount } = live ?? { phone: '+2250701020304', amount: 500 }
+if (!live) console.log('sandbox: no money moves')
 
 try {
   const { available } = await client.balance()
-  console.log(`available: ${available} XOF`)
+  if (!live) console.log(`available: ${available} XOF`)
+  if (live && !(await confirmLive(live, available))) {
+    console.log('stopped: nothing was sent')
+    process.exit(1)
+  }
 
   // `pay` registers the payee as a contact when needed, then sends. The clientTransactionId is the
   // idempotency key: keep it with your order, and never reuse it for another payout.
   const clientTransactionId = `example-${Date.now()}`
-  const [result] = await client.pay([
-    { phone, amount: Number(amount), notifyUrl: 'https://shop.example/cinetpay/notify', clientTransactionId, name: 'Awa', surname: 'Kone' },
-  ])
+  const notifyUrl = 'https://shop.example/cinetpay/notify'
+  const [result] = await client.pay([{ phone, amount, notifyUrl, clientTransactionId, name: 'Example', surname: 'Payee' }])
   if (result.outcome !== 'accepted') {
     console.error(`not sent (${result.outcome}): ${result.error?.message}`)
     process.exitCode = 1
   } else {
-    console.log(`accepted: ${result.transactionId} (lot ${result.lot})`)
+    console.log(`accepted: ${result.transactionId} (lot ${result.lot}, clientTransactionId ${clientTransactionId})`)
     for (;;) {
       const [info] = await client.transferStatus({ clientTransactionId })
       console.log(`  ${info.treatmentStatus}${info.comment ? ` - ${info.comment}` : ''}`)
       if (info.isFinal) break
-      await new Promise((resolve) => setTimeout(resolve, live ? 10_000 : 250))
+      await new Promise((resolve) => setTimeout(resolve, live ? 5_000 : 250))
     }
   }
 } catch (error) {
