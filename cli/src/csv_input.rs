@@ -13,7 +13,6 @@ use std::fmt;
 
 use cinetpay_transfer::{normalize_phone, validate_contacts, validate_transfers, Contact, Limits, Transfer};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// A fault of one cell (or of the file, at line 1 for the header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -77,18 +76,6 @@ const PAYOUT_COLUMNS: &[&str] = &[
 const PAYOUT_REQUIRED: &[&str] = &["phone", "amount", "name", "surname"];
 const CONTACT_COLUMNS: &[&str] = &["phone", "prefix", "name", "surname", "email"];
 const CONTACT_REQUIRED: &[&str] = &["phone", "name", "surname"];
-
-/// Hex SHA-256 of the file: the identity of a payout run.
-pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The idempotency key of a row without one: stable for the same file and line, so a rerun sends
-/// the same ids and the service refuses any second payout.
-pub fn derived_client_transaction_id(file_sha256: &str, line: u64) -> String {
-    let digest = sha256_hex(format!("{file_sha256}:{line}").as_bytes());
-    format!("csv-{}", &digest[..20])
-}
 
 /// Reads and checks a payout file; `default_notify_url` fills empty `notify_url` cells.
 pub fn read_payouts(
@@ -274,16 +261,16 @@ fn read_records(data: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Re
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
-    let mut errors: Vec<RowError> = headers
-        .iter()
-        .filter(|h| !known.contains(&h.as_str()))
-        .map(|h| {
-            header_fault(format!(
-                "unknown column {h:?} (known columns: {})",
-                known.join(", ")
-            ))
-        })
+    let mut errors: Vec<RowError> = duplicate_columns(&headers)
+        .into_iter()
+        .map(header_fault)
         .collect();
+    errors.extend(headers.iter().filter(|h| !known.contains(&h.as_str())).map(|h| {
+        header_fault(format!(
+            "unknown column {h:?} (known columns: {})",
+            known.join(", ")
+        ))
+    }));
     errors.extend(
         required
             .iter()
@@ -325,6 +312,26 @@ fn read_records(data: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Re
     } else {
         Err(errors)
     }
+}
+
+/// Columns whose names are the same once case and surrounding spaces are ignored (`Amount` and
+/// `amount`): which one holds the amount is anyone's guess, so the file is refused.
+fn duplicate_columns(headers: &[String]) -> Vec<String> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            let at = *first.entry(h.as_str()).or_insert(i);
+            (at != i).then(|| {
+                format!(
+                    "column {h:?} appears twice (columns {} and {}, names compared ignoring case): keep one",
+                    at + 1,
+                    i + 1
+                )
+            })
+        })
+        .collect()
 }
 
 /// Collects the faults of one row while reading its cells.
@@ -441,10 +448,17 @@ mod tests {
     }
 
     #[test]
-    fn derived_ids_are_stable_and_distinct() {
-        let a = derived_client_transaction_id("abc", 2);
-        assert_eq!(a, derived_client_transaction_id("abc", 2));
-        assert_ne!(a, derived_client_transaction_id("abc", 3));
-        assert_eq!(a.len(), 24);
+    fn duplicate_columns_are_refused() {
+        let csv = "phone,prefix,Amount,name,surname, amount\n0701020304,225,500,Awa,Kone,900\n";
+        let errors =
+            read_payouts(csv.as_bytes(), Some("https://m.example/n"), &Limits::default()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].field.as_str()), (1, "header"));
+        assert!(
+            errors[0]
+                .message
+                .contains("\"amount\" appears twice (columns 3 and 6"),
+            "{errors:?}"
+        );
     }
 }

@@ -1,47 +1,63 @@
 //! The journal of a payout run: one SQLite file that makes `payout` safe to run again.
 //!
 //! Money commands get interrupted (Ctrl-C, a crash, a lost network). The journal records, for
-//! every CSV row, the idempotency key it is sent under and what became of it, and every state
-//! change is committed before the next step: rows are marked `sending` in a transaction *before*
-//! their request leaves (all the rows of a run in one), and each request's rows are updated as soon
-//! as it settles. A rerun therefore knows exactly which rows may have
-//! reached CinetPay without us hearing back (`sending`, `unknown`) and asks about those before
-//! sending anything (see `tracking::reconcile`).
+//! every row of the run, the idempotency key it is sent under and what became of it, and every
+//! state change is committed before the next step: rows are marked `sending` in a transaction
+//! *before* their request leaves (all the rows of a run in one), and each request's rows are
+//! updated as soon as it settles. A rerun therefore knows exactly which rows may have reached
+//! CinetPay without us hearing back (`sending`, `unknown`) and asks about those before sending
+//! anything (see `tracking::reconcile`).
 //!
-//! Schema (version 1, in `PRAGMA user_version`):
-//! - `run`: one row: the CSV path, its SHA-256, when the run was created and last changed.
-//! - `payout`: one row per CSV row: line, client_transaction_id (unique), prefix, phone, amount,
-//!   state, CinetPay's transaction_id and lot, the last treatment_status, the last error.
+//! Rows are keyed by their `client_transaction_id`, not by their line: an edited file keeps the
+//! ids of the rows that did not change (see `identity.rs`), and the journal tells which rows of the
+//! run are new, gone, or gone after being sent (`Journal::plan_changed_file`).
+//!
+//! The run is bound to one service and one merchant (base URL and API-key fingerprint): the
+//! states it holds are what *that* account did, and mean nothing against another.
+//!
+//! Schema (version 2, in `PRAGMA user_version`):
+//! - `run`: one row: its name, the CSV path and SHA-256, the base URL, the merchant fingerprint,
+//!   when the run was created and last changed.
+//! - `payout`: one row per payout of the run: client_transaction_id (key), its current line in the
+//!   file, prefix, phone, amount, notify_url, state, CinetPay's transaction_id and lot, the last
+//!   treatment_status, the last error, and `earlier` (found at CinetPay when the journal started).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::exit::{CliError, Exit};
+use crate::output::xof;
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS run (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
+    name        TEXT NOT NULL,
     csv_path    TEXT NOT NULL,
     file_sha256 TEXT NOT NULL,
+    base_url    TEXT NOT NULL,
+    merchant    TEXT NOT NULL,
     created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS payout (
-    line                  INTEGER PRIMARY KEY,
-    client_transaction_id TEXT NOT NULL UNIQUE,
+    client_transaction_id TEXT PRIMARY KEY,
+    line                  INTEGER NOT NULL,
     prefix                TEXT NOT NULL,
     phone                 TEXT NOT NULL,
     amount                INTEGER NOT NULL,
+    notify_url            TEXT NOT NULL,
     state                 TEXT NOT NULL CHECK (state IN
                           ('pending','sending','accepted','failed','unknown','paid','rejected')),
     transaction_id        TEXT,
     lot                   TEXT,
     treatment_status      TEXT,
     error                 TEXT,
+    earlier               INTEGER NOT NULL DEFAULT 0,
     updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 ";
@@ -105,11 +121,44 @@ impl RowState {
 }
 
 /// The run a journal belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Run {
+    pub name: String,
     pub csv_path: String,
     pub file_sha256: String,
+    /// Where it pays: the API's base URL ...
+    pub base_url: String,
+    /// ... and from which account: a fingerprint of the API key (`identity::merchant_fingerprint`).
+    pub merchant: String,
     pub created_at: String,
+}
+
+impl Run {
+    /// Refuses to continue this run against another service or merchant than its own.
+    pub fn check_account(&self, base_url: &str, merchant: &str, journal: &Path) -> Result<(), CliError> {
+        let (want_url, have_url) = (
+            self.base_url.trim_end_matches('/'),
+            base_url.trim_end_matches('/'),
+        );
+        if want_url == have_url && self.merchant == merchant {
+            return Ok(());
+        }
+        let what = if want_url != have_url {
+            format!("the service at {want_url}, not {have_url}")
+        } else {
+            format!(
+                "the merchant whose API key fingerprint is {}, not {merchant}",
+                self.merchant
+            )
+        };
+        Err(CliError::invalid(format!(
+            "the journal {} records run {:?} made with {what}; its states say nothing about this \
+             account, so nothing was sent. Use the settings of that run to continue it, or a new \
+             --journal PATH for a run on this account.",
+            journal.display(),
+            self.name,
+        )))
+    }
 }
 
 /// A row to record at the start of a run (or when a changed file is accepted).
@@ -117,11 +166,10 @@ pub struct Run {
 pub struct NewRow {
     pub line: u64,
     pub client_transaction_id: String,
-    /// True when the id came from the CSV rather than being derived from the file's hash.
-    pub id_from_file: bool,
     pub prefix: String,
     pub phone: String,
     pub amount: i64,
+    pub notify_url: String,
 }
 
 /// One journaled row.
@@ -132,11 +180,36 @@ pub struct JournalRow {
     pub prefix: String,
     pub phone: String,
     pub amount: i64,
+    #[serde(skip)]
+    pub notify_url: String,
     pub state: RowState,
     pub transaction_id: Option<String>,
     pub lot: Option<String>,
     pub treatment_status: Option<String>,
     pub error: Option<String>,
+    /// Found at CinetPay when the journal started: sent by another journal of the same run.
+    pub earlier: bool,
+}
+
+impl JournalRow {
+    /// The payout as the core knows it, for lookups.
+    pub fn transfer(&self) -> cinetpay_transfer::Transfer {
+        cinetpay_transfer::Transfer {
+            client_transaction_id: Some(self.client_transaction_id.clone()),
+            ..cinetpay_transfer::Transfer::new(&self.prefix, &self.phone, self.amount, &self.notify_url)
+        }
+    }
+
+    /// `+225 0701020304, 1,000 XOF (id csv-...)`: how messages name a payout.
+    pub fn describe(&self) -> String {
+        format!(
+            "+{} {}, {} (id {})",
+            self.prefix,
+            self.phone,
+            xof(self.amount),
+            self.client_transaction_id
+        )
+    }
 }
 
 /// A new state for the row with this `client_transaction_id`. `None` ids keep the stored ones;
@@ -164,6 +237,24 @@ impl Change {
     }
 }
 
+/// What continuing a run with a changed file would do.
+#[derive(Debug, Default)]
+pub struct FilePlan {
+    /// Rows of the file the run does not have yet: they will be paid.
+    pub added: Vec<NewRow>,
+    /// Rows of the run no longer in the file and never sent: dropped.
+    pub dropped: Vec<JournalRow>,
+    /// Rows of the run no longer in the file (changed or removed) although they were sent, or may
+    /// have been: their payout exists whatever the file says now.
+    pub sent_and_gone: Vec<JournalRow>,
+}
+
+impl FilePlan {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.dropped.is_empty() && self.sent_and_gone.is_empty()
+    }
+}
+
 /// An open journal file.
 pub struct Journal {
     conn: Connection,
@@ -178,16 +269,7 @@ impl Journal {
             conn,
             path: path.to_owned(),
         };
-        journal.init().map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy) => CliError::new(
-                Exit::Error,
-                format!(
-                    "the journal {} is in use by another cinetpay process: wait for it to finish",
-                    path.display()
-                ),
-            ),
-            _ => journal.fail(&e),
-        })?;
+        journal.init()?;
         Ok(journal)
     }
 
@@ -206,19 +288,40 @@ impl Journal {
         &self.path
     }
 
-    fn init(&self) -> rusqlite::Result<()> {
+    fn init(&self) -> Result<(), CliError> {
         // One process per journal: two runs of the same file at once could each send a row the
         // other has marked. The exclusive lock is taken now and held until the process ends.
-        self.conn
-            .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")?;
-        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > SCHEMA_VERSION {
-            return Err(rusqlite::Error::InvalidQuery);
+        let locked = self
+            .conn
+            .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
+        if let Err(e) = locked {
+            return Err(match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy) => CliError::new(
+                    Exit::Error,
+                    format!(
+                        "the journal {} is in use by another cinetpay process: wait for it to finish",
+                        self.path.display()
+                    ),
+                ),
+                _ => self.fail(&e),
+            });
         }
-        self.conn.execute_batch("PRAGMA synchronous = FULL;")?;
-        self.conn.execute_batch(SCHEMA)?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.fail(&e))?;
+        if version != 0 && version != SCHEMA_VERSION {
+            return Err(CliError::invalid(format!(
+                "the journal {} has format {version}, this cinetpay reads format {SCHEMA_VERSION}: \
+                 continue that run with the cinetpay version that started it; nothing was sent",
+                self.path.display()
+            )));
+        }
         self.conn
-            .execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))
+            .execute_batch(&format!(
+                "PRAGMA synchronous = FULL; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"
+            ))
+            .map_err(|e| self.fail(&e))
     }
 
     fn fail(&self, e: &rusqlite::Error) -> CliError {
@@ -229,13 +332,16 @@ impl Journal {
     pub fn run(&self) -> Result<Option<Run>, CliError> {
         self.conn
             .query_row(
-                "SELECT csv_path, file_sha256, created_at FROM run WHERE id = 1",
+                "SELECT name, csv_path, file_sha256, base_url, merchant, created_at FROM run WHERE id = 1",
                 [],
                 |r| {
                     Ok(Run {
-                        csv_path: r.get(0)?,
-                        file_sha256: r.get(1)?,
-                        created_at: r.get(2)?,
+                        name: r.get(0)?,
+                        csv_path: r.get(1)?,
+                        file_sha256: r.get(2)?,
+                        base_url: r.get(3)?,
+                        merchant: r.get(4)?,
+                        created_at: r.get(5)?,
                     })
                 },
             )
@@ -243,97 +349,115 @@ impl Journal {
             .map_err(|e| self.fail(&e))
     }
 
-    /// Starts the run: records the file and every row as `pending`, in one transaction.
-    pub fn create_run(&mut self, csv_path: &str, file_sha256: &str, rows: &[NewRow]) -> Result<(), CliError> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
-        let result = (|| {
+    /// Starts the run: records it and every row as `pending`, in one transaction.
+    pub fn create_run(&mut self, run: &Run, rows: &[NewRow]) -> Result<(), CliError> {
+        self.write(|tx| {
             tx.execute(
-                "INSERT INTO run (id, csv_path, file_sha256) VALUES (1, ?1, ?2)",
-                params![csv_path, file_sha256],
+                "INSERT INTO run (id, name, csv_path, file_sha256, base_url, merchant)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![
+                    run.name,
+                    run.csv_path,
+                    run.file_sha256,
+                    run.base_url,
+                    run.merchant
+                ],
             )?;
             for row in rows {
-                insert_row(&tx, row)?;
+                insert_row(tx, row)?;
             }
             Ok(())
-        })();
-        result.and_then(|()| tx.commit()).map_err(|e| storage(&path, &e))
+        })
     }
 
-    /// Accepts a changed file (`--allow-changed-file`). Rows are matched by line: an unchanged row
-    /// keeps its id and state; a changed or new row that was never sent gets the new content and
-    /// is pending; a row that is gone is dropped when never sent. A row that was sent (or may have
-    /// been) and changed or disappeared is refused: its payout exists whatever the file says now.
-    pub fn accept_changed_file(&mut self, file_sha256: &str, rows: &[NewRow]) -> Result<(), CliError> {
-        let old: Vec<JournalRow> = self.rows()?;
-        let mut conflicts = Vec::new();
+    /// What continuing the run with `rows` (the file as it is now) would change. Rows are matched
+    /// by id, so a row that did not change is the same row whatever its line.
+    pub fn plan_changed_file(&self, rows: &[NewRow]) -> Result<FilePlan, CliError> {
+        let old = self.rows()?;
+        let now: HashMap<&str, &NewRow> = rows
+            .iter()
+            .map(|r| (r.client_transaction_id.as_str(), r))
+            .collect();
+        let kept: HashMap<&str, &JournalRow> = old
+            .iter()
+            .map(|r| (r.client_transaction_id.as_str(), r))
+            .collect();
+        let mut plan = FilePlan {
+            added: rows
+                .iter()
+                .filter(|r| !kept.contains_key(r.client_transaction_id.as_str()))
+                .cloned()
+                .collect(),
+            ..FilePlan::default()
+        };
         for previous in &old {
-            let now = rows.iter().find(|r| r.line == previous.line);
-            if !unchanged(previous, now) && !previous.state.to_send() {
-                conflicts.push(format!(
-                    "line {} ({}, {} XOF) is {} but {} in the new file",
-                    previous.line,
-                    previous.client_transaction_id,
-                    previous.amount,
-                    previous.state.as_str(),
-                    if now.is_some() { "differs" } else { "missing" }
-                ));
+            match now.get(previous.client_transaction_id.as_str()) {
+                // An id the file gives itself may now name another payout.
+                Some(r) if same_payout(previous, r) => {}
+                Some(r) if previous.state.to_send() => {
+                    plan.dropped.push(previous.clone());
+                    plan.added.push((*r).clone());
+                }
+                Some(_) => plan.sent_and_gone.push(previous.clone()),
+                None if previous.state.to_send() => plan.dropped.push(previous.clone()),
+                None => plan.sent_and_gone.push(previous.clone()),
             }
         }
-        if !conflicts.is_empty() {
-            return Err(CliError::invalid(format!(
-                "the changed file cannot continue this journal:\n  {}\nstart a new journal with --journal PATH",
-                conflicts.join("\n  ")
-            )));
-        }
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
-        let result = (|| {
-            for previous in &old {
-                if !unchanged(previous, rows.iter().find(|r| r.line == previous.line)) {
-                    tx.execute("DELETE FROM payout WHERE line = ?1", params![previous.line])?;
-                }
+        Ok(plan)
+    }
+
+    /// Continues the run with a changed file whose plan has no sent row gone: drops the rows that
+    /// are gone, adds the new ones as `pending`, and records every row's current line.
+    pub fn accept_changed_file(&mut self, file_sha256: &str, rows: &[NewRow]) -> Result<(), CliError> {
+        let plan = self.plan_changed_file(rows)?;
+        assert!(plan.sent_and_gone.is_empty(), "checked by the caller");
+        self.write(|tx| {
+            for gone in &plan.dropped {
+                tx.execute(
+                    "DELETE FROM payout WHERE client_transaction_id = ?1",
+                    params![gone.client_transaction_id],
+                )?;
+            }
+            for row in &plan.added {
+                insert_row(tx, row)?;
             }
             for row in rows {
-                let kept: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM payout WHERE line = ?1)",
-                    params![row.line],
-                    |r| r.get(0),
+                tx.execute(
+                    "UPDATE payout SET line = ?2 WHERE client_transaction_id = ?1",
+                    params![row.client_transaction_id, row.line],
                 )?;
-                if !kept {
-                    insert_row(&tx, row)?;
-                }
             }
             tx.execute(
                 "UPDATE run SET file_sha256 = ?1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
                 params![file_sha256],
             )?;
             Ok(())
-        })();
-        result.and_then(|()| tx.commit()).map_err(|e| storage(&path, &e))
+        })
     }
 
     /// Every row, by line.
     pub fn rows(&self) -> Result<Vec<JournalRow>, CliError> {
         let read = || -> rusqlite::Result<Vec<JournalRow>> {
             let mut stmt = self.conn.prepare(
-                "SELECT line, client_transaction_id, prefix, phone, amount, state, transaction_id, lot,
-                        treatment_status, error
-                 FROM payout ORDER BY line",
+                "SELECT line, client_transaction_id, prefix, phone, amount, notify_url, state,
+                        transaction_id, lot, treatment_status, error, earlier
+                 FROM payout ORDER BY line, client_transaction_id",
             )?;
             let rows = stmt.query_map([], |r| {
-                let state: String = r.get(5)?;
+                let state: String = r.get(6)?;
                 Ok(JournalRow {
                     line: r.get(0)?,
                     client_transaction_id: r.get(1)?,
                     prefix: r.get(2)?,
                     phone: r.get(3)?,
                     amount: r.get(4)?,
+                    notify_url: r.get(5)?,
                     state: RowState::parse(&state).unwrap_or(RowState::Unknown),
-                    transaction_id: r.get(6)?,
-                    lot: r.get(7)?,
-                    treatment_status: r.get(8)?,
-                    error: r.get(9)?,
+                    transaction_id: r.get(7)?,
+                    lot: r.get(8)?,
+                    treatment_status: r.get(9)?,
+                    error: r.get(10)?,
+                    earlier: r.get(11)?,
                 })
             })?;
             rows.collect()
@@ -343,56 +467,77 @@ impl Journal {
 
     /// Applies changes in one transaction (committed before this returns).
     pub fn apply(&mut self, changes: &[Change]) -> Result<(), CliError> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
-        let result = (|| {
+        self.write(|tx| {
             for c in changes {
+                update_row(tx, c)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Records what CinetPay already held when the journal started (rows sent by another journal
+    /// of the same run), flagged `earlier`.
+    pub fn adopt(&mut self, changes: &[Change]) -> Result<(), CliError> {
+        self.write(|tx| {
+            for c in changes {
+                update_row(tx, c)?;
                 tx.execute(
-                    "UPDATE payout SET state = ?2,
-                        transaction_id = COALESCE(?3, transaction_id),
-                        lot = COALESCE(?4, lot),
-                        treatment_status = COALESCE(?5, treatment_status),
-                        error = ?6,
-                        updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                     WHERE client_transaction_id = ?1",
-                    params![
-                        c.client_transaction_id,
-                        c.state.as_str(),
-                        c.transaction_id,
-                        c.lot,
-                        c.treatment_status,
-                        c.error
-                    ],
+                    "UPDATE payout SET earlier = 1 WHERE client_transaction_id = ?1",
+                    params![c.client_transaction_id],
                 )?;
             }
             Ok(())
-        })();
-        result.and_then(|()| tx.commit()).map_err(|e| storage(&path, &e))
+        })
+    }
+
+    /// Runs `f` in one transaction, committed before this returns.
+    fn write(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>) -> Result<(), CliError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
+        f(&tx).and_then(|()| tx.commit()).map_err(|e| storage(&path, &e))
     }
 }
 
-/// Whether a line of the new file is the payout the journal already holds for that line.
-fn unchanged(previous: &JournalRow, now: Option<&NewRow>) -> bool {
-    now.is_some_and(|r| {
-        r.prefix == previous.prefix
-            && r.phone == previous.phone
-            && r.amount == previous.amount
-            && (!r.id_from_file || r.client_transaction_id == previous.client_transaction_id)
-    })
+/// Whether a row of the file is the payout the journal holds under the same id.
+fn same_payout(previous: &JournalRow, now: &NewRow) -> bool {
+    now.prefix == previous.prefix && now.phone == previous.phone && now.amount == previous.amount
 }
 
-fn insert_row(tx: &Transaction<'_>, row: &NewRow) -> rusqlite::Result<usize> {
+fn insert_row(tx: &Transaction<'_>, row: &NewRow) -> rusqlite::Result<()> {
     tx.execute(
-        "INSERT INTO payout (line, client_transaction_id, prefix, phone, amount, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'pending')",
+        "INSERT INTO payout (client_transaction_id, line, prefix, phone, amount, notify_url, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending')",
         params![
-            row.line,
             row.client_transaction_id,
+            row.line,
             row.prefix,
             row.phone,
-            row.amount
+            row.amount,
+            row.notify_url
         ],
-    )
+    )?;
+    Ok(())
+}
+
+fn update_row(tx: &Transaction<'_>, c: &Change) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE payout SET state = ?2,
+            transaction_id = COALESCE(?3, transaction_id),
+            lot = COALESCE(?4, lot),
+            treatment_status = COALESCE(?5, treatment_status),
+            error = ?6,
+            updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE client_transaction_id = ?1",
+        params![
+            c.client_transaction_id,
+            c.state.as_str(),
+            c.transaction_id,
+            c.lot,
+            c.treatment_status,
+            c.error
+        ],
+    )?;
+    Ok(())
 }
 
 fn storage(path: &Path, e: &rusqlite::Error) -> CliError {
@@ -406,11 +551,22 @@ mod tests {
     fn new_row(line: u64, phone: &str, amount: i64) -> NewRow {
         NewRow {
             line,
-            client_transaction_id: format!("id-{line}-{phone}"),
-            id_from_file: false,
+            client_transaction_id: format!("id-{phone}-{amount}"),
             prefix: "225".into(),
             phone: phone.into(),
             amount,
+            notify_url: "https://m.example/n".into(),
+        }
+    }
+
+    fn run() -> Run {
+        Run {
+            name: "nov".into(),
+            csv_path: "p.csv".into(),
+            file_sha256: "abc".into(),
+            base_url: "http://127.0.0.1:1/v1".into(),
+            merchant: "sha256:00".into(),
+            created_at: String::new(),
         }
     }
 
@@ -421,8 +577,7 @@ mod tests {
         let mut journal = Journal::open(&path).unwrap();
         journal
             .create_run(
-                "p.csv",
-                "abc",
+                &run(),
                 &[new_row(2, "0701020304", 500), new_row(3, "0701020305", 700)],
             )
             .unwrap();
@@ -430,15 +585,19 @@ mod tests {
             .apply(&[Change {
                 transaction_id: Some("T1".into()),
                 lot: Some("L1".into()),
-                ..Change::state("id-2-0701020304", RowState::Accepted)
+                ..Change::state("id-0701020304-500", RowState::Accepted)
             }])
             .unwrap();
         journal
-            .apply(&[Change::state("id-2-0701020304", RowState::Paid)])
+            .apply(&[Change::state("id-0701020304-500", RowState::Paid)])
             .unwrap();
         drop(journal);
         let journal = Journal::open(&path).unwrap();
-        assert_eq!(journal.run().unwrap().unwrap().file_sha256, "abc");
+        let stored = journal.run().unwrap().unwrap();
+        assert_eq!(
+            (stored.name.as_str(), stored.file_sha256.as_str()),
+            ("nov", "abc")
+        );
         let rows = journal.rows().unwrap();
         assert_eq!(rows[0].state, RowState::Paid);
         assert_eq!(rows[0].transaction_id.as_deref(), Some("T1"));
@@ -446,31 +605,64 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_file_keeps_sent_rows_and_refuses_to_rewrite_them() {
+    fn a_changed_file_keeps_rows_by_id_and_reports_sent_rows_that_are_gone() {
         let dir = tempfile::tempdir().unwrap();
         let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
         journal
             .create_run(
-                "p.csv",
-                "abc",
-                &[new_row(2, "0701020304", 500), new_row(3, "0701020305", 700)],
+                &run(),
+                &[
+                    new_row(2, "0701020304", 500),
+                    new_row(3, "0701020305", 700),
+                    new_row(4, "0701020306", 800),
+                ],
             )
             .unwrap();
         journal
-            .apply(&[Change::state("id-2-0701020304", RowState::Accepted)])
+            .apply(&[Change::state("id-0701020304-500", RowState::Paid)])
             .unwrap();
-        let mut changed_sent = new_row(2, "0701020304", 900);
-        changed_sent.client_transaction_id = "other".into();
-        assert!(journal.accept_changed_file("def", &[changed_sent]).is_err());
-        journal
-            .accept_changed_file(
-                "def",
-                &[new_row(2, "0701020304", 500), new_row(3, "0701020399", 700)],
-            )
+        // The paid row's amount changed: it is reported, never replaced.
+        let plan = journal
+            .plan_changed_file(&[new_row(2, "0701020304", 900), new_row(3, "0701020305", 700)])
             .unwrap();
+        assert_eq!(plan.sent_and_gone.len(), 1);
+        assert_eq!(plan.dropped.len(), 1);
+        assert_eq!(plan.added.len(), 1);
+
+        // A row inserted above: the others keep their ids and states, with their new lines.
+        let now = [
+            new_row(2, "0701020399", 300),
+            new_row(3, "0701020304", 500),
+            new_row(4, "0701020305", 700),
+        ];
+        let plan = journal.plan_changed_file(&now).unwrap();
+        assert!(plan.sent_and_gone.is_empty());
+        journal.accept_changed_file("def", &now).unwrap();
         let rows = journal.rows().unwrap();
-        assert_eq!(rows[0].state, RowState::Accepted);
-        assert_eq!(rows[1].phone, "0701020399");
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[1].line, rows[1].state), (3, RowState::Paid));
+        assert_eq!(rows[0].state, RowState::Pending);
         assert_eq!(journal.run().unwrap().unwrap().file_sha256, "def");
+    }
+
+    #[test]
+    fn another_account_is_refused() {
+        let path = Path::new("j.sqlite");
+        let r = run();
+        assert!(r
+            .check_account("http://127.0.0.1:1/v1/", "sha256:00", path)
+            .is_ok());
+        let other = r
+            .check_account("https://client.cinetpay.com/v1", "sha256:00", path)
+            .unwrap_err();
+        assert!(
+            other.message.contains("not https://client.cinetpay.com/v1"),
+            "{}",
+            other.message
+        );
+        assert_eq!(other.exit, Exit::InvalidInput);
+        assert!(r
+            .check_account("http://127.0.0.1:1/v1", "sha256:11", path)
+            .is_err());
     }
 }

@@ -10,6 +10,7 @@ mod credentials;
 mod csv_input;
 mod duration;
 mod exit;
+mod identity;
 mod journal;
 mod logging;
 mod output;
@@ -33,7 +34,10 @@ Exit codes:
   2  invalid input: bad CSV rows, bad flags, a CSV that changed since its journal was started
   3  partial failure: some payouts were rejected or failed, none is left undecided
   4  unfinished: some payout is still pending, or its outcome is unknown, when the command stopped
-     waiting; run the same command again (or `cinetpay watch`) later
+     waiting. Follow it without sending anything: `cinetpay watch --journal PATH` (payout) or
+     `cinetpay status --client-transaction-id ID` (send, which prints its id). `payout` with the
+     same journal resumes its run and never sends a row twice; `send` may be repeated only with
+     `--client-transaction-id ID` (a new id is a new payout)
 
 Credentials come from the environment (CINETPAY_API_KEY, CINETPAY_API_PASSWORD) or from the file
 named by --credentials-file (lines CINETPAY_API_KEY=... and CINETPAY_API_PASSWORD=...). They are
@@ -117,7 +121,10 @@ pub enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    commands::prepare(&mut cli);
+    let json = cli.global.json;
+    let interrupted = commands::interrupted_message(&cli);
     logging::init(cli.global.verbose);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -127,22 +134,26 @@ fn main() -> ExitCode {
         }
     };
     // Ctrl-C drops the command where it stands: every journal change is already committed, and a
-    // request in flight is exactly the "sending" case a rerun reconciles. `sandbox` handles
-    // Ctrl-C itself (it is how it stops).
+    // request in flight is exactly the "sending" case a rerun reconciles; `send` printed its id
+    // first. `sandbox` handles Ctrl-C itself (it is how it stops).
     let serving = matches!(cli.command, Command::Sandbox(_));
     let outcome = runtime.block_on(async {
         tokio::select! {
             outcome = commands::run(cli) => outcome,
-            Ok(()) = tokio::signal::ctrl_c(), if !serving => Err(CliError::new(
-                Exit::Unfinished,
-                "interrupted; every change so far is in the journal: run the same command (same --journal) to resume",
-            )),
+            Ok(()) = tokio::signal::ctrl_c(), if !serving => Err(CliError::new(Exit::Unfinished, interrupted)),
         }
     });
     match outcome {
         Ok(exit) => exit.into(),
         Err(error) => {
-            eprintln!("error: {}", error.message);
+            if json {
+                let value = serde_json::json!({
+                    "error": { "message": error.message, "exit_code": error.exit as u8 }
+                });
+                eprintln!("{value}");
+            } else {
+                eprintln!("error: {}", error.message);
+            }
             error.exit.into()
         }
     }

@@ -13,6 +13,7 @@ use cinetpay_transfer::{Client, Lang, RetryPolicy};
 
 use crate::credentials;
 use crate::exit::{CliError, Exit};
+use crate::identity::merchant_fingerprint;
 use crate::{GlobalArgs, LangArg};
 
 /// How fast payouts move in the embedded sandbox: final about half a second after acceptance.
@@ -33,6 +34,8 @@ pub struct Batching {
 /// A client, and the embedded sandbox it uses when there is one (kept alive as long as the client).
 pub struct Session {
     pub client: Client,
+    /// The fingerprint of the API key (`identity::merchant_fingerprint`), never the key.
+    pub merchant: String,
     _sandbox: Option<Sandbox>,
 }
 
@@ -60,6 +63,7 @@ impl Session {
         if let Some(n) = batching.max_concurrency {
             builder = builder.max_concurrency(n);
         }
+        let merchant;
         let sandbox = if global.sandbox {
             let config = SandboxConfig::default().with_clock(ClockMode::Real(EMBEDDED_DELAYS));
             let sandbox = Sandbox::start(config)
@@ -72,12 +76,14 @@ impl Session {
             builder = builder
                 .base_url(sandbox.base_url())
                 .credentials(DEFAULT_API_KEY, DEFAULT_PASSWORD);
+            merchant = merchant_fingerprint(DEFAULT_API_KEY);
             Some(sandbox)
         } else {
             let creds = credentials::load(global.credentials_file.as_deref())?;
             if let Some(url) = &global.base_url {
                 builder = builder.base_url(url.clone());
             }
+            merchant = merchant_fingerprint(creds.api_key.expose());
             builder = builder.credentials(creds.api_key, creds.password);
             None
         };
@@ -85,6 +91,7 @@ impl Session {
         tracing::info!(base_url = %client.config().base_url, "client ready");
         Ok(Session {
             client,
+            merchant,
             _sandbox: sandbox,
         })
     }

@@ -88,11 +88,13 @@ mod tests {
             prefix: "225".into(),
             phone: "0701020304".into(),
             amount,
+            notify_url: "https://m.example/n".into(),
             state,
             transaction_id: None,
             lot: None,
             treatment_status: None,
             error: None,
+            earlier: false,
         }
     }
 

@@ -1,16 +1,28 @@
 //! Following payouts once sent: reconciling uncertain ones, and polling until they are final.
 //!
-//! Both answer the same question with `transfer_status`: what does CinetPay hold for this
-//! `client_transaction_id`? Reconciliation asks it before a rerun sends anything, for rows whose
-//! request may have reached the service unheard (`sending`, `unknown`): found means accepted (never
-//! send again), not found means never recorded (safe to send), and a failed lookup leaves the row
-//! unknown. Polling asks it by lot where several rows share one (one request for the batch) and by
-//! client transaction id otherwise, until every row is final or the time is up.
+//! Whether CinetPay holds a row's payout is asked through the core's one lookup rule,
+//! `Client::look_up` (the send engine settles lost answers and 805s with it): `Found` (this very
+//! payout), `Conflict` (another payout under the id) or `NotFound`. Reconciliation asks it before
+//! a rerun sends anything, for rows whose request may have reached the service unheard (`sending`,
+//! `unknown`): found means accepted, never sent again; a conflict or a failed lookup leaves the
+//! row unknown for a person to check. Not found goes back to `pending`, although it is no proof
+//! that nothing was recorded (the payout may not be visible yet): the rerun sends the row under
+//! the *same* id, which CinetPay refuses (805) if it holds it, and the core settles that by
+//! lookup. A new id is never made for a row.
+//!
+//! The same lookup tells, when a run starts in a new journal, which rows another journal of the
+//! same run already sent (`look_up_all`).
+//!
+//! Polling asks by lot where several rows share one (one request for the batch) and by client
+//! transaction id otherwise, until every row is final or the time is up.
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
-use cinetpay_transfer::{Client, ErrorKind, TransferInfo, TransferQuery, TreatmentStatus};
+use cinetpay_transfer::{
+    Client, ErrorKind, PayoutLookup, Transfer, TransferInfo, TransferQuery, TreatmentStatus,
+};
+use futures::stream::{self, StreamExt};
 use tokio::time::Instant;
 
 use crate::exit::{describe, CliError};
@@ -18,6 +30,9 @@ use crate::journal::{Change, Journal, JournalRow, RowState};
 use crate::progress::Progress;
 use crate::summary::Totals;
 use crate::WaitArgs;
+
+/// Lookups in flight at once.
+const LOOKUPS_IN_FLIGHT: usize = 4;
 
 /// The row state a treatment status means: paid, rejected, or still accepted.
 pub fn state_of(status: &TreatmentStatus) -> RowState {
@@ -43,39 +58,50 @@ pub fn change_of(client_transaction_id: &str, info: &TransferInfo) -> Change {
     }
 }
 
+/// Looks every transfer up (a few at a time), in the order given.
+pub async fn look_up_all(
+    client: &Client,
+    transfers: &[Transfer],
+) -> Vec<cinetpay_transfer::Result<PayoutLookup>> {
+    stream::iter(transfers)
+        .map(|t| client.look_up(t))
+        .buffered(LOOKUPS_IN_FLIGHT)
+        .collect()
+        .await
+}
+
 /// Looks up every row that may be at CinetPay without us knowing; returns their new states.
 pub async fn reconcile(client: &Client, rows: &[JournalRow]) -> Vec<Change> {
-    let mut changes = Vec::new();
-    for row in rows.iter().filter(|r| r.state.to_reconcile()) {
-        let id = &row.client_transaction_id;
-        let query = TransferQuery::ClientTransactionId(id.clone());
-        let change = match client.transfer_status(&query).await {
-            Ok(infos) => match infos
-                .iter()
-                .find(|i| i.client_transaction_id.as_deref() == Some(id))
-            {
-                // The id belongs to another payout (an id reused from an older file): this row's
-                // payout was refused as a duplicate, nothing of it left.
-                Some(info) if !info.is_payout_of(&row.phone, row.amount) => Change {
+    let uncertain: Vec<&JournalRow> = rows.iter().filter(|r| r.state.to_reconcile()).collect();
+    let transfers: Vec<Transfer> = uncertain.iter().map(|r| r.transfer()).collect();
+    let answers = look_up_all(client, &transfers).await;
+    uncertain
+        .iter()
+        .zip(answers)
+        .map(|(row, answer)| {
+            let id = &row.client_transaction_id;
+            let change = match answer {
+                Ok(PayoutLookup::Found(info)) => change_of(id, &info),
+                // Same id, same payout again: CinetPay refuses it (805) if it holds it.
+                Ok(PayoutLookup::NotFound) => Change::state(id, RowState::Pending),
+                Ok(PayoutLookup::Conflict(info)) => Change {
                     error: Some(format!(
-                        "client_transaction_id already used by another payout ({} XOF, {})",
-                        info.amount, info.transaction_id
+                        "CinetPay holds another payout under this id ({}, {}); this row may or may \
+                         not have been paid: check `cinetpay status --client-transaction-id {id}`",
+                        crate::output::xof(info.amount),
+                        info.transaction_id
                     )),
-                    ..Change::state(id, RowState::Failed)
+                    ..Change::state(id, RowState::Unknown)
                 },
-                Some(info) => change_of(id, info),
-                None => Change::state(id, RowState::Pending),
-            },
-            Err(e) if e.kind() == ErrorKind::NotFound => Change::state(id, RowState::Pending),
-            Err(e) => Change {
-                error: Some(describe(&e)),
-                ..Change::state(id, RowState::Unknown)
-            },
-        };
-        tracing::info!(line = row.line, client_transaction_id = %id, state = change.state.as_str(), "reconciled");
-        changes.push(change);
-    }
-    changes
+                Err(e) => Change {
+                    error: Some(format!("lookup failed: {}", describe(&e))),
+                    ..Change::state(id, RowState::Unknown)
+                },
+            };
+            tracing::info!(line = row.line, client_transaction_id = %id, state = change.state.as_str(), "reconciled");
+            change
+        })
+        .collect()
 }
 
 /// A row (or a payout of `send`) to poll: its id, and its lot when known.

@@ -4,6 +4,7 @@ mod common;
 
 use cinetpay_sandbox::{Endpoint, Fault, FaultKind, DEFAULT_API_KEY};
 use common::{rejected_row, rows, stderr_of, stdout_of, TestEnv};
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 #[test]
@@ -104,10 +105,11 @@ fn an_interrupted_run_resumes_and_pays_every_row_exactly_once() {
         .add_fault(Fault::new(Endpoint::Status, FaultKind::ServerError).times(5));
 
     let first = env
-        .payout(
+        .payout_without_run(
             &csv,
             "run.sqlite",
             &[
+                "--new-run",
                 "--chunk-size",
                 "5",
                 "--max-attempts",
@@ -132,7 +134,7 @@ fn an_interrupted_run_resumes_and_pays_every_row_exactly_once() {
     assert_eq!(env.ledger().len(), 5, "the dropped request was recorded");
 
     let second = env
-        .payout(&csv, "run.sqlite", &["--chunk-size", "5"])
+        .payout_without_run(&csv, "run.sqlite", &["--chunk-size", "5"])
         .output()
         .unwrap();
     assert_eq!(second.status.code(), Some(3), "stderr: {}", stderr_of(&second));
@@ -161,23 +163,28 @@ fn a_changed_file_is_refused_unless_allowed() {
     let csv = env.write_csv("pay.csv", &lines);
     env.payout(&csv, "run.sqlite", &[]).assert().code(0);
 
+    // A paid row's amount changed: refused, allowed or not, nothing sent.
     lines[0] = lines[0].replace(",1000,", ",2000,");
     let csv = env.write_csv("pay.csv", &lines);
-    env.payout(&csv, "run.sqlite", &[])
-        .assert()
-        .code(2)
-        .stderr(contains("changed since the run"));
-    // Allowed, but a paid row was changed: still refused, nothing sent.
-    env.payout(&csv, "run.sqlite", &["--allow-changed-file"])
-        .assert()
-        .code(2)
-        .stderr(contains("line 2"));
+    for extra in [&[][..], &["--allow-changed-file"]] {
+        env.payout(&csv, "run.sqlite", extra)
+            .assert()
+            .code(2)
+            .stderr(contains("1 payout(s) the run already sent").and(contains("line 2 when sent")));
+    }
     assert_eq!(env.ledger().len(), 3);
 
-    // Rows appended to the file are paid; the others are not sent again.
+    // Rows appended to the file: refused with what continuing would pay, then paid when allowed;
+    // the others are not sent again.
     let mut grown = rows(3);
     grown.extend(rows(5).into_iter().skip(3));
     let csv = env.write_csv("pay.csv", &grown);
+    env.payout(&csv, "run.sqlite", &[])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "add --allow-changed-file: that pays 2 row(s), 2,000 XOF new in the file",
+        ));
     env.payout(&csv, "run.sqlite", &["--allow-changed-file"])
         .assert()
         .code(0);

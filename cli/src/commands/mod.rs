@@ -11,6 +11,26 @@ pub mod watch;
 use crate::exit::CliResult;
 use crate::{Cli, Command};
 
+/// Settles what a command needs to say if it is interrupted (the id `send` will use).
+pub fn prepare(cli: &mut Cli) {
+    if let Command::Send(args) = &mut cli.command {
+        send::ensure_id(args);
+    }
+}
+
+/// What Ctrl-C means for the command: only what is true of it, with what to do next.
+pub fn interrupted_message(cli: &Cli) -> String {
+    match &cli.command {
+        Command::Send(args) => send::interrupted_message(args),
+        Command::Payout(args) => payout::interrupted_message(&cli.global, args),
+        Command::Watch(_) => {
+            "interrupted; watch sends nothing and every status seen is in the journal: run it again to keep following".into()
+        }
+        Command::Contacts(_) => "interrupted; contacts already added stay added (adding one again is harmless)".into(),
+        _ => "interrupted".into(),
+    }
+}
+
 /// Runs the parsed command line; the result is the exit code.
 pub async fn run(cli: Cli) -> CliResult {
     let global = &cli.global;

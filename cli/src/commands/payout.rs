@@ -16,42 +16,53 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
+use std::path::Path;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use cinetpay_transfer::{ErrorKind, Limits, SendOutcome, SendResult};
+use cinetpay_transfer::{ErrorKind, Limits, PayoutLookup, SendOutcome, SendResult};
 use clap::Args;
 use serde::Serialize;
 
-use crate::csv_input::{derived_client_transaction_id, read_payouts, sha256_hex, PayoutRow, RowError};
-use crate::exit::{describe, exit_of, CliError, CliResult};
-use crate::journal::{Change, Journal, JournalRow, NewRow, RowState};
+use crate::csv_input::{read_payouts, PayoutRow, RowError};
+use crate::exit::{describe, exit_of, CliError, CliResult, Exit};
+use crate::identity::{fresh_run_name, parse_run_name, row_ids, sha256_hex, SANDBOX_RUN_PREFIX};
+use crate::journal::{Change, FilePlan, Journal, JournalRow, NewRow, RowState, Run};
 use crate::output::{cell, print_json, table, totals_table, xof};
 use crate::progress::Progress;
 use crate::session::{Batching, Session};
 use crate::summary::Totals;
-use crate::tracking::{follow, reconcile, state_of};
+use crate::tracking::{change_of, follow, look_up_all, reconcile, state_of};
 use crate::{GlobalArgs, WaitArgs};
 
 pub const AFTER_HELP: &str = "\
-CSV columns (header required, ',' or ';' separated):
+CSV columns (header required, ',' or ';' separated, each column once):
   phone                  national digits (with prefix), or a full +225... number
   prefix                 country calling code (225, 221, ...); optional when phone is +...
   amount                 whole XOF, at least the country minimum, a multiple of 5
   name, surname          the payee (registered as a contact when needed)
   email                  optional
   payment_method         optional operator code (OM, MOMO, WAVECI, OMSN, MTNCM, TMONEYTG, ...)
-  client_transaction_id  optional; otherwise derived from the file's SHA-256 and the line number
+  client_transaction_id  optional; otherwise derived from the run name and the row's number,
+                         amount and occurrence (names and line numbers do not change it)
   notify_url             optional when --notify-url is given
 
+Runs: a payout run has a name. A new journal needs --run NAME (or --new-run for a generated
+name; with --sandbox one is made up). The same run name always gives a row the same id, and
+CinetPay never pays an id twice: reusing a run's name never pays its rows again, a new name
+pays every row of the file again (next month's payroll is a new run).
+
 Journal: FILE.csv.journal.sqlite beside the file, or --journal PATH. Running the same command
-again resumes: paid, rejected and accepted rows are never sent again; rows whose outcome was
-unknown are looked up first. A file changed since the journal was started is refused unless
---allow-changed-file (rows already sent must then be unchanged).
+again resumes the run it holds: paid, rejected and accepted rows are never sent again; rows whose
+outcome was unknown are looked up first, then sent under their same id. A file changed since the
+run started is continued only with --allow-changed-file (the refusal says, in rows and XOF, what
+that would pay); payouts already sent that are no longer in the file stop the run.
 
 Exit codes: 0 all paid; 1 error (authentication, balance, service; sending stopped); 2 invalid
-rows or flags, changed file; 3 some payouts rejected or failed; 4 some payouts still pending or
-unknown when the command stopped waiting (run it again, or `cinetpay watch --journal PATH`).";
+rows or flags, changed file, journal of another run or account; nothing sent; 3 some payouts
+rejected or failed; 4 some payouts still pending or unknown when the command stopped waiting:
+`cinetpay watch --journal PATH` follows them without sending, and the same payout command
+resumes the run (it never sends a row twice).";
 
 /// The reason recorded for a row whose outcome the core could not tell (the request-level error,
 /// printed once, says why).
@@ -68,6 +79,14 @@ pub struct PayoutArgs {
     /// file in the temporary directory).
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Name of the payout run (e.g. 2026-11-salaries): needed to start a run in a new journal;
+    /// rows of the same run always get the same ids, so they are never paid twice.
+    #[arg(long, value_name = "NAME", value_parser = parse_run_name)]
+    pub run: Option<String>,
+    /// Start a new run with a generated name: every row of the file is paid, even if an earlier
+    /// run paid the same rows.
+    #[arg(long, conflicts_with = "run")]
+    pub new_run: bool,
     /// Notification URL for rows whose notify_url cell is empty.
     #[arg(long)]
     pub notify_url: Option<String>,
@@ -80,7 +99,8 @@ pub struct PayoutArgs {
     /// Do not wait for final statuses (the exit code is then 4 while payouts are pending).
     #[arg(long)]
     pub no_wait: bool,
-    /// Continue a journal whose CSV changed (rows already sent must be unchanged).
+    /// Continue a run whose CSV changed: its new rows are paid, rows never sent that are gone are
+    /// dropped (payouts already sent must still be in the file).
     #[arg(long)]
     pub allow_changed_file: bool,
     #[command(flatten)]
@@ -89,12 +109,14 @@ pub struct PayoutArgs {
 
 #[derive(Serialize)]
 struct Summary<'a> {
+    run: &'a Run,
     file: String,
     journal: String,
-    file_sha256: &'a str,
     exit_code: u8,
     error: Option<String>,
     totals: Totals,
+    /// Rows CinetPay already held when this journal started (sent by another journal of the run).
+    earlier: crate::summary::Tally,
     rows: &'a [JournalRow],
 }
 
@@ -106,7 +128,6 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
     let journal_path = journal_path(&args, global.sandbox);
     let mut journal = Journal::open(&journal_path)?;
-    start_or_resume(&mut journal, &args, &file_sha256, &csv_rows)?;
 
     let batching = Batching {
         chunk_size: Some(args.chunk_size as usize),
@@ -114,6 +135,15 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     };
     let session = Session::open_with(global, batching).await?;
     let client = &session.client;
+    let (run, by_id) =
+        start_or_resume(&mut journal, &args, global, &session, &file_sha256, &csv_rows).await?;
+    if !global.sandbox {
+        eprintln!(
+            "run {:?}; if interrupted, resume it with: {}",
+            run.name,
+            resume_command(global, &args, journal.path())
+        );
+    }
     let uncertain = reconcile(client, &journal.rows()?).await;
     if !uncertain.is_empty() {
         tracing::info!(
@@ -124,7 +154,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     }
 
     let progress = Progress::new(!global.json);
-    let stopped = send_rows(&session, &mut journal, &csv_rows, &progress).await?;
+    let stopped = send_rows(&session, &mut journal, &by_id, &progress).await?;
     if !args.no_wait && stopped.is_none() {
         progress.phase("waiting", journal.rows()?.len() as u64);
         follow(client, &mut journal, &args.wait, &progress).await?;
@@ -133,6 +163,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
 
     let rows = journal.rows()?;
     let totals = Totals::of(&rows);
+    let earlier = Totals::of(rows.iter().filter(|r| r.earlier)).total;
     // A run stopped by an unknown outcome exits 4 like any undecided run; other stops exit 1.
     let exit = match &stopped {
         Some(e) if e.kind() != ErrorKind::OutcomeUnknown => exit_of(e.kind()),
@@ -141,21 +172,48 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     let error = stopped.map(|e| format!("sending stopped: {}", describe(&e)));
     if global.json {
         print_json(&Summary {
+            run: &run,
             file: args.file.display().to_string(),
             journal: journal.path().display().to_string(),
-            file_sha256: &file_sha256,
             exit_code: exit as u8,
             error: error.clone(),
             totals,
+            earlier,
             rows: &rows,
         });
     } else {
-        print_summary(&args, &journal, &rows, &totals);
+        print_summary(&args, &run, &journal, &rows, &totals);
     }
     if let Some(error) = error {
         eprintln!("error: {error}");
     }
     Ok(exit)
+}
+
+/// The command that continues this run: same service, same file, same journal.
+fn resume_command(global: &GlobalArgs, args: &PayoutArgs, journal: &Path) -> String {
+    let base_url = global
+        .base_url
+        .as_ref()
+        .map(|url| format!(" --base-url {url}"))
+        .unwrap_or_default();
+    format!(
+        "cinetpay{base_url} payout {} --journal {}",
+        args.file.display(),
+        journal.display()
+    )
+}
+
+/// What Ctrl-C means for a payout run.
+pub fn interrupted_message(global: &GlobalArgs, args: &PayoutArgs) -> String {
+    if global.sandbox {
+        return "interrupted; the embedded sandbox stops with this process (no money moved)".into();
+    }
+    format!(
+        "interrupted; every change so far is in the journal. Resume the run with `{}`: rows \
+         sent or possibly sent are looked up and never sent twice.",
+        resume_command(global, args, &journal_path(args, false))
+    )
 }
 
 /// `--journal`, else FILE.csv.journal.sqlite beside the file. With `--sandbox`, else a new file in
@@ -166,10 +224,7 @@ fn journal_path(args: &PayoutArgs, sandbox: bool) -> PathBuf {
         return path.clone();
     }
     if sandbox {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let name = format!("cinetpay-sandbox-{}-{nanos}.journal.sqlite", std::process::id());
+        let name = format!("{}.journal.sqlite", fresh_run_name(SANDBOX_RUN_PREFIX));
         return std::env::temp_dir().join(name);
     }
     let mut name = args.file.clone().into_os_string();
@@ -178,7 +233,7 @@ fn journal_path(args: &PayoutArgs, sandbox: bool) -> PathBuf {
 }
 
 /// Every bad row, on stderr (and as JSON on stdout with `--json`); exit 2.
-fn bad_rows(json: bool, file: &std::path::Path, errors: &[RowError]) -> CliError {
+fn bad_rows(json: bool, file: &Path, errors: &[RowError]) -> CliError {
     if json {
         print_json(&serde_json::json!({ "file": file.display().to_string(), "errors": errors }));
     }
@@ -191,43 +246,212 @@ fn bad_rows(json: bool, file: &std::path::Path, errors: &[RowError]) -> CliError
     ))
 }
 
-/// Records a new run, or checks that the journal's run is of this very file.
-fn start_or_resume(
+/// `N rows, X XOF`.
+fn rows_and_xof<'a>(rows: impl IntoIterator<Item = &'a i64>) -> String {
+    let (n, total) = rows.into_iter().fold((0, 0), |(n, t), a| (n + 1, t + a));
+    format!("{n} row(s), {}", xof(total))
+}
+
+/// Starts the run in a new journal, or checks that the journal's run is the one meant and
+/// continues it with the file as it is now. Returns the run and the file's rows by id.
+async fn start_or_resume(
     journal: &mut Journal,
     args: &PayoutArgs,
+    global: &GlobalArgs,
+    session: &Session,
     file_sha256: &str,
     csv_rows: &[PayoutRow],
-) -> Result<(), CliError> {
+) -> Result<(Run, HashMap<String, PayoutRow>), CliError> {
+    let base_url = session.client.config().base_url.clone();
+    let existing = journal.run()?;
+    let name = match (&existing, &args.run, args.new_run) {
+        (Some(run), None, false) => run.name.clone(),
+        (Some(run), Some(name), _) if *name == run.name => run.name.clone(),
+        (Some(run), _, _) => {
+            return Err(CliError::invalid(format!(
+                "the journal {} holds run {:?} (started {}); a different run needs its own journal: \
+                 add --journal NEW_PATH. Nothing was sent.",
+                journal.path().display(),
+                run.name,
+                run.created_at
+            )))
+        }
+        (None, Some(name), _) => name.clone(),
+        (None, None, true) => fresh_run_name("run"),
+        (None, None, false) if global.sandbox => fresh_run_name(SANDBOX_RUN_PREFIX),
+        (None, None, false) => {
+            let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
+            return Err(CliError::invalid(format!(
+                "{} is a new journal, so this starts a new payout run: name it with --run NAME \
+                 (e.g. --run 2026-11-salaries). Rows of one run always get the same ids and CinetPay \
+                 never pays an id twice, so the name of a run already paid pays none of its rows \
+                 again, and a new name pays every row of this file ({total}). Nothing was sent.",
+                journal.path().display()
+            )));
+        }
+    };
+    let ids = row_ids(&name, csv_rows);
     let new_rows: Vec<NewRow> = csv_rows
         .iter()
-        .map(|r| NewRow {
+        .zip(&ids)
+        .map(|(r, id)| NewRow {
             line: r.line,
-            client_transaction_id: r
-                .client_transaction_id
-                .clone()
-                .unwrap_or_else(|| derived_client_transaction_id(file_sha256, r.line)),
-            id_from_file: r.client_transaction_id.is_some(),
+            client_transaction_id: id.clone(),
             prefix: r.prefix.clone(),
             phone: r.phone.clone(),
             amount: r.amount,
+            notify_url: r.notify_url.clone(),
         })
         .collect();
-    match journal.run()? {
-        None => journal.create_run(&args.file.display().to_string(), file_sha256, &new_rows),
-        Some(run) if run.file_sha256 == file_sha256 => {
-            tracing::info!(created_at = %run.created_at, "resuming the run of this file");
-            Ok(())
+    let by_id: HashMap<String, PayoutRow> = ids.into_iter().zip(csv_rows.iter().cloned()).collect();
+    let run = match existing {
+        Some(run) => {
+            run.check_account(&base_url, &session.merchant, journal.path())?;
+            if run.file_sha256 != file_sha256 {
+                let plan = journal.plan_changed_file(&new_rows)?;
+                check_changed_file(args, &run, journal, &plan)?;
+                journal.accept_changed_file(file_sha256, &new_rows)?;
+            }
+            run
         }
-        Some(_) if args.allow_changed_file => journal.accept_changed_file(file_sha256, &new_rows),
-        Some(run) => Err(CliError::invalid(format!(
-            "{} changed since the run journaled in {} started ({}); nothing was sent.\n\
-             Rerun with --allow-changed-file to continue that run with the new content, \
-             or give a new --journal PATH to start a separate run.",
-            args.file.display(),
-            journal.path().display(),
-            run.created_at
-        ))),
+        None => {
+            let run = Run {
+                name,
+                csv_path: args.file.display().to_string(),
+                file_sha256: file_sha256.to_owned(),
+                base_url,
+                merchant: session.merchant.clone(),
+                created_at: String::new(),
+            };
+            // Ids made from a name given now were never used; any other may have been sent by
+            // another journal of this run (a lost journal, another machine): ask before sending.
+            let fresh = args.run.is_none();
+            let maybe_used: Vec<&NewRow> = new_rows
+                .iter()
+                .filter(|r| !fresh || by_id[&r.client_transaction_id].client_transaction_id.is_some())
+                .collect();
+            let found = already_at_cinetpay(session, &maybe_used).await?;
+            journal.create_run(&run, &new_rows)?;
+            journal.adopt(&found)?;
+            if !found.is_empty() {
+                let amounts: Vec<i64> = found
+                    .iter()
+                    .filter_map(|c| {
+                        new_rows
+                            .iter()
+                            .find(|r| r.client_transaction_id == c.client_transaction_id)
+                    })
+                    .map(|r| r.amount)
+                    .collect();
+                eprintln!(
+                    "note: {} of run {:?} were already at CinetPay when this journal started (sent by \
+                     another journal of the run): they are not sent again. If this file is a new \
+                     payment, it needs a new run name, in a new journal (that pays these rows again).",
+                    rows_and_xof(&amounts),
+                    run.name
+                );
+            }
+            journal.run()?.expect("just created")
+        }
+    };
+    Ok((run, by_id))
+}
+
+/// Refuses a changed file that dropped payouts already sent, or whose new rows the user did not
+/// agree to pay; says in rows and XOF what `--allow-changed-file` would do.
+fn check_changed_file(
+    args: &PayoutArgs,
+    run: &Run,
+    journal: &Journal,
+    plan: &FilePlan,
+) -> Result<(), CliError> {
+    let file = args.file.display();
+    if !plan.sent_and_gone.is_empty() {
+        let lines: Vec<String> = plan
+            .sent_and_gone
+            .iter()
+            .map(|r| {
+                format!(
+                    "  line {} when sent: {}, {}",
+                    r.line,
+                    r.describe(),
+                    r.state.as_str()
+                )
+            })
+            .collect();
+        return Err(CliError::invalid(format!(
+            "{file} changed since run {:?} started, and {} payout(s) the run already sent (or may \
+             have sent) are no longer in it:\n{}\nA payout that was sent exists whatever the file \
+             says now, so nothing was sent. Put these rows back as they were; to pay someone a \
+             different amount, keep the row and add another row for the difference.",
+            run.name,
+            plan.sent_and_gone.len(),
+            lines.join("\n")
+        )));
     }
+    if plan.is_empty() || args.allow_changed_file {
+        if !plan.is_empty() {
+            tracing::info!(
+                added = plan.added.len(),
+                dropped = plan.dropped.len(),
+                "continuing with a changed file"
+            );
+        }
+        return Ok(());
+    }
+    let sent = journal.rows()?.iter().filter(|r| !r.state.to_send()).count();
+    Err(CliError::invalid(format!(
+        "{file} changed since run {:?} started ({}). To continue the run with the file as it is \
+         now, add --allow-changed-file: that pays {} new in the file, drops {} never sent that \
+         are gone from it, and sends none of the {sent} row(s) already sent again. Nothing was sent.",
+        run.name,
+        run.created_at,
+        rows_and_xof(plan.added.iter().map(|r| &r.amount)),
+        rows_and_xof(plan.dropped.iter().map(|r| &r.amount)),
+    )))
+}
+
+/// What CinetPay already holds of a run's rows; a conflict (another payout under a row's id) or
+/// a lookup that fails stops the run before anything is sent.
+async fn already_at_cinetpay(session: &Session, rows: &[&NewRow]) -> Result<Vec<Change>, CliError> {
+    let transfers: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            cinetpay_transfer::Transfer::new(&r.prefix, &r.phone, r.amount, &r.notify_url)
+                .client_transaction_id(&r.client_transaction_id)
+        })
+        .collect();
+    let answers = look_up_all(&session.client, &transfers).await;
+    let mut found = Vec::new();
+    for (row, answer) in rows.iter().zip(answers) {
+        match answer {
+            Ok(PayoutLookup::Found(info)) => found.push(change_of(&row.client_transaction_id, &info)),
+            Ok(PayoutLookup::NotFound) => {}
+            Ok(PayoutLookup::Conflict(info)) => {
+                return Err(CliError::invalid(format!(
+                    "line {}: client_transaction_id {:?} is already used at CinetPay by another payout \
+                     ({}, {}): give the row another id. Nothing was sent.",
+                    row.line,
+                    row.client_transaction_id,
+                    xof(info.amount),
+                    info.transaction_id
+                )))
+            }
+            Err(e) => {
+                return Err(CliError::new(
+                    Exit::Error,
+                    format!(
+                        "cannot tell whether CinetPay already holds line {} ({}): {}. Nothing was \
+                         sent; the same command asks again.",
+                        row.line,
+                        row.client_transaction_id,
+                        describe(&e)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// What the chunk observer shares with `send_rows`: the journal, and what it saw.
@@ -277,15 +501,14 @@ impl Recorder<'_> {
 async fn send_rows(
     session: &Session,
     journal: &mut Journal,
-    csv_rows: &[PayoutRow],
+    by_id: &HashMap<String, PayoutRow>,
     progress: &Progress,
 ) -> Result<Option<cinetpay_transfer::Error>, CliError> {
-    let by_line: HashMap<u64, &PayoutRow> = csv_rows.iter().map(|r| (r.line, r)).collect();
     let rows = journal.rows()?;
     let to_send: Vec<(&JournalRow, &PayoutRow)> = rows
         .iter()
         .filter(|r| r.state.to_send())
-        .filter_map(|r| by_line.get(&r.line).map(|c| (r, *c)))
+        .filter_map(|r| by_id.get(&r.client_transaction_id).map(|c| (r, c)))
         .collect();
     progress.phase("sending", to_send.len() as u64);
     if to_send.is_empty() {
@@ -453,13 +676,21 @@ fn change_of_result(result: &SendResult) -> Change {
     }
 }
 
-fn print_summary(args: &PayoutArgs, journal: &Journal, rows: &[JournalRow], totals: &Totals) {
+fn print_summary(args: &PayoutArgs, run: &Run, journal: &Journal, rows: &[JournalRow], totals: &Totals) {
     println!(
-        "payouts of {} (journal: {})",
+        "run {:?}: payouts of {} (journal: {})",
+        run.name,
         args.file.display(),
         journal.path().display()
     );
     println!("{}", totals_table(totals));
+    let earlier: Vec<i64> = rows.iter().filter(|r| r.earlier).map(|r| r.amount).collect();
+    if !earlier.is_empty() {
+        println!(
+            "of which {} were already at CinetPay when this journal started (not sent by it)",
+            rows_and_xof(&earlier)
+        );
+    }
     let not_paid: Vec<&JournalRow> = rows.iter().filter(|r| r.state != RowState::Paid).collect();
     if not_paid.is_empty() {
         return;

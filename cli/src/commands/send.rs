@@ -1,8 +1,10 @@
 //! `cinetpay send`: one payout from flags, optionally followed until it is final.
 //!
 //! It goes through the core's `pay`, which registers the payee when needed and never sends the
-//! payout twice; without `--client-transaction-id` the core makes one up and it is printed, since
-//! it is the handle to look the payout up later.
+//! payout twice under one id. The id is the user's only handle on the payout, and the only way
+//! to try again without paying twice, so without `--client-transaction-id` the CLI makes one up
+//! *before* sending (`ensure_id`) and prints it first: if the answer is lost or the command
+//! interrupted, every hint names it, and repeating the command with it cannot pay again.
 
 use cinetpay_transfer::{SendOutcome, SendResult, Transfer, TransferInfo, TreatmentStatus};
 use clap::Args;
@@ -56,7 +58,32 @@ struct Report<'a> {
     status: Option<&'a TransferInfo>,
 }
 
-pub async fn run(global: &GlobalArgs, args: SendArgs) -> CliResult {
+/// Gives the payout an id when the user gave none (`cli-` and 32 random hex digits).
+pub fn ensure_id(args: &mut SendArgs) {
+    if args.client_transaction_id.is_none() {
+        args.client_transaction_id = Some(format!("cli-{}", uuid::Uuid::new_v4().simple()));
+    }
+}
+
+/// The id `ensure_id` settled on.
+fn id_of(args: &SendArgs) -> &str {
+    args.client_transaction_id.as_deref().unwrap_or_default()
+}
+
+/// What a user interrupting `send` needs to know: the id, how to check, how to retry safely.
+pub fn interrupted_message(args: &SendArgs) -> String {
+    let id = id_of(args);
+    format!(
+        "interrupted: the payout may or may not have been sent under client_transaction_id {id}. \
+         Check it with `cinetpay status --client-transaction-id {id}`. To try again, repeat the \
+         command with `--client-transaction-id {id}`: CinetPay never pays one id twice, while a \
+         new id is a new payout."
+    )
+}
+
+pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
+    ensure_id(&mut args);
+    let id = id_of(&args).to_owned();
     let transfer = Transfer {
         prefix: args.prefix,
         phone: args.phone,
@@ -69,6 +96,16 @@ pub async fn run(global: &GlobalArgs, args: SendArgs) -> CliResult {
         email: args.email,
     };
     let session = Session::open(global).await?;
+    eprintln!(
+        "sending {} to {}{} under client_transaction_id {id}",
+        xof(transfer.amount),
+        if transfer.prefix.is_empty() {
+            String::new()
+        } else {
+            format!("+{} ", transfer.prefix)
+        },
+        transfer.phone
+    );
     let result = session
         .client
         .pay(&[transfer])
@@ -89,7 +126,30 @@ pub async fn run(global: &GlobalArgs, args: SendArgs) -> CliResult {
     } else {
         print_report(&result, status.as_ref());
     }
-    Ok(exit_of(&result, status.as_ref(), args.wait))
+    let exit = exit_of(&result, status.as_ref(), args.wait);
+    if let Some(hint) = hint(&result, status.as_ref()) {
+        eprintln!("{hint}");
+    }
+    Ok(exit)
+}
+
+/// What to do next when the payout is not simply paid, naming its id.
+fn hint(result: &SendResult, status: Option<&TransferInfo>) -> Option<String> {
+    let id = &result.client_transaction_id;
+    match (result.outcome, status.map(|s| &s.treatment_status)) {
+        (SendOutcome::Unknown, _) => Some(format!(
+            "the outcome is unknown: the payout may have been recorded. Check it with `cinetpay \
+             status --client-transaction-id {id}`. To try again, repeat the command with \
+             `--client-transaction-id {id}`: CinetPay never pays one id twice, while a new id is a \
+             new payout."
+        )),
+        (SendOutcome::Accepted, Some(s)) if s.is_final() => None,
+        (SendOutcome::Accepted, _) => Some(format!(
+            "accepted, not final yet: follow it with `cinetpay status --client-transaction-id {id}` \
+             (do not send it again: it is recorded)"
+        )),
+        (SendOutcome::Failed, _) => Some(format!("failed: no money left for client_transaction_id {id}")),
+    }
 }
 
 /// The last status seen before the payout became final or the wait ended.

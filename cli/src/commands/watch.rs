@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use cinetpay_transfer::{TransferInfo, TransferQuery, TreatmentStatus};
 use clap::{ArgGroup, Args};
 
-use crate::exit::{CliResult, Exit};
+use crate::exit::{CliError, CliResult, Exit};
 use crate::journal::Journal;
 use crate::output::{print_json, totals_table};
 use crate::progress::Progress;
@@ -65,6 +65,13 @@ async fn watch_lot(global: &GlobalArgs, lot: &str, wait: &WaitArgs) -> CliResult
 async fn watch_journal(global: &GlobalArgs, path: &std::path::Path, wait: &WaitArgs) -> CliResult {
     let mut journal = Journal::open_existing(path)?;
     let session = Session::open(global).await?;
+    let Some(run) = journal.run()? else {
+        return Err(CliError::invalid(format!(
+            "the journal {} holds no run yet: nothing to watch",
+            path.display()
+        )));
+    };
+    run.check_account(&session.client.config().base_url, &session.merchant, path)?;
     let uncertain = reconcile(&session.client, &journal.rows()?).await;
     journal.apply(&uncertain)?;
     let progress = Progress::new(!global.json);
@@ -75,9 +82,10 @@ async fn watch_journal(global: &GlobalArgs, path: &std::path::Path, wait: &WaitA
     let totals = Totals::of(&rows);
     if global.json {
         print_json(
-            &serde_json::json!({ "journal": path.display().to_string(), "totals": totals, "rows": rows }),
+            &serde_json::json!({ "run": run, "journal": path.display().to_string(), "totals": totals, "rows": rows }),
         );
     } else {
+        println!("run {:?} (journal: {})", run.name, path.display());
         println!("{}", totals_table(&totals));
     }
     Ok(totals.exit())

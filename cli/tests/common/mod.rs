@@ -61,8 +61,15 @@ impl TestEnv {
         cmd
     }
 
-    /// `cinetpay payout FILE --journal J --interval 50ms` plus `extra`.
+    /// `cinetpay payout FILE --journal J --run test-run --interval 50ms` plus `extra`.
     pub fn payout(&self, csv: &PathBuf, journal: &str, extra: &[&str]) -> Command {
+        let mut cmd = self.payout_without_run(csv, journal, extra);
+        cmd.args(["--run", "test-run"]);
+        cmd
+    }
+
+    /// `cinetpay payout FILE --journal J --interval 50ms` plus `extra`.
+    pub fn payout_without_run(&self, csv: &PathBuf, journal: &str, extra: &[&str]) -> Command {
         let mut cmd = self.cli();
         cmd.arg("payout")
             .arg(csv)

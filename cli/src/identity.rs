@@ -1,0 +1,154 @@
+//! Who a payout run is, whose account it pays from, and the idempotency key of each row.
+//!
+//! The key (`client_transaction_id`) is what keeps a payout from being paid twice: CinetPay
+//! refuses a second payout under an id it already holds. So the key of a row must stay the same
+//! for as long as the row means the same payout, and must differ as soon as the user means a new
+//! one (ADR 5):
+//!
+//! - a **run** has a name (`--run NAME`, or a fresh one from `--new-run`), stored in its journal;
+//! - a row without its own id gets `csv-` + 20 hex of SHA-256 over the run name and what the
+//!   payout *is*: country code, number, amount, and its occurrence among identical rows of the
+//!   file (two identical payouts to one person are legitimate and need two ids). Names, e-mail,
+//!   operator, notify URL and the line number are left out: fixing a surname, or inserting a row
+//!   above, does not turn a payout into another one;
+//! - next month's identical file under the same run name produces the same ids (never paid
+//!   twice); a new month is a new run because the user says so, with a new name.
+//!
+//! The merchant is recorded as a fingerprint of its API key (a truncated SHA-256, never the key),
+//! so that a journal cannot be resumed against another account.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::csv_input::PayoutRow;
+
+/// The run name of `--sandbox` runs without `--run`: the embedded sandbox is new in every
+/// process, so there is no earlier run to protect.
+pub const SANDBOX_RUN_PREFIX: &str = "sandbox";
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks a `--run` value (clap `value_parser`): it goes into every id and into file names.
+pub fn parse_run_name(raw: &str) -> Result<String, String> {
+    let ok = (1..=64).contains(&raw.len())
+        && raw.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "{raw:?} is not a run name: 1 to 64 letters, digits, '-', '_' or '.', starting with a \
+             letter or digit (e.g. 2026-11-salaries)"
+        ))
+    }
+}
+
+/// A run name nobody used before (`--new-run`): `prefix-YYYYMMDDTHHMMSSZ-` plus 6 random hex.
+pub fn fresh_run_name(prefix: &str) -> String {
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let stamp: String = now.chars().filter(|c| *c != '-' && *c != ':').collect();
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    format!("{prefix}-{stamp}-{}", &random[..6])
+}
+
+/// The id of each row: the file's own `client_transaction_id`, else one derived from the run
+/// name and the payout (see the module doc). Same order as `rows`.
+pub fn row_ids(run: &str, rows: &[PayoutRow]) -> Vec<String> {
+    let mut seen: HashMap<(&str, &str, i64), u64> = HashMap::new();
+    rows.iter()
+        .map(|row| {
+            let occurrence = seen
+                .entry((row.prefix.as_str(), row.phone.as_str(), row.amount))
+                .or_default();
+            *occurrence += 1;
+            match &row.client_transaction_id {
+                Some(id) => id.clone(),
+                None => derived_id(run, &row.prefix, &row.phone, row.amount, *occurrence),
+            }
+        })
+        .collect()
+}
+
+fn derived_id(run: &str, prefix: &str, phone: &str, amount: i64, occurrence: u64) -> String {
+    let digest = sha256_hex(
+        format!("run={run}\nprefix={prefix}\nphone={phone}\namount={amount}\nn={occurrence}").as_bytes(),
+    );
+    format!("csv-{}", &digest[..20])
+}
+
+/// The merchant's fingerprint: enough to tell two accounts apart, useless to anyone holding it.
+pub fn merchant_fingerprint(api_key: &str) -> String {
+    let digest = sha256_hex(format!("cinetpay-merchant\n{}", api_key.trim()).as_bytes());
+    format!("sha256:{}", &digest[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: u64, phone: &str, amount: i64, surname: &str) -> PayoutRow {
+        PayoutRow {
+            line,
+            prefix: "225".into(),
+            phone: phone.into(),
+            amount,
+            name: "Awa".into(),
+            surname: surname.into(),
+            email: None,
+            payment_method: None,
+            client_transaction_id: None,
+            notify_url: "https://m.example/n".into(),
+        }
+    }
+
+    #[test]
+    fn ids_survive_edits_of_other_rows_and_of_names() {
+        let before = [
+            row(2, "0701020304", 500, "Kone"),
+            row(3, "0701020305", 700, "Diop"),
+        ];
+        let after = [
+            row(2, "0701020399", 900, "New"),
+            row(3, "0701020305", 700, "Diop-Fixed"),
+            row(4, "0701020304", 500, "Kone"),
+        ];
+        let (a, b) = (row_ids("nov", &before), row_ids("nov", &after));
+        assert_eq!(a[0], b[2]);
+        assert_eq!(a[1], b[1]);
+        assert!(!a.contains(&b[0]));
+        assert_eq!(a[0].len(), 24);
+    }
+
+    #[test]
+    fn identical_rows_get_distinct_ids_and_runs_separate_months() {
+        let rows = [
+            row(2, "0701020304", 500, "Kone"),
+            row(3, "0701020304", 500, "Kone"),
+        ];
+        let nov = row_ids("nov", &rows);
+        assert_ne!(nov[0], nov[1]);
+        let dec = row_ids("dec", &rows);
+        assert!(dec.iter().all(|id| !nov.contains(id)));
+        assert_eq!(nov, row_ids("nov", &rows));
+    }
+
+    #[test]
+    fn run_names_and_fingerprints() {
+        assert!(parse_run_name("2026-11_salaries.v2").is_ok());
+        for bad in ["", "-x", "a b", "a/b", &"x".repeat(65)] {
+            assert!(parse_run_name(bad).is_err(), "{bad:?}");
+        }
+        let fresh = fresh_run_name("pay");
+        assert!(parse_run_name(&fresh).is_ok(), "{fresh}");
+        assert_ne!(fresh, fresh_run_name("pay"));
+        let fp = merchant_fingerprint("secret-key");
+        assert!(!fp.contains("secret"));
+        assert_ne!(fp, merchant_fingerprint("other-key"));
+    }
+}

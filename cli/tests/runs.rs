@@ -1,0 +1,239 @@
+//! End-to-end: what a user does after a run, and that none of it pays anyone twice (issue 11):
+//! edited files, next month's file, a new journal, another account, ambiguous columns, `send`.
+
+mod common;
+
+use std::collections::HashMap;
+
+use cinetpay_sandbox::{MerchantConfig, SandboxConfig};
+use common::{rows, stderr_of, stdout_of, TestEnv};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+
+/// Payouts in the ledger per phone number, each checked to be recorded once.
+fn paid_per_phone(env: &TestEnv) -> HashMap<String, usize> {
+    let mut per_phone = HashMap::new();
+    for entry in env.ledger() {
+        assert_eq!(entry.accepted_count, 1, "{entry:?}");
+        *per_phone.entry(entry.phone).or_default() += 1;
+    }
+    per_phone
+}
+
+fn payout_named(env: &TestEnv, csv: &std::path::Path, journal: &str, run: &str) -> assert_cmd::Command {
+    let mut cmd = env.payout_without_run(&csv.to_path_buf(), journal, &[]);
+    cmd.args(["--run", run]);
+    cmd
+}
+
+#[test]
+fn an_edited_file_pays_only_what_is_new_in_the_same_or_a_new_journal() {
+    let env = TestEnv::new();
+    let mut lines = rows(10);
+    let csv = env.write_csv("pay.csv", &lines);
+    payout_named(&env, &csv, "a.sqlite", "nov").assert().code(0);
+    assert_eq!(env.ledger().len(), 10);
+
+    // A surname fixed: no payout changed, the run goes on without a flag and sends nothing.
+    lines[3] = lines[3].replace("Payee4,Test", "Payee4,Fixed");
+    let csv = env.write_csv("pay.csv", &lines);
+    env.payout_without_run(&csv, "a.sqlite", &[])
+        .assert()
+        .code(0)
+        .stdout(contains("run \"nov\"").and(contains("paid           10")));
+    assert_eq!(env.ledger().len(), 10);
+
+    // The same run in a new journal (a lost journal, another machine): found, never sent again.
+    payout_named(&env, &csv, "b.sqlite", "nov")
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "10 row(s), 10,000 XOF of run \"nov\" were already at CinetPay",
+        ))
+        .stdout(contains("already at CinetPay when this journal started"));
+    assert_eq!(env.ledger().len(), 10);
+
+    // A new journal without a run name is refused before anything is sent.
+    env.payout_without_run(&csv, "c.sqlite", &[])
+        .assert()
+        .code(2)
+        .stderr(contains("name it with --run NAME").and(contains("(10 row(s), 10,000 XOF)")));
+
+    // A row inserted at the top and one deleted (never mind which line each is on now): only the
+    // new row is paid.
+    let mut edited = rows(11);
+    edited.remove(5);
+    let new_row = edited.pop().unwrap();
+    edited.insert(0, new_row);
+    edited.push(lines[5].clone());
+    let csv = env.write_csv("pay.csv", &edited);
+    env.payout_without_run(&csv, "a.sqlite", &["--allow-changed-file"])
+        .assert()
+        .code(0)
+        .stdout(contains("paid           11"));
+    let per_phone = paid_per_phone(&env);
+    assert_eq!(per_phone.len(), 11);
+    assert!(per_phone.values().all(|n| *n == 1), "{per_phone:?}");
+}
+
+#[test]
+fn next_month_is_a_new_run_only_when_named_so_and_then_pays_once() {
+    let env = TestEnv::new();
+    let mut lines = rows(4);
+    // Two identical payouts to one person are two payouts.
+    lines.push(lines[0].clone());
+    let csv = env.write_csv("nov.csv", &lines);
+    payout_named(&env, &csv, "nov.sqlite", "2026-11").assert().code(0);
+    assert_eq!(env.ledger().len(), 5);
+
+    // Next month's identical file under last month's name: nothing is sent, and it says so.
+    let dec = env.write_csv("dec.csv", &lines);
+    let output = payout_named(&env, &dec, "dec.sqlite", "2026-11")
+        .output()
+        .unwrap();
+    assert!(
+        stderr_of(&output).contains("5 row(s), 5,000 XOF of run \"2026-11\" were already at CinetPay"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert_eq!(env.ledger().len(), 5);
+
+    // Under its own name, in its own journal, it pays every row once; run again, nothing more.
+    for _ in 0..2 {
+        payout_named(&env, &dec, "dec-2.sqlite", "2026-12")
+            .assert()
+            .code(0)
+            .stdout(contains("run \"2026-12\""));
+    }
+    assert_eq!(env.ledger().len(), 10);
+    let per_phone = paid_per_phone(&env);
+    assert_eq!(per_phone.values().copied().max(), Some(4), "{per_phone:?}");
+
+    // --new-run makes up a name; the journal keeps it, so a plain rerun continues it.
+    env.payout_without_run(&dec, "dec-3.sqlite", &["--new-run", "--no-wait"])
+        .assert()
+        .code(4);
+    env.payout_without_run(&dec, "dec-3.sqlite", &[])
+        .assert()
+        .code(0)
+        .stdout(contains("run \"run-"));
+    assert_eq!(env.ledger().len(), 15);
+
+    // A journal holds one run: another name (or --new-run) needs another journal.
+    payout_named(&env, &dec, "dec-2.sqlite", "2027-01")
+        .assert()
+        .code(2)
+        .stderr(contains("holds run \"2026-12\""));
+    assert_eq!(env.ledger().len(), 15);
+}
+
+#[test]
+fn a_journal_is_refused_against_another_service_or_merchant() {
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(3));
+    env.payout(&csv, "run.sqlite", &[]).assert().code(0);
+
+    let elsewhere = TestEnv::new();
+    let mut cmd = elsewhere.cli();
+    cmd.arg("payout")
+        .arg(&csv)
+        .arg("--journal")
+        .arg(env.dir.path().join("run.sqlite"));
+    cmd.assert()
+        .code(2)
+        .stderr(contains("made with the service at").and(contains("nothing was sent")));
+    assert!(elsewhere.ledger().is_empty());
+
+    let key = "second-merchant-key";
+    let two = TestEnv::with_config(SandboxConfig::default().with_merchant(MerchantConfig::new(key, "pw-2")));
+    let csv = two.write_csv("pay.csv", &rows(3));
+    two.payout(&csv, "run.sqlite", &[]).assert().code(0);
+    let mut other = two.payout(&csv, "run.sqlite", &[]);
+    other
+        .env("CINETPAY_API_KEY", key)
+        .env("CINETPAY_API_PASSWORD", "pw-2");
+    let output = other.output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    let err = stderr_of(&output);
+    assert!(err.contains("API key fingerprint is sha256:"), "{err}");
+    assert!(!err.contains(key), "the key itself is never printed: {err}");
+    assert_eq!(two.ledger().len(), 3);
+
+    // `watch` too.
+    elsewhere
+        .cli()
+        .arg("watch")
+        .arg("--journal")
+        .arg(env.dir.path().join("run.sqlite"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn ambiguous_columns_are_refused() {
+    let env = TestEnv::new();
+    let csv = env.dir.path().join("dup.csv");
+    std::fs::write(
+        &csv,
+        "phone,prefix,Amount,name,surname,amount,notify_url\n0701020304,225,1000,A,B,9000,http://127.0.0.1:9/n\n",
+    )
+    .unwrap();
+    env.payout(&csv, "run.sqlite", &[])
+        .assert()
+        .code(2)
+        .stderr(contains("line 1, header: column \"amount\" appears twice"));
+    assert!(env.ledger().is_empty());
+}
+
+#[test]
+fn send_names_its_id_before_sending_and_in_every_hint() {
+    let env = TestEnv::new();
+    let output = env
+        .cli()
+        .args(["send", "--phone", "+2250701020304", "--amount", "1500"])
+        .args(["--notify-url", "http://127.0.0.1:9/notify"])
+        .args(["--wait", "--interval", "50ms", "--timeout", "1ms"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&output);
+    let id = err
+        .split("under client_transaction_id ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no id announced: {err}"))
+        .to_owned();
+    assert!(id.starts_with("cli-"), "{id}");
+    assert!(stdout_of(&output).contains(&id));
+    // Accepted, not final when the wait ended.
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    assert!(err.contains(&format!("--client-transaction-id {id}")), "{err}");
+    assert!(!err.contains("same command"), "{err}");
+    // Repeating it with the id does not pay again.
+    env.cli()
+        .args(["send", "--phone", "+2250701020304", "--amount", "1500"])
+        .args([
+            "--notify-url",
+            "http://127.0.0.1:9/notify",
+            "--client-transaction-id",
+            &id,
+        ])
+        .assert()
+        .code(0);
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(ledger[0].client_transaction_id, id);
+}
+
+#[test]
+fn errors_are_json_on_stderr_with_json() {
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(2));
+    let output = env
+        .payout_without_run(&csv, "run.sqlite", &["--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let error: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap();
+    assert_eq!(error["error"]["exit_code"], 2);
+    assert!(error["error"]["message"].as_str().unwrap().contains("--run NAME"));
+}
