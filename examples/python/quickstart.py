@@ -1,50 +1,66 @@
-"""Pay one person and follow the payout until it is final: the sync client, against the sandbox.
+"""Pay one person and follow the payout until it is final, with the sync client.
 
-    python examples/python/quickstart.py            # local sandbox, no money involved
-    CINETPAY_API_KEY=... CINETPAY_API_PASSWORD=... python examples/python/quickstart.py --live
+    python examples/python/quickstart.py                        # in-process sandbox, no money moves
+    python examples/python/quickstart.py --live PHONE AMOUNT    # the live service: REAL MONEY
 
-With --live it only reads the balance (no payout is sent).
+Credentials in the environment are read only with --live; the payee and the amount then come from
+the command line, and the run shows them with the balance and asks before paying (see live.py).
 """
 
 from __future__ import annotations
 
-import os
 import sys
+import time
 import uuid
+from typing import Callable
 
 from cinetpay_transfer import CinetPayError, Client, SendOutcome, Transfer
 from cinetpay_transfer.testing import Sandbox
+from live import confirm_live, live_args  # examples/python/live.py: when to go live
+
+
+def pay_and_follow(client: Client, phone: str, amount: int, wait: Callable[[], object]) -> int:
+    order = f"order-{uuid.uuid4().hex[:8]}"  # the idempotency key: keep it with your order
+    try:
+        [result] = client.pay(
+            [Transfer(prefix="", phone=phone, amount=amount, notify_url="https://shop.example/cinetpay/notify",
+                      client_transaction_id=order, name="Example", surname="Payee")]
+        )
+    except CinetPayError as e:
+        print(f"refused ({e.kind}, code {e.code}): {e}")
+        return 1
+    if result.outcome is not SendOutcome.ACCEPTED:
+        print("not sent:", result.error)
+        return 1
+    print("accepted:", result.transaction_id, result.treatment_status, "client_transaction_id", order)
+    while True:
+        [info] = client.transfer_status(client_transaction_id=order)
+        print("status:", info.treatment_status, "final" if info.treatment_status.is_final else "")
+        if info.treatment_status.is_final:
+            return 0
+        wait()
 
 
 def main() -> int:
-    if "--live" in sys.argv:
-        client = Client(api_key=os.environ["CINETPAY_API_KEY"], password=os.environ["CINETPAY_API_PASSWORD"])
-        print("available:", client.balance().available, "XOF")
-        return 0
+    live = live_args()  # None: the sandbox
+    if live is None:
+        with Sandbox() as sandbox:
+            print("sandbox: no money moves")
+            client = Client(api_key=sandbox.api_key, password=sandbox.password, base_url=sandbox.base_url)
+            print("available:", client.balance().available, "XOF")
+            # The sandbox's time moves only when told (NEW -> REC -> VAL).
+            return pay_and_follow(client, "+2250701020304", 5_000, wait=lambda: sandbox.advance_clock(5))
 
-    with Sandbox() as sandbox:
-        client = Client(api_key=sandbox.api_key, password=sandbox.password, base_url=sandbox.base_url)
-        print("available:", client.balance().available, "XOF")
-        order = f"order-{uuid.uuid4().hex[:8]}"
-        try:
-            [result] = client.pay(
-                [Transfer(prefix="225", phone="0701020304", amount=5_000,
-                          notify_url="http://127.0.0.1:8000/cinetpay/notify", client_transaction_id=order)]
-            )
-        except CinetPayError as e:
-            print(f"refused ({e.kind}, code {e.code}): {e}")
-            return 1
-        if result.outcome is not SendOutcome.ACCEPTED:
-            print("not sent:", result.error)
-            return 1
-        print("accepted:", result.transaction_id, result.treatment_status)
-        for _ in range(4):
-            sandbox.advance_clock(5)  # the sandbox's time moves only when told (NEW -> REC -> VAL)
-            [info] = client.transfer_status(client_transaction_id=order)
-            print("status:", info.treatment_status, "final" if info.treatment_status.is_final else "")
-            if info.treatment_status.is_final:
-                break
-    return 0
+    client = Client(api_key=live.api_key, password=live.password, base_url=live.base_url)
+    try:
+        available = client.balance().available
+    except CinetPayError as e:
+        print(f"no balance ({e.kind}, code {e.code}): {e}\nNothing was sent.", file=sys.stderr)
+        return 1
+    if not confirm_live(live, available):
+        print("stopped: nothing was sent")
+        return 1
+    return pay_and_follow(client, live.phone, live.amount, wait=lambda: time.sleep(5))
 
 
 if __name__ == "__main__":

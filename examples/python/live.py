@@ -1,0 +1,90 @@
+"""The one rule of these examples, in one place: they pay on the in-process sandbox unless the
+command line says ``--live`` AND names the payee and the amount. Credentials in the shell are not
+enough: without ``--live`` they are never read.
+
+    python quickstart.py                              sandbox, a demo payee (no money moves)
+    python quickstart.py --live PHONE AMOUNT          live: shows the payout and the balance, asks
+    python quickstart.py --live --yes PHONE AMOUNT    live without a terminal (scripts, CI)
+
+Live runs read CINETPAY_API_KEY and CINETPAY_API_PASSWORD, and CINETPAY_BASE_URL when it is set
+(default: production); the tests point it at a local server. Nothing here reads it without --live.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import List, NoReturn, Optional
+
+PRODUCTION_BASE_URL = "https://client.cinetpay.com/v1"
+
+
+@dataclass(frozen=True)
+class Live:
+    phone: str  #: +2250701020304
+    amount: int  #: whole XOF
+    yes: bool  #: confirmed on the command line
+    base_url: str
+    api_key: str = field(repr=False)
+    password: str = field(repr=False)
+
+
+def refuse(message: str) -> NoReturn:
+    script = os.path.basename(sys.argv[0])
+    print(
+        f"{message}\nusage: python {script} [--live [--yes] PHONE AMOUNT]"
+        "   (PHONE with its country code: +225..., AMOUNT in whole XOF)\nNothing was sent.",
+        file=sys.stderr,
+    )
+    sys.exit(2)
+
+
+def live_args(argv: Optional[List[str]] = None) -> Optional[Live]:
+    """Reads the command line: None means the sandbox. Exits with code 2, before any request,
+    when a live run is not fully asked for."""
+    argv = sys.argv[1:] if argv is None else argv
+    flags = [a for a in argv if a.startswith("--")]
+    words = [a for a in argv if not a.startswith("--")]
+    unknown = [f for f in flags if f not in ("--live", "--yes")]
+    if unknown:
+        refuse(f"unknown option {unknown[0]}")
+    if "--live" not in flags:
+        if words or "--yes" in flags:
+            refuse("a payee, an amount and --yes only mean something with --live")
+        return None
+    if len(words) != 2:
+        refuse("--live needs the payee and the amount on the command line")
+    phone = re.sub(r"[\s.-]", "", words[0])
+    if not re.fullmatch(r"\+\d{3}\d{6,12}", phone):
+        refuse(f"the payee must be a full number with its country code (+225...), not {words[0]!r}")
+    if not re.fullmatch(r"[1-9]\d*", words[1]):
+        refuse(f"the amount must be whole XOF, not {words[1]!r}")
+    api_key = os.environ.get("CINETPAY_API_KEY")
+    password = os.environ.get("CINETPAY_API_PASSWORD")
+    if not api_key or not password:
+        refuse("--live needs CINETPAY_API_KEY and CINETPAY_API_PASSWORD in the environment")
+    yes = "--yes" in flags
+    if not yes and not sys.stdin.isatty():
+        refuse("--live asks for confirmation on a terminal; without one, add --yes")
+    base_url = os.environ.get("CINETPAY_BASE_URL") or PRODUCTION_BASE_URL
+    return Live(phone, int(words[1]), yes, base_url, api_key, password)
+
+
+def mask_phone(phone: str) -> str:
+    """``+2250701020304`` -> ``+225 07******04`` (every CinetPay country code has 3 digits)."""
+    national = phone[4:]
+    return f"+{phone[1:4]} {national[:2]}{'*' * (len(national) - 4)}{national[-2:]}"
+
+
+def confirm_live(live: Live, available: int) -> bool:
+    """Shows what a live run is about to pay; True when the user typed "yes" (or gave --yes)."""
+    print(f"LIVE on {live.base_url}: REAL MONEY")
+    print(f"about to pay {live.amount} XOF to {mask_phone(live.phone)} (available: {available} XOF)")
+    if live.yes:
+        return True
+    try:
+        return input("Type yes to pay, anything else to stop: ").strip() == "yes"
+    except EOFError:
+        return False
