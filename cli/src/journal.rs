@@ -349,8 +349,10 @@ impl Journal {
             .map_err(|e| self.fail(&e))
     }
 
-    /// Starts the run: records it and every row as `pending`, in one transaction.
-    pub fn create_run(&mut self, run: &Run, rows: &[NewRow]) -> Result<(), CliError> {
+    /// Starts the run: records it and every row as `pending`, except the rows CinetPay already
+    /// held (sent by another journal of the run), recorded as `found` says and flagged `earlier`.
+    /// One transaction: a crash leaves either no run or all of it.
+    pub fn create_run(&mut self, run: &Run, rows: &[NewRow], found: &[Change]) -> Result<(), CliError> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO run (id, name, csv_path, file_sha256, base_url, merchant)
@@ -365,6 +367,13 @@ impl Journal {
             )?;
             for row in rows {
                 insert_row(tx, row)?;
+            }
+            for c in found {
+                update_row(tx, c)?;
+                tx.execute(
+                    "UPDATE payout SET earlier = 1 WHERE client_transaction_id = ?1",
+                    params![c.client_transaction_id],
+                )?;
             }
             Ok(())
         })
@@ -475,21 +484,6 @@ impl Journal {
         })
     }
 
-    /// Records what CinetPay already held when the journal started (rows sent by another journal
-    /// of the same run), flagged `earlier`.
-    pub fn adopt(&mut self, changes: &[Change]) -> Result<(), CliError> {
-        self.write(|tx| {
-            for c in changes {
-                update_row(tx, c)?;
-                tx.execute(
-                    "UPDATE payout SET earlier = 1 WHERE client_transaction_id = ?1",
-                    params![c.client_transaction_id],
-                )?;
-            }
-            Ok(())
-        })
-    }
-
     /// Runs `f` in one transaction, committed before this returns.
     fn write(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>) -> Result<(), CliError> {
         let path = self.path.clone();
@@ -579,6 +573,7 @@ mod tests {
             .create_run(
                 &run(),
                 &[new_row(2, "0701020304", 500), new_row(3, "0701020305", 700)],
+                &[],
             )
             .unwrap();
         journal
@@ -616,6 +611,7 @@ mod tests {
                     new_row(3, "0701020305", 700),
                     new_row(4, "0701020306", 800),
                 ],
+                &[],
             )
             .unwrap();
         journal

@@ -331,8 +331,7 @@ async fn start_or_resume(
                 .filter(|r| !fresh || by_id[&r.client_transaction_id].client_transaction_id.is_some())
                 .collect();
             let found = already_at_cinetpay(session, &maybe_used).await?;
-            journal.create_run(&run, &new_rows)?;
-            journal.adopt(&found)?;
+            journal.create_run(&run, &new_rows, &found)?;
             if !found.is_empty() {
                 let amounts: Vec<i64> = found
                     .iter()
