@@ -9,6 +9,8 @@
 //! use cinetpay_transfer::{Client, Transfer, TransferQuery};
 //!
 //! # async fn demo() -> cinetpay_transfer::Result<()> {
+//! // REAL MONEY: production credentials, so `pay` below pays. To try it without money, run
+//! // `cargo run -p cinetpay-transfer --example payout` (the in-process sandbox; `--live` is explicit).
 //! let client = Client::builder()
 //!     .credentials(std::env::var("CINETPAY_API_KEY").unwrap(), std::env::var("CINETPAY_API_PASSWORD").unwrap())
 //!     .build()?;
