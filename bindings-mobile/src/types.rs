@@ -58,6 +58,10 @@ pub struct ClientConfig {
     /// Time allowed for a request and its answer (30 s by default).
     #[uniffi(default)]
     pub request_timeout: Option<Duration>,
+    /// How long a payout request that timed out may still be running at CinetPay, counted from
+    /// when it was sent: nothing of it is sent again before (90 s by default).
+    #[uniffi(default)]
+    pub processing_window: Option<Duration>,
     /// Retries of idempotent calls (3 attempts, 200 ms doubling, by default).
     #[uniffi(default)]
     pub retry: Option<RetryPolicy>,
@@ -83,6 +87,9 @@ impl ClientConfig {
         }
         if let Some(t) = self.request_timeout {
             builder = builder.request_timeout(t);
+        }
+        if let Some(t) = self.processing_window {
+            builder = builder.processing_window(t);
         }
         if let Some(r) = self.retry {
             builder = builder.retry(core::RetryPolicy {

@@ -65,6 +65,9 @@ pub struct ClientOptions {
     pub connect_timeout_ms: Option<f64>,
     /// Time allowed for a request and its answer, ms (default 30000).
     pub request_timeout_ms: Option<f64>,
+    /// How long a payout request that timed out may still be running at CinetPay, ms, counted
+    /// from when it was sent: nothing of it is sent again before (default 90000).
+    pub processing_window_ms: Option<f64>,
     /// Attempts of idempotent calls, the first included (default 3; 1 disables retries).
     pub max_attempts: Option<f64>,
     /// Wait before the second attempt, ms; doubles each time (default 200).
@@ -105,6 +108,9 @@ impl ClientOptions {
         }
         if let Some(ms) = self.request_timeout_ms {
             builder = builder.request_timeout(millis(ms, "requestTimeoutMs")?);
+        }
+        if let Some(ms) = self.processing_window_ms {
+            builder = builder.processing_window(millis(ms, "processingWindowMs")?);
         }
         if let Some(n) = self.chunk_size {
             builder = builder.chunk_size(count(n, "chunkSize")?);

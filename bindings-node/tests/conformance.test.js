@@ -80,6 +80,7 @@ function clientOptions(section, baseUrl) {
   if (section.chunk_size !== undefined) options.chunkSize = section.chunk_size
   if (section.max_concurrency !== undefined) options.maxConcurrency = section.max_concurrency
   if (section.request_timeout_ms !== undefined) options.requestTimeoutMs = section.request_timeout_ms
+  if (section.processing_window_ms !== undefined) options.processingWindowMs = section.processing_window_ms
   return options
 }
 

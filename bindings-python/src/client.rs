@@ -60,6 +60,7 @@ fn shared(
     chunk_size: Option<usize>,
     max_concurrency: Option<usize>,
 ) -> PyResult<Arc<Shared>> {
+    processing_window: Option<f64>,
     let seconds = |field: &str, value: Option<f64>, default: Duration| -> PyResult<Duration> {
         match value {
             None => Ok(default),
@@ -98,6 +99,7 @@ fn shared(
         chunk_size: chunk_size.unwrap_or(defaults.chunk_size),
         max_concurrency: max_concurrency.unwrap_or(defaults.max_concurrency),
         ..defaults
+        processing_window: seconds("processing_window", processing_window, defaults.processing_window)?,
     };
     let client = cinetpay_transfer::Client::builder()
         .credentials(Secret::new(api_key), Secret::new(password))
@@ -199,7 +201,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (api_key, password, *, base_url=None, lang="en", connect_timeout=None,
         request_timeout=None, max_attempts=None, initial_backoff=None, max_backoff=None,
-        chunk_size=None, max_concurrency=None))]
+        chunk_size=None, max_concurrency=None, processing_window=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -215,6 +217,7 @@ impl Client {
         chunk_size: Option<usize>,
         max_concurrency: Option<usize>,
     ) -> PyResult<Self> {
+        processing_window: Option<f64>,
         let shared = shared(
             py,
             api_key,
@@ -229,6 +232,7 @@ impl Client {
             chunk_size,
             max_concurrency,
         )?;
+            processing_window,
         Ok(Client { shared })
     }
 
@@ -311,7 +315,7 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key, password, *, base_url=None, lang="en", connect_timeout=None,
         request_timeout=None, max_attempts=None, initial_backoff=None, max_backoff=None,
-        chunk_size=None, max_concurrency=None))]
+        chunk_size=None, max_concurrency=None, processing_window=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -344,6 +348,7 @@ impl AsyncClient {
         Ok(AsyncClient { shared })
     }
 
+        processing_window: Option<f64>,
     #[getter]
     fn base_url(&self) -> String {
         self.shared.config().base_url
@@ -358,6 +363,7 @@ impl AsyncClient {
         spawn(py, async move { client.balance().await }, |py, b| {
             types::balance(py, b)
         })
+            processing_window,
     }
 
     fn add_contacts<'py>(

@@ -81,6 +81,8 @@ def client_options(section: Dict[str, Any], base_url: str) -> Dict[str, Any]:
             options[key] = section[key]
     if "request_timeout_ms" in section:
         options["request_timeout"] = section["request_timeout_ms"] / 1000
+    if "processing_window_ms" in section:
+        options["processing_window"] = section["processing_window_ms"] / 1000
     return options
 
 

@@ -8,7 +8,10 @@
 //!   (single flight) instead of each logging in;
 //! - a token is renewed ahead of its expiry, read from the JWT's `exp` (or 5 minutes when it has
 //!   none), measured on the monotonic clock so that a wrong wall clock cannot keep a stale token;
-//! - a token the service rejects (705/706/707) is dropped, and the next caller fetches a new one.
+//! - a token the service rejects (705/706/707) is dropped, and the next caller fetches a new one;
+//! - a login refused for its credentials (701, 703) is not tried again by the callers that were
+//!   waiting for it, nor by anyone for a while ([`crate::Config::login_retry_after`]): they all
+//!   get the same refusal at once, so a wrong password cannot lock the merchant's account.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,11 +20,15 @@ use base64::Engine;
 use futures::future::BoxFuture;
 use tokio::sync::Mutex;
 
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 
 /// Lifetime assumed when a token carries no readable `exp` (the documented 5 minutes).
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
+
+/// The longest a token is trusted, whatever its `exp` says (an absurd `exp` must neither
+/// overflow the clock nor keep a token for ever).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// Supplies tokens when the client holds no credentials (e.g. a mobile app asking its backend).
 ///
@@ -60,49 +67,80 @@ struct CachedToken {
     renew_at: Instant,
 }
 
+/// A login refused for its credentials, answered to every caller until `retry_at`.
+struct Refusal {
+    error: Error,
+    retry_at: Instant,
+}
+
+#[derive(Default)]
+struct TokenState {
+    token: Option<CachedToken>,
+    refusal: Option<Refusal>,
+}
+
 /// The client's one token, renewed ahead of expiry, fetched by one caller at a time.
 pub(crate) struct TokenCache {
-    current: Mutex<Option<CachedToken>>,
+    state: Mutex<TokenState>,
     refresh_margin: Duration,
+    login_retry_after: Duration,
 }
 
 impl TokenCache {
-    pub(crate) fn new(refresh_margin: Duration) -> Self {
+    pub(crate) fn new(refresh_margin: Duration, login_retry_after: Duration) -> Self {
         TokenCache {
-            current: Mutex::new(None),
+            state: Mutex::new(TokenState::default()),
             refresh_margin,
+            login_retry_after,
         }
     }
 
     /// A valid token: the cached one, or one from `fetch`. The lock is held while fetching, so
-    /// callers arriving meanwhile wait and then reuse the new token: one login for N callers.
+    /// callers arriving meanwhile wait and then reuse the new token (one login for N callers),
+    /// or the refusal of their credentials (no second login with a wrong password).
     pub(crate) async fn get<F>(&self, fetch: F) -> Result<Secret>
     where
         F: std::future::Future<Output = Result<String>>,
     {
-        let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref() {
-            if Instant::now() < token.renew_at {
-                return Ok(token.value.clone());
-            }
+        let mut state = self.state.lock().await;
+        let now = Instant::now();
+        if let Some(token) = state.token.as_ref().filter(|t| now < t.renew_at) {
+            return Ok(token.value.clone());
         }
-        let fresh = fetch.await?;
-        let lifetime = token_lifetime(&fresh).unwrap_or(DEFAULT_TOKEN_LIFETIME);
+        if let Some(refusal) = state.refusal.as_ref().filter(|r| now < r.retry_at) {
+            return Err(refusal.error.clone());
+        }
+        let fresh = match fetch.await {
+            Ok(fresh) => fresh,
+            Err(error) => {
+                if error.kind() == ErrorKind::Authentication {
+                    state.refusal = Some(Refusal {
+                        error: error.clone(),
+                        retry_at: Instant::now() + self.login_retry_after,
+                    });
+                }
+                return Err(error);
+            }
+        };
+        let lifetime = token_lifetime(&fresh)
+            .unwrap_or(DEFAULT_TOKEN_LIFETIME)
+            .min(MAX_TOKEN_LIFETIME);
         // Keep a margin, but never less than half the lifetime for very short-lived tokens.
         let margin = self.refresh_margin.min(lifetime / 2);
         let value = Secret::new(fresh);
-        *current = Some(CachedToken {
+        state.refusal = None;
+        state.token = Some(CachedToken {
             value: value.clone(),
-            renew_at: Instant::now() + lifetime - margin,
+            renew_at: Instant::now() + (lifetime - margin),
         });
         Ok(value)
     }
 
     /// Drops `stale` if it is still the cached token (another caller may have replaced it already).
     pub(crate) async fn invalidate(&self, stale: &Secret) {
-        let mut current = self.current.lock().await;
-        if current.as_ref().is_some_and(|t| &t.value == stale) {
-            *current = None;
+        let mut state = self.state.lock().await;
+        if state.token.as_ref().is_some_and(|t| &t.value == stale) {
+            state.token = None;
         }
     }
 }
@@ -164,7 +202,7 @@ mod tests {
 
     #[tokio::test]
     async fn tokens_are_reused_then_renewed_after_invalidation() {
-        let cache = TokenCache::new(Duration::from_secs(30));
+        let cache = TokenCache::new(Duration::from_secs(30), Duration::from_secs(30));
         let logins = AtomicUsize::new(0);
         let fetch = || async {
             let n = logins.fetch_add(1, Ordering::SeqCst);
@@ -183,7 +221,7 @@ mod tests {
     #[tokio::test]
     async fn a_token_near_expiry_is_renewed_ahead_of_time() {
         // exp - iat = 1 s: with the margin capped at half the lifetime, it is renewed after 0.5 s.
-        let cache = TokenCache::new(Duration::from_secs(30));
+        let cache = TokenCache::new(Duration::from_secs(30), Duration::from_secs(30));
         let short = jwt(r#"{"iat":0,"exp":1}"#);
         cache.get(async { Ok(short.clone()) }).await.unwrap();
         tokio::time::sleep(Duration::from_millis(600)).await;

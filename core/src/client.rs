@@ -17,6 +17,7 @@ use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Failure, Http, Request};
 use crate::limits::Limits;
+use crate::lookup::{Expected, PayoutLookup};
 use crate::model::{
     Balance, Contact, ContactResult, Lang, SendResult, Transfer, TransferInfo, TransferQuery,
 };
@@ -105,6 +106,12 @@ impl ClientBuilder {
         self.config.max_concurrency = n;
         self
     }
+    /// How long a payout request that timed out may still be running on the service: nothing
+    /// of it is sent again before (see [`Config::processing_window`]).
+    pub fn processing_window(mut self, window: Duration) -> Self {
+        self.config.processing_window = window;
+        self
+    }
     /// Amount and phone rules.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.config.limits = limits;
@@ -175,7 +182,7 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 http: Http::new(&config)?,
-                tokens: TokenCache::new(config.token_refresh_margin),
+                tokens: TokenCache::new(config.token_refresh_margin, config.login_retry_after),
                 credentials,
                 known_contacts: Mutex::new(known_contacts),
                 config,
@@ -326,6 +333,31 @@ impl Client {
         self.inner.transfer_status(query).await
     }
 
+    /// What the service holds under `transfer`'s `client_transaction_id` (required), compared
+    /// with that payout: [`PayoutLookup::Found`] (same number and amount), `Conflict` (the id is
+    /// taken by another payout) or `NotFound`. The same rule the send path settles lost answers
+    /// with, for callers that keep their own record of payouts (a journal, a database).
+    ///
+    /// `NotFound` right after a request that may have been processed is not proof that no money
+    /// left: a payout being recorded may not be visible yet (see ADR 2).
+    pub async fn look_up(&self, transfer: &Transfer) -> Result<PayoutLookup> {
+        if transfer.client_transaction_id.is_none() {
+            return Err(Error::validation(
+                "client_transaction_id",
+                None,
+                "a lookup needs the payout's client_transaction_id",
+            ));
+        }
+        let checked = validate::check_transfers(std::slice::from_ref(transfer), &self.inner.config.limits)?;
+        let t = &checked[0];
+        let expected = Expected {
+            client_transaction_id: &t.client_transaction_id,
+            phone: &t.phone,
+            amount: t.amount,
+        };
+        crate::lookup::look_up(&self.inner, &expected).await
+    }
+
     /// Confirms a notification the way the provider asks: never trusting its body, it re-queries
     /// the transfer by `transaction_id` and checks that `client_transaction_id` and `amount`
     /// agree. Returns the service's view of the transfer; a disagreement is an
@@ -380,7 +412,18 @@ impl Inner {
 
     async fn fetch_token(&self) -> Result<String> {
         match &self.credentials {
-            Credentials::Provider(provider) => provider.fetch_token().await,
+            // A provider that never answers must not hold the token lock (and every call) for ever.
+            Credentials::Provider(provider) => {
+                let limit = self.config.token_provider_timeout;
+                tokio::time::timeout(limit, provider.fetch_token())
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::new(
+                            ErrorKind::Transport,
+                            format!("the token provider gave no token within {limit:?}"),
+                        ))
+                    })
+            }
             Credentials::ApiKey { api_key, password } => {
                 let request = Request {
                     post: true,
@@ -407,10 +450,7 @@ impl Inner {
         request: &Request<'_>,
         attempt: u32,
     ) -> std::result::Result<Envelope, Failure> {
-        let not_processed = |error| Failure {
-            error,
-            maybe_processed: false,
-        };
+        let not_processed = Failure::before_sending;
         let token = self.token().await.map_err(not_processed)?;
         match self.http.exchange(request, Some(&token), attempt).await {
             Err(f) if f.error.is_token_rejected() => {

@@ -68,6 +68,17 @@ pub struct Config {
     pub limits: Limits,
     /// How long before a token's expiry it is renewed (default 30 s).
     pub token_refresh_margin: Duration,
+    /// How long a payout request may still be running on the service after we stopped waiting
+    /// for it (our timeout, a gateway's 504), counted from when it was sent (default 90 s). No
+    /// payout of such a request is sent again before this has passed and a lookup still does
+    /// not show it (ADR 2).
+    pub processing_window: Duration,
+    /// Time allowed to a [`crate::TokenProvider`] for one token (default 30 s).
+    pub token_provider_timeout: Duration,
+    /// After a login refused for its credentials (701, 703), how long every call fails at once
+    /// with that refusal instead of logging in again (default 30 s): a wrong password is tried
+    /// once, not by every waiting call and chunk (accounts get locked for less).
+    pub login_retry_after: Duration,
 }
 
 impl Default for Config {
@@ -82,6 +93,9 @@ impl Default for Config {
             max_concurrency: 4,
             limits: Limits::default(),
             token_refresh_margin: Duration::from_secs(30),
+            processing_window: Duration::from_secs(90),
+            token_provider_timeout: Duration::from_secs(30),
+            login_retry_after: Duration::from_secs(30),
         }
     }
 }

@@ -5,9 +5,14 @@
 //! `User-Agent` naming this SDK, and never `Expect: 100-continue` (the service answers 417).
 //!
 //! The one question that matters for money is answered here: when an exchange fails, could the
-//! service have acted on the request? A connection that was never opened, or a 429, means no; a
-//! timeout after sending, a dropped connection, a 5xx or an unreadable 200 mean maybe. The send
-//! path reconciles every "maybe" before it sends anything again.
+//! service have acted on the request, and could it still be acting on it? A connection that was
+//! never opened, a 429 or a refusal about the request mean no; a dropped connection, a 5xx or an
+//! unreadable answer mean maybe, and the request is over; our own timeout or a gateway's 504 mean
+//! maybe, and the service may still be working on it. The send path reconciles every "maybe"
+//! before it sends anything again, and waits out the second kind (ADR 2).
+//!
+//! Answers are read up to [`MAX_ANSWER_BYTES`]: a bigger one is a `protocol` error, never an
+//! allocation the service (or whatever answers in its place) chooses.
 
 use std::time::{Duration, Instant};
 
@@ -19,11 +24,36 @@ use crate::wire::{self, Envelope};
 /// `cinetpay-transfer-rust/0.1.0`.
 pub(crate) const USER_AGENT: &str = concat!("cinetpay-transfer-rust/", env!("CARGO_PKG_VERSION"));
 
+/// The largest answer read (4 MiB): far above any real answer (a 50-payout batch is ~15 KiB).
+pub(crate) const MAX_ANSWER_BYTES: usize = 4 << 20;
+
+/// Whether the service may have acted on a request whose exchange failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Processed {
+    /// Surely not: no connection, a 429, or a refusal about the request itself.
+    No,
+    /// Maybe, and the request is over either way (dropped connection, 5xx page, unreadable answer).
+    Maybe,
+    /// Maybe, and the service may still be working on it: we stopped waiting (our timeout), or a
+    /// gateway did (504).
+    MaybeStillRunning,
+}
+
 /// A failed exchange, and whether the service may have acted on it.
 #[derive(Debug)]
 pub(crate) struct Failure {
     pub error: Error,
-    pub maybe_processed: bool,
+    pub processed: Processed,
+}
+
+impl Failure {
+    /// A failure before any request left (no token, a refused token provider).
+    pub(crate) fn before_sending(error: Error) -> Self {
+        Failure {
+            error,
+            processed: Processed::No,
+        }
+    }
 }
 
 /// A request to make: method, path under the base URL, extra query pairs, form fields.
@@ -80,16 +110,30 @@ impl Http {
         };
         let started = Instant::now();
         let outcome = async {
-            let response = builder.query(&query).send().await?;
+            let mut response = builder.query(&query).send().await?;
             let status = response.status().as_u16();
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, body))
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    return Ok((status, None));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok::<_, reqwest::Error>((status, Some(body)))
         }
         .await;
         let method = if request.post { "POST" } else { "GET" };
         let elapsed_ms = elapsed_ms(started.elapsed());
         match outcome {
-            Ok((status, body)) => {
+            Ok((status, None)) => Err(Failure {
+                error: Error::new(
+                    ErrorKind::Protocol,
+                    format!("HTTP {status} with an answer larger than {MAX_ANSWER_BYTES} bytes"),
+                )
+                .with_http_status(status),
+                processed: Processed::Maybe,
+            }),
+            Ok((status, Some(body))) => {
                 tracing::debug!(
                     method,
                     path = request.path,
@@ -99,30 +143,40 @@ impl Http {
                     "cinetpay request"
                 );
                 wire::parse_envelope(status, &body).map_err(|error| Failure {
-                    maybe_processed: answer_may_follow_processing(&error),
+                    processed: processing_behind_answer(&error),
                     error,
                 })
             }
             Err(e) => {
                 tracing::debug!(method, path = request.path, elapsed_ms, attempt, error = %describe(&e), "cinetpay request failed");
+                let processed = if e.is_connect() {
+                    Processed::No
+                } else if e.is_timeout() {
+                    Processed::MaybeStillRunning
+                } else {
+                    Processed::Maybe
+                };
                 Err(Failure {
                     error: Error::new(ErrorKind::Transport, describe(&e)),
-                    maybe_processed: !e.is_connect(),
+                    processed,
                 })
             }
         }
     }
 }
 
-/// Whether a failed answer may come after the service acted. A refusal about the request (bad
-/// token, bad data, balance, contact, duplicate: any kind but `service`) and a 429 say it did not;
-/// a service error (-1, 709/710/715, an unknown code, a 5xx page) or an unreadable answer says
-/// nothing about it.
-fn answer_may_follow_processing(error: &Error) -> bool {
+/// What a failed answer says about processing. A refusal about the request (bad token, bad data,
+/// balance, contact: any kind but `service`, `protocol` and the duplicate 805) and a 429 say
+/// nothing was done; a service error (-1, 709/710/715, an unknown code, a 5xx page) or an
+/// unreadable answer says nothing about it; a 504 says a gateway stopped waiting for the service.
+/// An 805 says the id is already held, maybe by an earlier attempt of this very payout: it is
+/// settled by lookup like the other "maybe"s.
+fn processing_behind_answer(error: &Error) -> Processed {
     match error.kind() {
-        ErrorKind::Service => error.http_status() != Some(429),
-        ErrorKind::Protocol => true,
-        _ => false,
+        _ if error.http_status() == Some(504) => Processed::MaybeStillRunning,
+        ErrorKind::Service if error.http_status() == Some(429) => Processed::No,
+        ErrorKind::Service | ErrorKind::Protocol | ErrorKind::DuplicateTransaction => Processed::Maybe,
+        _ => Processed::No,
     }
 }
 

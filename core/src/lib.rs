@@ -38,6 +38,7 @@ mod config;
 mod error;
 mod http;
 mod limits;
+mod lookup;
 mod model;
 mod notification;
 mod secret;
@@ -53,6 +54,7 @@ pub use client::{Client, ClientBuilder};
 pub use config::{Config, RetryPolicy, PRODUCTION_BASE_URL};
 pub use error::{Error, ErrorKind, Result};
 pub use limits::{CountryRule, Limits};
+pub use lookup::PayoutLookup;
 pub use model::{
     Balance, Contact, ContactResult, CountryBalance, Lang, SendOutcome, SendResult, SendingStatus, Transfer,
     TransferInfo, TransferQuery, TreatmentStatus,

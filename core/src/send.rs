@@ -27,16 +27,17 @@
 //! with that chunk's final results, after the reconciliation above, as soon as the chunk settles,
 //! and may stop the call from starting further requests.
 
-use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Mutex;
+use std::time::Instant;
 
 use futures::StreamExt;
 
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::Request;
-use crate::model::{ContactResult, SendOutcome, SendResult, TransferInfo, TransferQuery, TreatmentStatus};
+use crate::http::{Failure, Processed, Request};
+use crate::lookup::{look_up, Expected, PayoutLookup};
+use crate::model::{ContactResult, SendOutcome, SendResult, TransferInfo, TreatmentStatus};
 use crate::validate::CheckedTransfer;
 use crate::wire;
 
@@ -156,37 +157,172 @@ pub(crate) async fn send_checked_except(
         .collect())
 }
 
-/// One request's failure is the call's error, unless some payout of it was accepted after all.
+/// One request's failure is the call's error, unless some payout of it was accepted after all:
+/// payouts the service may hold make it [`ErrorKind::OutcomeUnknown`] naming their ids, a refusal
+/// of the whole request is returned as it is.
 fn single_request_result(report: ChunkReport) -> Result<Vec<SendResult>> {
-    let Some(request_error) = report.request_error else {
-        return Ok(report.results);
-    };
     if report.results.iter().any(|r| r.outcome == SendOutcome::Accepted) {
         return Ok(report.results);
     }
-    let unknown: Vec<String> = report
+    let unknown: Vec<&SendResult> = report
         .results
         .iter()
         .filter(|r| r.outcome == SendOutcome::Unknown)
-        .map(|r| r.client_transaction_id.clone())
         .collect();
-    if unknown.is_empty() {
-        Err(request_error)
-    } else {
-        Err(Error::outcome_unknown(unknown, &request_error))
+    if let Some(first) = unknown.first() {
+        let cause = report
+            .request_error
+            .clone()
+            .or_else(|| first.error.clone())
+            .unwrap_or_else(|| wire::protocol("the service did not say what became of the payouts".into()));
+        let ids = unknown.iter().map(|r| r.client_transaction_id.clone()).collect();
+        return Err(Error::outcome_unknown(ids, &cause));
+    }
+    match report.request_error {
+        Some(error) => Err(error),
+        None => Ok(report.results),
     }
 }
 
+/// Why a payout of a chunk is looked up after an attempt.
+#[derive(Clone)]
+enum Doubt {
+    /// The attempt may have been processed without us hearing of it (lost answer, 5xx, a
+    /// per-item -1/709/710/715 or unknown code, an item missing from the answer).
+    MaybeSent(Error),
+    /// The service refused the id as taken (805): maybe by an earlier attempt of this payout.
+    IdTaken(Error),
+    /// This attempt was refused, but an earlier one may have been processed.
+    RefusedLater(Error),
+}
+
+impl Doubt {
+    fn error(&self) -> &Error {
+        match self {
+            Doubt::MaybeSent(e) | Doubt::IdTaken(e) | Doubt::RefusedLater(e) => e,
+        }
+    }
+}
+
+/// One chunk being sent: its payouts, what is settled, and which may have left.
+struct Chunk<'a> {
+    inner: &'a Inner,
+    items: Vec<CheckedTransfer>,
+    settled: Vec<Option<SendResult>>,
+    /// Some attempt of this payout may have been processed: it can no longer be `Failed`.
+    maybe_sent: Vec<bool>,
+    /// The first request-level failure, reported when the chunk was its call's only request.
+    request_error: Option<Error>,
+}
+
 /// Sends one chunk until every payout in it is accepted, failed, or unknown.
+///
+/// The rule that keeps money safe: a payout is `Failed` only when every attempt of it was surely
+/// not processed (refused, never delivered). Once any attempt may have been processed it ends
+/// `Accepted` (a lookup shows it) or `Unknown` (none could), and it is sent again only after a
+/// lookup did not show it and, if the attempt may still be running on the service, after the
+/// processing window has passed and a fresh lookup still does not show it.
 async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
-    let mut results: Vec<Option<SendResult>> = vec![None; items.len()];
-    let mut pending: Vec<usize> = (0..items.len()).collect();
-    let mut request_error = None;
-    // Items the service called duplicates (805), with its answer: settled by lookup.
-    let mut duplicates: HashMap<usize, Error> = HashMap::new();
+    let count = items.len();
+    let mut chunk = Chunk {
+        inner,
+        items,
+        settled: vec![None; count],
+        maybe_sent: vec![false; count],
+        request_error: None,
+    };
+    let mut pending: Vec<usize> = (0..count).collect();
     let mut attempt = 1;
     loop {
-        let batch: Vec<&CheckedTransfer> = pending.iter().map(|&i| &items[i]).collect();
+        let sent_at = Instant::now();
+        let (doubts, still_running) = match chunk.attempt(&pending, attempt).await {
+            Attempt::Answered(doubts) => (doubts, false),
+            Attempt::NotProcessed(error) => {
+                let retry = error.is_retryable() && attempt < inner.config.retry.max_attempts;
+                if retry && inner.wait_before_retry(error.clone(), &mut attempt).await.is_ok() {
+                    continue;
+                }
+                chunk.request_error.get_or_insert(error.clone());
+                if error.code() == Some(724) {
+                    for &i in &pending {
+                        inner.forget_contact(&chunk.items[i].prefix, &chunk.items[i].phone);
+                    }
+                }
+                (chunk.refuse(&pending, &error), false)
+            }
+            Attempt::IdTaken(error) => {
+                chunk.request_error.get_or_insert(error.clone());
+                (
+                    pending
+                        .iter()
+                        .map(|&i| (i, Doubt::IdTaken(error.clone())))
+                        .collect(),
+                    false,
+                )
+            }
+            Attempt::MaybeProcessed { error, still_running } => {
+                tracing::warn!(attempt, error = %error, "payout answer lost; reconciling by client_transaction_id");
+                chunk.request_error.get_or_insert(error.clone());
+                for &i in &pending {
+                    chunk.maybe_sent[i] = true;
+                }
+                (
+                    pending
+                        .iter()
+                        .map(|&i| (i, Doubt::MaybeSent(error.clone())))
+                        .collect(),
+                    still_running,
+                )
+            }
+        };
+        if doubts.is_empty() {
+            break;
+        }
+        // Give the service a moment to show what it recorded before asking about it.
+        tokio::time::sleep(inner.config.retry.backoff(attempt)).await;
+        let mut unseen = chunk.settle_by_lookup(doubts).await;
+        let window_ends = sent_at + inner.config.processing_window;
+        if still_running && !unseen.is_empty() && Instant::now() < window_ends {
+            tracing::info!(
+                attempt,
+                payouts = unseen.len(),
+                "waiting out the processing window before a new lookup"
+            );
+            tokio::time::sleep_until(window_ends.into()).await;
+            unseen = chunk.settle_by_lookup(unseen).await;
+        }
+        if unseen.is_empty() {
+            break;
+        }
+        if attempt >= inner.config.retry.max_attempts {
+            // The last attempt may have been executed and not be visible yet: unknown, not failed.
+            for (i, doubt) in unseen {
+                chunk.settle(i, SendOutcome::Unknown, Some(doubt.error().clone()));
+            }
+            break;
+        }
+        attempt += 1;
+        pending = unseen.into_iter().map(|(i, _)| i).collect();
+    }
+    chunk.into_report()
+}
+
+/// What one attempt of a chunk told: settled payouts are recorded in the chunk as a side effect.
+enum Attempt {
+    /// The service answered code 0; these payouts need a lookup.
+    Answered(Vec<(usize, Doubt)>),
+    /// The whole request was surely not processed.
+    NotProcessed(Error),
+    /// The whole request was refused with 805: some id of it is taken.
+    IdTaken(Error),
+    /// The whole request may have been processed.
+    MaybeProcessed { error: Error, still_running: bool },
+}
+
+impl Chunk<'_> {
+    /// Sends the pending payouts once and reads the answer.
+    async fn attempt(&mut self, pending: &[usize], attempt: u32) -> Attempt {
+        let batch: Vec<&CheckedTransfer> = pending.iter().map(|&i| &self.items[i]).collect();
         let data = wire_payload(&batch);
         let request = Request {
             post: true,
@@ -195,147 +331,161 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
             form: vec![("data", &data)],
         };
         tracing::debug!(attempt, payouts = batch.len(), receivers = %masked_receivers(&batch), "sending payouts");
-        let to_look_up: Vec<usize>;
-        let mut last_error = None;
-        match inner.exchange_authenticated(&request, attempt).await {
-            Ok(envelope) => {
-                let answers = wire::list_items(&envelope.data);
-                let mut unanswered = Vec::new();
-                for &i in &pending {
-                    let t = &items[i];
-                    let answer = answers.iter().find(|a| {
-                        wire::read_text(a.get("client_transaction_id")).as_deref()
-                            == Some(t.client_transaction_id.as_str())
-                    });
-                    match answer {
-                        None => unanswered.push(i),
-                        Some(a) if wire::item_code(a) == 805 => {
-                            duplicates.insert(i, item_error(a));
-                            unanswered.push(i);
-                        }
-                        Some(a) => results[i] = Some(item_result(inner, t, a)),
+        let envelope = match self.inner.exchange_authenticated(&request, attempt).await {
+            Ok(envelope) => envelope,
+            Err(failure) if failure.error.kind() == ErrorKind::DuplicateTransaction => {
+                return Attempt::IdTaken(failure.error)
+            }
+            Err(Failure {
+                error,
+                processed: Processed::No,
+            }) => return Attempt::NotProcessed(error),
+            Err(Failure { error, processed }) => {
+                return Attempt::MaybeProcessed {
+                    error,
+                    still_running: processed == Processed::MaybeStillRunning,
+                }
+            }
+        };
+        let answers = wire::list_items(&envelope.data);
+        let mut doubts = Vec::new();
+        for &i in pending {
+            let id = self.items[i].client_transaction_id.as_str();
+            let mine: Vec<_> = answers
+                .iter()
+                .filter(|a| wire::read_text(a.get("client_transaction_id")).as_deref() == Some(id))
+                .collect();
+            let [answer] = mine.as_slice() else {
+                // Not mentioned, or mentioned twice: the answer does not say what became of it.
+                self.maybe_sent[i] = true;
+                let error = wire::protocol(format!(
+                    "the answer did not report client_transaction_id {id:?} once"
+                ));
+                doubts.push((i, Doubt::MaybeSent(error)));
+                continue;
+            };
+            let code = wire::item_code(answer);
+            match code {
+                0 => {
+                    let accepted = item_result(&self.items[i], answer);
+                    self.settled[i] = Some(accepted);
+                }
+                805 => doubts.push((i, Doubt::IdTaken(item_error(answer)))),
+                _ if is_refusal(code) => {
+                    if code == 724 {
+                        self.inner
+                            .forget_contact(&self.items[i].prefix, &self.items[i].phone);
                     }
+                    doubts.extend(self.refuse(&[i], &item_error(answer)));
                 }
-                to_look_up = unanswered;
-            }
-            Err(failure) if !failure.maybe_processed => {
-                let retryable = failure.error.is_retryable() && attempt < inner.config.retry.max_attempts;
-                if retryable {
-                    inner.wait_before_retry(failure.error, &mut attempt).await.ok();
-                    continue;
+                _ => {
+                    self.maybe_sent[i] = true;
+                    doubts.push((i, Doubt::MaybeSent(item_error(answer))));
                 }
-                for &i in &pending {
-                    results[i] = Some(result_of(
-                        &items[i],
-                        SendOutcome::Failed,
-                        Some(failure.error.clone()),
-                    ));
-                }
-                request_error = Some(failure.error);
-                break;
-            }
-            Err(failure) => {
-                tracing::warn!(attempt, error = %failure.error, "payout answer lost; reconciling by client_transaction_id");
-                last_error = Some(failure.error);
-                to_look_up = pending.clone();
             }
         }
-        if to_look_up.is_empty() {
-            break;
+        Attempt::Answered(doubts)
+    }
+
+    /// Records a refusal: `Failed` for payouts no attempt of which may have been processed; the
+    /// others must be looked up (returned).
+    fn refuse(&mut self, payouts: &[usize], error: &Error) -> Vec<(usize, Doubt)> {
+        let mut doubts = Vec::new();
+        for &i in payouts {
+            if self.maybe_sent[i] {
+                doubts.push((i, Doubt::RefusedLater(error.clone())));
+            } else {
+                self.settle(i, SendOutcome::Failed, Some(error.clone()));
+            }
         }
-        let cause =
-            last_error.unwrap_or_else(|| wire::protocol("the answer did not mention every payout".into()));
-        // Give the service a moment to show what it recorded before asking about it.
-        tokio::time::sleep(inner.config.retry.backoff(attempt)).await;
-        let mut not_recorded = Vec::new();
-        for i in to_look_up {
-            match look_up(inner, &items[i]).await {
-                Lookup::Recorded(result) => results[i] = Some(result),
-                // The service refused this very request (805) and holds another payout under
-                // the id: nothing of ours left.
-                Lookup::Conflict(_) if duplicates.contains_key(&i) => {
-                    let error = duplicates[&i].clone();
-                    results[i] = Some(result_of(&items[i], SendOutcome::Failed, Some(error)));
+        doubts
+    }
+
+    /// Looks each doubtful payout up and settles what the lookup decides; returns the payouts
+    /// the service does not show after an attempt that may have been processed (to wait for,
+    /// or to send again).
+    async fn settle_by_lookup(&mut self, doubts: Vec<(usize, Doubt)>) -> Vec<(usize, Doubt)> {
+        let mut unseen = Vec::new();
+        for (i, doubt) in doubts {
+            let t = &self.items[i];
+            let expected = Expected {
+                client_transaction_id: &t.client_transaction_id,
+                phone: &t.phone,
+                amount: t.amount,
+            };
+            let lookup = look_up(self.inner, &expected).await;
+            let maybe_sent = self.maybe_sent[i];
+            match (lookup, &doubt) {
+                (Ok(PayoutLookup::Found(info)), _) => self.settled[i] = Some(accepted_from(t, info)),
+                // Refused as a duplicate, never possibly sent, and the id holds another payout:
+                // nothing of ours can be held under it.
+                (Ok(PayoutLookup::Conflict(_)), Doubt::IdTaken(error)) if !maybe_sent => {
+                    self.settle(i, SendOutcome::Failed, Some(error.clone()));
                 }
                 // Our request may have been executed, yet what the service shows differs: never
                 // guess that no money left.
-                Lookup::Conflict(info) => {
-                    let error = duplicate_error(&info);
-                    results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(error)));
+                (Ok(PayoutLookup::Conflict(info)), _) => {
+                    self.settle(i, SendOutcome::Unknown, Some(duplicate_error(&info)));
                 }
-                // 805 says the id is taken, the lookup does not show it (yet): unknown, not failed.
-                Lookup::NotRecorded if duplicates.contains_key(&i) => {
-                    let error = duplicates[&i].clone();
-                    results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(error)));
+                // The id is taken (805) or this attempt was refused after a doubtful one, and
+                // the lookup does not show it (yet): unknown, not failed.
+                (Ok(PayoutLookup::NotFound), Doubt::IdTaken(error) | Doubt::RefusedLater(error)) => {
+                    self.settle(i, SendOutcome::Unknown, Some(error.clone()));
                 }
-                Lookup::NotRecorded => not_recorded.push(i),
-                Lookup::Unknown(error) => {
-                    tracing::warn!(client_transaction_id = %items[i].client_transaction_id, "payout outcome unknown");
-                    results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(error)));
+                (Ok(PayoutLookup::NotFound), Doubt::MaybeSent(_)) => unseen.push((i, doubt)),
+                (Err(error), _) => {
+                    tracing::warn!(client_transaction_id = %t.client_transaction_id, error = %error, "payout outcome unknown");
+                    self.settle(i, SendOutcome::Unknown, Some(error));
                 }
             }
         }
-        if not_recorded.is_empty() {
-            if results
-                .iter()
-                .flatten()
-                .any(|r| r.outcome == SendOutcome::Unknown)
-            {
-                request_error = Some(cause);
-            }
-            break;
-        }
-        if attempt >= inner.config.retry.max_attempts {
-            // The last attempt may have been executed and not be visible yet: unknown, not failed.
-            for &i in &not_recorded {
-                results[i] = Some(result_of(&items[i], SendOutcome::Unknown, Some(cause.clone())));
-            }
-            request_error = Some(cause);
-            break;
-        }
-        attempt += 1;
-        pending = not_recorded;
+        unseen
     }
-    ChunkReport {
-        results: results
+
+    fn settle(&mut self, i: usize, outcome: SendOutcome, error: Option<Error>) {
+        debug_assert!(
+            outcome != SendOutcome::Failed || !self.maybe_sent[i],
+            "failed after a doubtful attempt"
+        );
+        self.settled[i] = Some(result_of(&self.items[i], outcome, error));
+    }
+
+    fn into_report(self) -> ChunkReport {
+        let results: Vec<SendResult> = self
+            .settled
             .into_iter()
             .map(|r| r.expect("every payout settled"))
-            .collect(),
-        request_error,
+            .collect();
+        let request_error = if results.iter().all(|r| r.outcome == SendOutcome::Accepted) {
+            None
+        } else {
+            self.request_error
+        };
+        ChunkReport {
+            results,
+            request_error,
+        }
     }
 }
 
-enum Lookup {
-    /// The service holds this very payout under its id.
-    Recorded(SendResult),
-    /// The service holds a different payout under this id.
-    Conflict(TransferInfo),
-    NotRecorded,
-    Unknown(Error),
+/// Per-item codes that refuse the payout without processing it: validation, operator, contact,
+/// balance, authentication. Every other non-zero code (-1, 709, 710, 715, unknown ones) says
+/// nothing about whether the service acted, and 805 is settled by lookup.
+fn is_refusal(code: i64) -> bool {
+    !matches!(
+        ErrorKind::from_api_code(code),
+        ErrorKind::Service | ErrorKind::DuplicateTransaction | ErrorKind::NotFound
+    )
 }
 
-/// Asks the service whether it recorded a payout, and whether it is the same payout.
-async fn look_up(inner: &Inner, t: &CheckedTransfer) -> Lookup {
-    let query = TransferQuery::ClientTransactionId(t.client_transaction_id.clone());
-    match inner.transfer_status(&query).await {
-        Ok(infos) => match infos.into_iter().next() {
-            Some(info) if !same_payout(t, &info) => Lookup::Conflict(info),
-            Some(info) => Lookup::Recorded(SendResult {
-                transaction_id: Some(info.transaction_id),
-                lot: info.lot,
-                treatment_status: Some(info.treatment_status),
-                ..result_of(t, SendOutcome::Accepted, None)
-            }),
-            None => Lookup::NotRecorded,
-        },
-        Err(e) if e.kind() == ErrorKind::NotFound => Lookup::NotRecorded,
-        Err(e) => Lookup::Unknown(e),
+/// The result of a payout the lookup shows under its id.
+fn accepted_from(t: &CheckedTransfer, info: TransferInfo) -> SendResult {
+    SendResult {
+        transaction_id: Some(info.transaction_id),
+        lot: info.lot,
+        treatment_status: Some(info.treatment_status),
+        ..result_of(t, SendOutcome::Accepted, None)
     }
-}
-
-/// Whether the transfer the service reports is the payout we asked for (amount and number).
-fn same_payout(t: &CheckedTransfer, info: &TransferInfo) -> bool {
-    info.is_payout_of(&t.phone, t.amount)
 }
 
 fn duplicate_error(info: &TransferInfo) -> Error {
@@ -357,25 +507,8 @@ fn item_error(answer: &serde_json::Map<String, serde_json::Value>) -> Error {
     Error::from_api(wire::item_code(answer), message, description, None)
 }
 
-/// The result of an item the service answered about.
-fn item_result(
-    inner: &Inner,
-    t: &CheckedTransfer,
-    answer: &serde_json::Map<String, serde_json::Value>,
-) -> SendResult {
-    let code = wire::item_code(answer);
-    if code != 0 {
-        if code == 724 {
-            inner.forget_contact(&t.prefix, &t.phone);
-        }
-        let message = wire::read_text(answer.get("message"));
-        let description = wire::read_text(answer.get("description"));
-        return result_of(
-            t,
-            SendOutcome::Failed,
-            Some(Error::from_api(code, message, description, None)),
-        );
-    }
+/// The result of an item the service accepted (code 0).
+fn item_result(t: &CheckedTransfer, answer: &serde_json::Map<String, serde_json::Value>) -> SendResult {
     SendResult {
         transaction_id: wire::read_text(answer.get("transaction_id")),
         lot: wire::read_text(answer.get("lot")),

@@ -134,6 +134,9 @@ fn build_client(section: &Value, base_url: &str) -> Result<Client, String> {
 
 /// A step's result as JSON, or its error as the JSON the README describes.
 async fn run_step(
+    if let Some(n) = section["processing_window_ms"].as_u64() {
+        builder = builder.processing_window(Duration::from_millis(n));
+    }
     step: &Value,
     client: &Client,
     admin: &reqwest::Client,
