@@ -48,6 +48,8 @@ mod wire;
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod fuzz_tests;
 
 pub use auth::{Credentials, TokenProvider};
 pub use client::{Client, ClientBuilder};
