@@ -3,23 +3,23 @@
 //! `client_transaction_id` is the idempotency key: the service refuses a second payout with the
 //! same id (805). That alone is not enough, because after a lost answer a blind resend either
 //! pays twice (if the merchant let the SDK make up a new id) or comes back as 805 and hides
-//! whether the first try worked. So, for each request of payouts:
+//! whether the first try worked. So the engine keeps one fact per payout, *may some attempt of
+//! it have been processed?*, and follows these rules (ADR 2, proven by the generated model test
+//! in `core/tests/never_twice_model/`):
 //!
-//! 1. Send it. A refusal of the whole request (602, a bad token after the one replay, ...) is final.
-//!    A request that surely never reached the service (connection refused, 429) may be sent
-//!    again after a backoff.
-//! 2. When the service may have acted without us hearing of it (timeout, dropped connection,
-//!    5xx, unreadable answer), ask it about every payout of the request by
-//!    `client_transaction_id`. A payout it knows is accepted, with its ids. A payout it does not
-//!    know (723) is sent again, alone with the other unknown ones, and nothing else is.
-//! 3. A payout refused as a duplicate (805) is looked up too: if the service holds the same payout
-//!    (same amount, same number) under that id, it is reported accepted — sending the same payout
-//!    twice with the same id is an idempotent replay, as with Stripe's idempotency keys. If the id
-//!    belongs to a different payout, the item fails with [`ErrorKind::DuplicateTransaction`].
-//! 4. A payout the service could neither confirm nor deny (the lookup failed too) is reported as
-//!    [`SendOutcome::Unknown`], and, when nothing of the call was accepted, as an
-//!    [`ErrorKind::OutcomeUnknown`] error naming the ids. The caller must look them up later;
-//!    the SDK never guesses.
+//! 1. `Failed` only when no attempt may have been processed (a refusal of the request or the
+//!    item, a request that never reached the service). Once one may have, the payout ends
+//!    `Accepted` (a lookup shows it) or `Unknown` (none could), whatever happens next.
+//! 2. A doubt (lost answer, timeout, 5xx, unreadable answer, a per-item -1/709/710/715 or unknown
+//!    code, an item missing from the answer, 805) is settled by a lookup by id
+//!    ([`crate::Client::look_up`]'s rule). The same payout under the id is accepted, with its ids:
+//!    sending a payout again under its id is an idempotent replay, as with Stripe's keys.
+//! 3. Only a payout the lookup does not show is sent again, alone with the other unseen ones;
+//!    when the attempt may still be running (our timeout, a 504), not before the processing
+//!    window has passed and a second lookup still does not show it.
+//! 4. A payout no lookup could settle is [`SendOutcome::Unknown`], and, when nothing of a
+//!    single-request call was accepted, an [`ErrorKind::OutcomeUnknown`] error naming the ids.
+//!    The caller must look them up later; the SDK never guesses.
 //!
 //! Long lists are split into chunks sent with bounded concurrency; results keep input order.
 //! A caller that must record progress as it happens (a journal, a progress bar) passes an observer
