@@ -2,7 +2,10 @@
 //!
 //! Never from flags (they end up in shell history and `ps`), and never printed: values are wrapped
 //! in the core's `Secret` as soon as they are read, and errors about the file name its line
-//! numbers, never its content.
+//! numbers, never its content. The file is read with `dotenvy` (the `.env` syntax people know:
+//! `#` comments, `export`, quotes; `$VAR` is expanded outside single quotes, so a password
+//! containing `$` goes in single quotes). dotenvy's own parse error quotes the line, which may
+//! hold the password, so it is replaced by the line's number.
 
 use std::path::Path;
 
@@ -32,7 +35,10 @@ pub fn load(file: Option<&Path>) -> Result<Credentials, CliError> {
             let (key, password) = parse_file(&text).map_err(|line| {
                 CliError::new(
                     Exit::Error,
-                    format!("{}:{line}: not a KEY=VALUE line", path.display()),
+                    match line {
+                        0 => format!("{}: a line is not KEY=VALUE (.env syntax)", path.display()),
+                        n => format!("{}:{n}: not a KEY=VALUE line (.env syntax)", path.display()),
+                    },
                 )
             })?;
             (key, password, format!("in {}", path.display()))
@@ -64,28 +70,23 @@ pub fn load(file: Option<&Path>) -> Result<Credentials, CliError> {
     })
 }
 
-/// The two values of a credentials file; `Err(line)` names a malformed line. Blank lines,
-/// `#` comments, `export ` prefixes and surrounding quotes are accepted; other keys are ignored.
+/// The two values of a credentials file; `Err(line)` names a malformed line (0 when it cannot be
+/// told). Other keys are ignored, and nothing is put in the environment.
 fn parse_file(text: &str) -> Result<(Option<String>, Option<String>), usize> {
     let mut api_key = None;
     let mut password = None;
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let (key, value) = line.split_once('=').ok_or(index + 1)?;
-        let value = value.trim();
-        let value = ['"', '\'']
-            .iter()
-            .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
-            .unwrap_or(value)
-            .to_owned();
-        match key.trim() {
-            API_KEY_VAR => api_key = Some(value),
-            PASSWORD_VAR => password = Some(value),
-            _ => {}
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
+        match item {
+            Ok((key, value)) if key == API_KEY_VAR => api_key = Some(value),
+            Ok((key, value)) if key == PASSWORD_VAR => password = Some(value),
+            Ok(_) => {}
+            Err(dotenvy::Error::LineParse(bad, _)) => {
+                let at = text
+                    .lines()
+                    .position(|l| l.trim() == bad.trim() || l.contains(bad.trim()));
+                return Err(at.map_or(0, |i| i + 1));
+            }
+            Err(_) => return Err(0),
         }
     }
     Ok((api_key, password))
@@ -97,8 +98,8 @@ mod tests {
 
     #[test]
     fn reads_env_style_files() {
-        let text = "# merchant\nexport CINETPAY_API_KEY=\"k-1\"\n\nCINETPAY_API_PASSWORD='p=2'\nOTHER=x\n";
-        assert_eq!(parse_file(text), Ok((Some("k-1".into()), Some("p=2".into()))));
-        assert_eq!(parse_file("CINETPAY_API_KEY=k\nnonsense\n"), Err(2));
+        let text = "# merchant\nexport CINETPAY_API_KEY=\"k-1\"\n\nCINETPAY_API_PASSWORD='p=2$x'\nOTHER=x\n";
+        assert_eq!(parse_file(text), Ok((Some("k-1".into()), Some("p=2$x".into()))));
+        assert_eq!(parse_file("CINETPAY_API_KEY=k\nnonsense here\n"), Err(2));
     }
 }

@@ -1,29 +1,22 @@
-//! Durations on the command line: `500ms`, `2s`, `1.5s`, `10m`, or bare seconds (`2`).
+//! Durations on the command line (`--interval`, `--timeout`): `500ms`, `2s`, `10m`, `1h 30m`.
+//!
+//! Parsing is `humantime`'s; this module only bounds the result, because a deadline is computed as
+//! "now + timeout" and an absurd value (`100000000000h`) must be a clear flag error, not an
+//! overflow.
 
 use std::time::Duration;
 
+/// The longest `--interval` or `--timeout` accepted: a week.
+const MAX: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// Parses a duration flag value (clap `value_parser`).
 pub fn parse(raw: &str) -> Result<Duration, String> {
-    let raw = raw.trim();
-    let (number, scale) = if let Some(n) = raw.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = raw.strip_suffix('s') {
-        (n, 1.0)
-    } else if let Some(n) = raw.strip_suffix('m') {
-        (n, 60.0)
-    } else if let Some(n) = raw.strip_suffix('h') {
-        (n, 3600.0)
-    } else {
-        (raw, 1.0)
-    };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("{raw:?} is not a duration (examples: 500ms, 2s, 10m)"))?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(format!("{raw:?} is not a duration (examples: 500ms, 2s, 10m)"));
+    let duration = humantime::parse_duration(raw.trim())
+        .map_err(|e| format!("{raw:?} is not a duration ({e}; examples: 500ms, 2s, 10m, 1h 30m)"))?;
+    if duration > MAX {
+        return Err(format!("{raw:?} is longer than the longest accepted, 7 days"));
     }
-    Ok(Duration::from_secs_f64(value * scale))
+    Ok(duration)
 }
 
 #[cfg(test)]
@@ -31,12 +24,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn units_and_bare_seconds() {
+    fn units_bounds_and_nonsense() {
         assert_eq!(parse("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse("1.5"), Ok(Duration::from_millis(1500)));
         assert_eq!(parse("10m"), Ok(Duration::from_secs(600)));
-        assert!(parse("soon").is_err());
-        assert!(parse("-1s").is_err());
+        assert_eq!(parse("1h 30m"), Ok(Duration::from_secs(5400)));
+        for bad in [
+            "soon",
+            "-1s",
+            "1e20h",
+            "100000000000h",
+            "99999999999999999999999s",
+            "8d",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
     }
 }

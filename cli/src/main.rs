@@ -14,6 +14,7 @@ mod identity;
 mod journal;
 mod logging;
 mod output;
+mod plan;
 mod progress;
 mod session;
 mod summary;
@@ -118,6 +119,8 @@ pub enum Command {
     Watch(commands::watch::WatchArgs),
     /// Serve the sandbox (a local fake of the Transfer API) until Ctrl-C.
     Sandbox(commands::sandbox::SandboxArgs),
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions(commands::completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {

@@ -3,6 +3,7 @@
 //! Commands build plain rows of strings; this module owns alignment and number formatting so that
 //! every table looks the same. Diagnostics and progress go to stderr, never here.
 
+use comfy_table::{CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::summary::Totals;
@@ -21,34 +22,30 @@ pub fn xof(amount: i64) -> String {
     format!("{sign}{grouped} XOF")
 }
 
-/// A table with a header line; columns listed in `right` are right-aligned (numbers).
+/// A table with a header line; columns listed in `right` are right-aligned (numbers). Widths are
+/// display widths (comfy-table), so names with accents or wide characters stay aligned; no
+/// borders, two spaces between columns, never wrapped.
 pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
+    let mut table = Table::new();
+    table
+        .load_preset(comfy_table::presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.to_vec())
+        .add_rows(rows.iter().cloned());
+    for i in 0..headers.len() {
+        if let Some(column) = table.column_mut(i) {
+            let last = i + 1 == headers.len();
+            column.set_padding((0, if last { 0 } else { 2 }));
+            if right.contains(&i) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
         }
     }
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                if right.contains(&i) {
-                    format!("{cell:>w$}", w = widths[i])
-                } else {
-                    format!("{cell:<w$}", w = widths[i])
-                }
-            })
-            .collect();
-        padded.join("  ").trim_end().to_owned()
-    };
-    let mut out = vec![line(headers.to_vec())];
-    out.extend(
-        rows.iter()
-            .map(|row| line(row.iter().map(String::as_str).collect())),
-    );
-    out.join("\n")
+    table
+        .lines()
+        .map(|line| line.trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The summary table of a set of payouts.
@@ -98,5 +95,11 @@ mod tests {
             &[1],
         );
         assert_eq!(text, "a     n\nxx    5\ny   100");
+        let wide = table(
+            &["name", "n"],
+            &[vec!["Koné".into(), "1".into()], vec!["日本".into(), "22".into()]],
+            &[1],
+        );
+        assert_eq!(wide, "name   n\nKoné   1\n日本  22");
     }
 }

@@ -61,7 +61,15 @@ fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str) -> Command {
         .arg("--journal")
         .arg(env.dir.path().join("chaos.sqlite"))
         .args(["--run", "chaos", "--chunk-size", "6", "--max-concurrency", "3"])
-        .args(["--max-attempts", "2", "--interval", "40ms", "--timeout", timeout])
+        .args([
+            "--max-attempts",
+            "2",
+            "--interval",
+            "40ms",
+            "--yes",
+            "--timeout",
+            timeout,
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());

@@ -43,6 +43,26 @@ fn bad_flags_exit_2() {
         .args(["status"])
         .assert()
         .code(2);
+    for timeout in ["1e20h", "100000000000h", "soon"] {
+        assert_cmd::Command::cargo_bin("cinetpay")
+            .unwrap()
+            .args(["watch", "--lot", "L1", "--timeout", timeout])
+            .assert()
+            .code(2)
+            .stderr(contains("--timeout"));
+    }
+}
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        assert_cmd::Command::cargo_bin("cinetpay")
+            .unwrap()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(contains("payout").and(contains("client-transaction-id")));
+    }
 }
 
 #[test]
@@ -102,6 +122,15 @@ fn credentials_file_and_missing_credentials() {
         .assert()
         .code(1)
         .stderr(contains("CINETPAY_API_PASSWORD not set"));
+    // A malformed line is named by its number, never quoted (it may hold the password).
+    std::fs::write(&file, "CINETPAY_API_KEY=k\nsentinel-pass word\n").unwrap();
+    env.cli()
+        .arg("--credentials-file")
+        .arg(&file)
+        .arg("balance")
+        .assert()
+        .code(1)
+        .stderr(contains("creds.env:2: not a KEY=VALUE line").and(contains("sentinel").not()));
 }
 
 #[test]

@@ -237,3 +237,55 @@ fn errors_are_json_on_stderr_with_json() {
     assert_eq!(error["error"]["exit_code"], 2);
     assert!(error["error"]["message"].as_str().unwrap().contains("--run NAME"));
 }
+
+#[test]
+fn dry_run_shows_each_country_against_its_balance_and_sends_nothing() {
+    let env = TestEnv::new();
+    let mut lines = rows(3);
+    lines.push("771234567,221,1000,Moussa,Diop,,,,http://127.0.0.1:9/notify".into());
+    let csv = env.write_csv("pay.csv", &lines);
+    env.payout_without_run(&csv, "run.sqlite", &["--dry-run"])
+        .assert()
+        .code(0)
+        .stdout(
+            contains("nothing is sent")
+                .and(contains("CI             3  3,000 XOF  1,000,000 XOF  yes"))
+                .and(contains("SN             1  1,000 XOF  1,000,000 XOF  yes"))
+                .and(contains("total          4  4,000 XOF")),
+        );
+    assert!(env.ledger().is_empty());
+    assert!(!env.dir.path().join("run.sqlite").exists(), "no journal written");
+
+    // Against a run that paid two rows, only the rest is counted; a balance too small exits 1.
+    let csv_two = env.write_csv("two.csv", &rows(2));
+    env.payout(&csv_two, "run.sqlite", &[]).assert().code(0);
+    env.sandbox
+        .set_balance(cinetpay_sandbox::DEFAULT_API_KEY, "CI", 500)
+        .unwrap();
+    env.payout_without_run(&csv, "run.sqlite", &["--dry-run"])
+        .assert()
+        .code(1)
+        .stdout(contains("CI             1  1,000 XOF        500 XOF  NO").and(contains("2 row(s) that run")))
+        .stderr(contains(
+            "not enough for: CI (needs 1,000 XOF, available 500 XOF)",
+        ));
+    assert_eq!(env.ledger().len(), 2);
+}
+
+#[test]
+fn without_a_terminal_sending_needs_yes() {
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(3));
+    let mut cmd = env.cli();
+    cmd.arg("payout")
+        .arg(&csv)
+        .arg("--journal")
+        .arg(env.dir.path().join("run.sqlite"))
+        .args(["--run", "nov"]);
+    cmd.assert()
+        .code(2)
+        .stderr(contains("send 3 row(s), 3,000 XOF for run \"nov\"").and(contains("Add --yes")));
+    assert!(env.ledger().is_empty());
+    env.payout_without_run(&csv, "run.sqlite", &[]).assert().code(0);
+    assert_eq!(env.ledger().len(), 3);
+}

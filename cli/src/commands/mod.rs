@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 pub mod balance;
+pub mod completions;
 pub mod contacts;
 pub mod payout;
 pub mod sandbox;
@@ -42,5 +43,6 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Status(args) => status::run(global, args).await,
         Command::Watch(args) => watch::run(global, args).await,
         Command::Sandbox(args) => sandbox::run(global, args).await,
+        Command::Completions(args) => completions::run(&args),
     }
 }

@@ -15,6 +15,7 @@
 //! 6. print the summary; the exit code says whether anything needs attention.
 
 use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ use crate::exit::{describe, exit_of, CliError, CliResult, Exit};
 use crate::identity::{fresh_run_name, parse_run_name, row_ids, sha256_hex, SANDBOX_RUN_PREFIX};
 use crate::journal::{Change, FilePlan, Journal, JournalRow, NewRow, RowState, Run};
 use crate::output::{cell, print_json, table, totals_table, xof};
+use crate::plan::{agree, per_country, plan_table, CountryPlan};
 use crate::progress::Progress;
 use crate::session::{Batching, Session};
 use crate::summary::Totals;
@@ -99,6 +101,14 @@ pub struct PayoutArgs {
     /// Do not wait for final statuses (the exit code is then 4 while payouts are pending).
     #[arg(long)]
     pub no_wait: bool,
+    /// Print what would be sent, per country against the balance, and stop: nothing is sent and
+    /// no journal is written.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send without asking for confirmation (needed to send when there is no terminal to ask on,
+    /// e.g. in scripts; --sandbox never asks).
+    #[arg(long)]
+    pub yes: bool,
     /// Continue a run whose CSV changed: its new rows are paid, rows never sent that are gone are
     /// dropped (payouts already sent must still be in the file).
     #[arg(long)]
@@ -127,6 +137,9 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     let csv_rows = read_payouts(&data, args.notify_url.as_deref(), &Limits::default())
         .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
     let journal_path = journal_path(&args, global.sandbox);
+    if args.dry_run {
+        return dry_run(global, &args, &journal_path, &csv_rows).await;
+    }
     let mut journal = Journal::open(&journal_path)?;
 
     let batching = Batching {
@@ -152,6 +165,8 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         );
         journal.apply(&uncertain)?;
     }
+
+    confirm(global, &args, &session, &run, &journal).await?;
 
     let progress = Progress::new(!global.json);
     let stopped = send_rows(&session, &mut journal, &by_id, &progress).await?;
@@ -188,6 +203,116 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         eprintln!("error: {error}");
     }
     Ok(exit)
+}
+
+/// Asks before the first payout of this invocation leaves (see `plan.rs` for when and why).
+async fn confirm(
+    global: &GlobalArgs,
+    args: &PayoutArgs,
+    session: &Session,
+    run: &Run,
+    journal: &Journal,
+) -> Result<(), CliError> {
+    let rows = journal.rows()?;
+    let to_send: Vec<&JournalRow> = rows.iter().filter(|r| r.state.to_send()).collect();
+    if to_send.is_empty() || args.yes || global.sandbox {
+        return Ok(());
+    }
+    if std::io::stdin().is_terminal() {
+        let balance = session.client.balance().await?;
+        let plans = per_country(
+            to_send.iter().map(|r| (r.prefix.as_str(), r.amount)),
+            &balance,
+            &Limits::default(),
+        );
+        eprintln!("{}", plan_table(&plans));
+    }
+    let question = format!(
+        "send {} for run {:?} from the merchant whose API key fingerprint is {}, at {}",
+        rows_and_xof(to_send.iter().map(|r| &r.amount)),
+        run.name,
+        session.merchant,
+        run.base_url
+    );
+    agree(&question, args.yes, global.sandbox)
+}
+
+/// `--dry-run`: what the run would send now, per country against the balance. Rows the journal's
+/// run already sent (or may have) are left out; nothing is sent or written.
+async fn dry_run(
+    global: &GlobalArgs,
+    args: &PayoutArgs,
+    journal_path: &Path,
+    csv_rows: &[PayoutRow],
+) -> CliResult {
+    let session = Session::open(global).await?;
+    let base_url = session.client.config().base_url.clone();
+    let mut run_name = args.run.clone();
+    let mut handled: HashSet<String> = HashSet::new();
+    if journal_path.is_file() {
+        let journal = Journal::open(journal_path)?;
+        if let Some(run) = journal.run()? {
+            run.check_account(&base_url, &session.merchant, journal_path)?;
+            handled = journal
+                .rows()?
+                .into_iter()
+                .filter(|r| !r.state.to_send())
+                .map(|r| r.client_transaction_id)
+                .collect();
+            run_name = Some(run.name);
+        }
+    }
+    let ids = row_ids(run_name.as_deref().unwrap_or("dry-run"), csv_rows);
+    let to_send: Vec<&PayoutRow> = csv_rows
+        .iter()
+        .zip(&ids)
+        .filter(|(_, id)| !handled.contains(*id))
+        .map(|(r, _)| r)
+        .collect();
+    let balance = session.client.balance().await?;
+    let plans = per_country(
+        to_send.iter().map(|r| (r.prefix.as_str(), r.amount)),
+        &balance,
+        &Limits::default(),
+    );
+    let short: Vec<&CountryPlan> = plans.iter().filter(|p| !p.covered()).collect();
+    if global.json {
+        print_json(&serde_json::json!({
+            "dry_run": true,
+            "file": args.file.display().to_string(),
+            "run": run_name,
+            "already_sent": handled.len(),
+            "countries": plans,
+        }));
+    } else {
+        println!("dry run of {}: nothing is sent", args.file.display());
+        println!("{}", plan_table(&plans));
+        if !handled.is_empty() {
+            println!(
+                "{} row(s) that run {:?} already sent (or may have) are left out",
+                handled.len(),
+                run_name.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    if short.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    let lacking: Vec<String> = short
+        .iter()
+        .map(|p| {
+            format!(
+                "{} (needs {}, available {})",
+                p.country,
+                xof(p.amount_xof),
+                p.available_xof.map_or("-".into(), xof)
+            )
+        })
+        .collect();
+    Err(CliError::new(
+        Exit::Error,
+        format!("the balance is not enough for: {}", lacking.join(", ")),
+    ))
 }
 
 /// The command that continues this run: same service, same file, same journal.

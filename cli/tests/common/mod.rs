@@ -68,14 +68,14 @@ impl TestEnv {
         cmd
     }
 
-    /// `cinetpay payout FILE --journal J --interval 50ms` plus `extra`.
+    /// `cinetpay payout FILE --journal J --interval 50ms --yes` plus `extra`.
     pub fn payout_without_run(&self, csv: &PathBuf, journal: &str, extra: &[&str]) -> Command {
         let mut cmd = self.cli();
         cmd.arg("payout")
             .arg(csv)
             .arg("--journal")
             .arg(self.dir.path().join(journal))
-            .args(["--interval", "50ms"])
+            .args(["--interval", "50ms", "--yes"])
             .args(extra);
         cmd
     }
