@@ -153,8 +153,7 @@ impl Run {
         };
         Err(CliError::invalid(format!(
             "the journal {} records run {:?} made with {what}; its states say nothing about this \
-             account, so nothing was sent. Use the settings of that run to continue it, or a new \
-             --journal PATH for a run on this account.",
+             account, so nothing was sent. To continue that run, use its service and credentials.",
             journal.display(),
             self.name,
         )))

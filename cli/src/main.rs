@@ -32,7 +32,9 @@ const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success: every payout paid, or the query answered
   1  error: authentication, insufficient balance, service or network failure, missing credentials
-  2  invalid input: bad CSV rows, bad flags, a CSV that changed since its journal was started
+  2  invalid input, nothing sent: bad CSV rows or columns, bad flags, a new journal without --run,
+     a CSV changed since its run started, a journal of another run, service or merchant, no
+     confirmation
   3  partial failure: some payouts were rejected or failed, none is left undecided
   4  unfinished: some payout is still pending, or its outcome is unknown, when the command stopped
      waiting. Follow it without sending anything: `cinetpay watch --journal PATH` (payout) or
@@ -149,14 +151,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(exit) => exit.into(),
         Err(error) => {
-            if json {
-                let value = serde_json::json!({
-                    "error": { "message": error.message, "exit_code": error.exit as u8 }
-                });
-                eprintln!("{value}");
-            } else {
-                eprintln!("error: {}", error.message);
-            }
+            output::error(json, &error.message, error.exit);
             error.exit.into()
         }
     }

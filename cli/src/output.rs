@@ -6,6 +6,7 @@
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 
+use crate::exit::Exit;
 use crate::summary::Totals;
 
 /// `1234500` as `1,234,500 XOF`.
@@ -66,6 +67,26 @@ pub fn totals_table(totals: &Totals) -> String {
 /// An optional cell.
 pub fn cell(value: Option<&str>) -> String {
     value.unwrap_or("-").to_owned()
+}
+
+/// A line for the person running the command, on stderr: as is, or `{"notice": ...}` with
+/// `--json`, so that a program reading stderr gets JSON only.
+pub fn notice(json: bool, text: &str) {
+    if json {
+        eprintln!("{}", serde_json::json!({ "notice": text }));
+    } else {
+        eprintln!("{text}");
+    }
+}
+
+/// An error on stderr: `error: ...`, or `{"error": {"message", "exit_code"}}` with `--json`.
+pub fn error(json: bool, message: &str, exit: Exit) {
+    if json {
+        let value = serde_json::json!({ "error": { "message": message, "exit_code": exit as u8 } });
+        eprintln!("{value}");
+    } else {
+        eprintln!("error: {message}");
+    }
 }
 
 /// Prints a value as pretty JSON on stdout.

@@ -69,10 +69,11 @@ impl Session {
             let sandbox = Sandbox::start(config)
                 .await
                 .map_err(|e| CliError::new(Exit::Error, format!("cannot start the embedded sandbox: {e}")))?;
-            eprintln!(
+            let banner = format!(
                 "using the embedded sandbox at {}: no real money moves",
                 sandbox.base_url()
             );
+            crate::output::notice(global.json, &banner);
             builder = builder
                 .base_url(sandbox.base_url())
                 .credentials(DEFAULT_API_KEY, DEFAULT_PASSWORD);

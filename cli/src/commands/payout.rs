@@ -29,7 +29,7 @@ use crate::csv_input::{read_payouts, PayoutRow, RowError};
 use crate::exit::{describe, exit_of, CliError, CliResult, Exit};
 use crate::identity::{fresh_run_name, parse_run_name, row_ids, sha256_hex, SANDBOX_RUN_PREFIX};
 use crate::journal::{Change, FilePlan, Journal, JournalRow, NewRow, RowState, Run};
-use crate::output::{cell, print_json, table, totals_table, xof};
+use crate::output::{cell, notice, print_json, table, totals_table, xof};
 use crate::plan::{agree, per_country, plan_table, CountryPlan};
 use crate::progress::Progress;
 use crate::session::{Batching, Session};
@@ -151,11 +151,12 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     let (run, by_id) =
         start_or_resume(&mut journal, &args, global, &session, &file_sha256, &csv_rows).await?;
     if !global.sandbox {
-        eprintln!(
+        let hint = format!(
             "run {:?}; if interrupted, resume it with: {}",
             run.name,
             resume_command(global, &args, journal.path())
         );
+        notice(global.json, &hint);
     }
     let uncertain = reconcile(client, &journal.rows()?).await;
     if !uncertain.is_empty() {
@@ -200,7 +201,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         print_summary(&args, &run, &journal, &rows, &totals);
     }
     if let Some(error) = error {
-        eprintln!("error: {error}");
+        crate::output::error(global.json, &error, exit);
     }
     Ok(exit)
 }
@@ -331,6 +332,9 @@ fn resume_command(global: &GlobalArgs, args: &PayoutArgs, journal: &Path) -> Str
 
 /// What Ctrl-C means for a payout run.
 pub fn interrupted_message(global: &GlobalArgs, args: &PayoutArgs) -> String {
+    if args.dry_run {
+        return "interrupted; a dry run sends nothing and writes no journal".into();
+    }
     if global.sandbox {
         return "interrupted; the embedded sandbox stops with this process (no money moved)".into();
     }
@@ -393,13 +397,17 @@ async fn start_or_resume(
         (Some(run), None, false) => run.name.clone(),
         (Some(run), Some(name), _) if *name == run.name => run.name.clone(),
         (Some(run), _, _) => {
+            let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
             return Err(CliError::invalid(format!(
-                "the journal {} holds run {:?} (started {}); a different run needs its own journal: \
-                 add --journal NEW_PATH. Nothing was sent.",
+                "the journal {} holds run {:?} (started {}), so nothing was sent. To continue that \
+                 run, leave out --run and --new-run. A different run needs its own journal \
+                 (--journal NEW_PATH) and pays every row of this file again ({total}), even those \
+                 run {:?} paid.",
                 journal.path().display(),
                 run.name,
-                run.created_at
-            )))
+                run.created_at,
+                run.name
+            )));
         }
         (None, Some(name), _) => name.clone(),
         (None, None, true) => fresh_run_name("run"),
@@ -431,7 +439,15 @@ async fn start_or_resume(
     let by_id: HashMap<String, PayoutRow> = ids.into_iter().zip(csv_rows.iter().cloned()).collect();
     let run = match existing {
         Some(run) => {
-            run.check_account(&base_url, &session.merchant, journal.path())?;
+            run.check_account(&base_url, &session.merchant, journal.path())
+                .map_err(|e| {
+                    let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
+                    CliError::invalid(format!(
+                        "{} To pay this file from this account instead, start a run for it in its \
+                         own journal (--journal NEW_PATH --run NAME): that pays its {total} here.",
+                        e.message
+                    ))
+                })?;
             if run.file_sha256 != file_sha256 {
                 let plan = journal.plan_changed_file(&new_rows)?;
                 check_changed_file(args, &run, journal, &plan)?;
@@ -467,13 +483,14 @@ async fn start_or_resume(
                     })
                     .map(|r| r.amount)
                     .collect();
-                eprintln!(
+                let note = format!(
                     "note: {} of run {:?} were already at CinetPay when this journal started (sent by \
                      another journal of the run): they are not sent again. If this file is a new \
                      payment, it needs a new run name, in a new journal (that pays these rows again).",
                     rows_and_xof(&amounts),
                     run.name
                 );
+                notice(global.json, &note);
             }
             journal.run()?.expect("just created")
         }
@@ -505,9 +522,10 @@ fn check_changed_file(
             .collect();
         return Err(CliError::invalid(format!(
             "{file} changed since run {:?} started, and {} payout(s) the run already sent (or may \
-             have sent) are no longer in it:\n{}\nA payout that was sent exists whatever the file \
-             says now, so nothing was sent. Put these rows back as they were; to pay someone a \
-             different amount, keep the row and add another row for the difference.",
+             have sent) are no longer in it as they were sent (changed or removed):\n{}\n\
+             A payout that was sent exists whatever the file says now, so nothing was sent. Put \
+             these rows back as they were; to pay someone a different amount, keep the row and \
+             add another row for the difference.",
             run.name,
             plan.sent_and_gone.len(),
             lines.join("\n")

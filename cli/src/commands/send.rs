@@ -11,7 +11,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::exit::{describe, CliResult, Exit};
-use crate::output::{cell, print_json, table, xof};
+use crate::output::{cell, notice, print_json, table, xof};
 use crate::session::Session;
 use crate::tracking::{poll_once, Poller, Target};
 use crate::{GlobalArgs, WaitArgs};
@@ -96,7 +96,7 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
         email: args.email,
     };
     let session = Session::open(global).await?;
-    eprintln!(
+    let announce = format!(
         "sending {} to {}{} under client_transaction_id {id}",
         xof(transfer.amount),
         if transfer.prefix.is_empty() {
@@ -106,6 +106,7 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
         },
         transfer.phone
     );
+    notice(global.json, &announce);
     let result = session
         .client
         .pay(&[transfer])
@@ -128,7 +129,7 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
     }
     let exit = exit_of(&result, status.as_ref(), args.wait);
     if let Some(hint) = hint(&result, status.as_ref()) {
-        eprintln!("{hint}");
+        notice(global.json, &hint);
     }
     Ok(exit)
 }
