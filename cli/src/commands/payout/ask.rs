@@ -1,0 +1,128 @@
+//! The plan before money leaves: the confirmation of a real run, and `--dry-run`.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use cinetpay_transfer::Limits;
+
+use crate::csv_input::PayoutRow;
+use crate::exit::{CliError, CliResult, Exit};
+use crate::identity::row_ids;
+use crate::journal::{Journal, JournalRow, Run};
+use crate::output::{print_json, xof};
+use crate::plan::{agree, per_country, plan_table, CountryPlan};
+use crate::session::Session;
+use crate::GlobalArgs;
+
+use super::{rows_and_xof, PayoutArgs};
+
+/// Asks before the first payout of this invocation leaves (see `plan.rs` for when and why).
+pub(super) async fn confirm(
+    global: &GlobalArgs,
+    args: &PayoutArgs,
+    session: &Session,
+    run: &Run,
+    journal: &Journal,
+) -> Result<(), CliError> {
+    let rows = journal.rows()?;
+    let to_send: Vec<&JournalRow> = rows.iter().filter(|r| r.state.to_send()).collect();
+    if to_send.is_empty() || args.yes || global.sandbox {
+        return Ok(());
+    }
+    if std::io::stdin().is_terminal() {
+        let balance = session.client.balance().await?;
+        let plans = per_country(
+            to_send.iter().map(|r| (r.prefix.as_str(), r.amount)),
+            &balance,
+            &Limits::default(),
+        );
+        eprintln!("{}", plan_table(&plans));
+    }
+    let question = format!(
+        "send {} for run {:?} from the merchant whose API key fingerprint is {}, at {}",
+        rows_and_xof(to_send.iter().map(|r| &r.amount)),
+        run.name,
+        session.merchant,
+        run.base_url
+    );
+    agree(&question, args.yes, global.sandbox)
+}
+
+/// `--dry-run`: what the run would send now, per country against the balance. Rows the journal's
+/// run already sent (or may have) are left out; nothing is sent or written.
+pub(super) async fn dry_run(
+    global: &GlobalArgs,
+    args: &PayoutArgs,
+    journal_path: &Path,
+    csv_rows: &[PayoutRow],
+) -> CliResult {
+    let session = Session::open(global).await?;
+    let base_url = session.client.config().base_url.clone();
+    let mut run_name = args.run.clone();
+    let mut handled: HashSet<String> = HashSet::new();
+    if journal_path.is_file() {
+        let journal = Journal::open(journal_path)?;
+        if let Some(run) = journal.run()? {
+            run.check_account(&base_url, &session.merchant, journal_path)?;
+            handled = journal
+                .rows()?
+                .into_iter()
+                .filter(|r| !r.state.to_send())
+                .map(|r| r.client_transaction_id)
+                .collect();
+            run_name = Some(run.name);
+        }
+    }
+    let ids = row_ids(run_name.as_deref().unwrap_or("dry-run"), csv_rows);
+    let to_send: Vec<&PayoutRow> = csv_rows
+        .iter()
+        .zip(&ids)
+        .filter(|(_, id)| !handled.contains(*id))
+        .map(|(r, _)| r)
+        .collect();
+    let balance = session.client.balance().await?;
+    let plans = per_country(
+        to_send.iter().map(|r| (r.prefix.as_str(), r.amount)),
+        &balance,
+        &Limits::default(),
+    );
+    let short: Vec<&CountryPlan> = plans.iter().filter(|p| !p.covered()).collect();
+    if global.json {
+        print_json(&serde_json::json!({
+            "dry_run": true,
+            "file": args.file.display().to_string(),
+            "run": run_name,
+            "already_sent": handled.len(),
+            "countries": plans,
+        }));
+    } else {
+        println!("dry run of {}: nothing is sent", args.file.display());
+        println!("{}", plan_table(&plans));
+        if !handled.is_empty() {
+            println!(
+                "{} row(s) that run {:?} already sent (or may have) are left out",
+                handled.len(),
+                run_name.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    if short.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    let lacking: Vec<String> = short
+        .iter()
+        .map(|p| {
+            format!(
+                "{} (needs {}, available {})",
+                p.country,
+                xof(p.amount_xof),
+                p.available_xof.map_or("-".into(), xof)
+            )
+        })
+        .collect();
+    Err(CliError::new(
+        Exit::Error,
+        format!("the balance is not enough for: {}", lacking.join(", ")),
+    ))
+}

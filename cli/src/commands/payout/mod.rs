@@ -1,0 +1,323 @@
+//! `cinetpay payout FILE.csv`: a bulk payout, safe to interrupt and to run again.
+//!
+//! The steps, each committed to the journal before the next (see `journal.rs` for why):
+//! 1. read and check the whole file; any bad row or column stops everything before a request;
+//! 2. open the journal beside the file (or `--journal`). A new journal starts the run named by
+//!    `--run` (or `--new-run`), after asking CinetPay which rows another journal of that run
+//!    already sent (ADR 5); an existing journal continues its own run, on its own service and
+//!    merchant only, with the file as it is now (rows matched by id; sent rows may not vanish);
+//! 3. reconcile rows an earlier attempt left `sending` or `unknown` (the core's `look_up`);
+//! 4. ask before the first payout leaves (`plan.rs`); `--dry-run` shows the plan and stops;
+//! 5. mark every row still to send `sending` in one transaction, then send them all in one call
+//!    of the core's `pay_observed` (contacts, then chunks of `--chunk-size` with up to
+//!    `--max-concurrency` requests in flight; never twice), recording each chunk's results as it
+//!    settles; a failure about the account or the service rather than about a row stops the call
+//!    from starting more requests (those in flight finish; rows never sent are `pending` again)
+//!    and ends the run;
+//! 6. unless `--no-wait`, poll until every accepted row is paid or rejected (or `--timeout`);
+//! 7. print the summary with the run's name; the exit code says whether anything needs attention.
+
+use std::path::Path;
+use std::path::PathBuf;
+
+use cinetpay_transfer::{ErrorKind, Limits};
+use clap::Args;
+use serde::Serialize;
+
+use crate::csv_input::{read_payouts, RowError};
+use crate::exit::{describe, exit_of, CliError, CliResult};
+use crate::identity::{fresh_run_name, parse_run_name, sha256_hex, SANDBOX_RUN_PREFIX};
+use crate::journal::{Journal, JournalRow, RowState, Run};
+use crate::output::{cell, notice, print_json, table, totals_table, xof};
+use crate::progress::Progress;
+use crate::session::{Batching, Session};
+use crate::summary::Totals;
+use crate::tracking::{follow, reconcile};
+use crate::{GlobalArgs, WaitArgs};
+
+mod ask;
+mod sending;
+mod start;
+
+use ask::{confirm, dry_run};
+use sending::send_rows;
+use start::start_or_resume;
+
+pub const AFTER_HELP: &str = "\
+CSV columns (header required, ',' or ';' separated, each column once):
+  phone                  national digits (with prefix), or a full +225... number
+  prefix                 country calling code (225, 221, ...); optional when phone is +...
+  amount                 whole XOF, at least the country minimum, a multiple of 5
+  name, surname          the payee (registered as a contact when needed)
+  email                  optional
+  payment_method         optional operator code (OM, MOMO, WAVECI, OMSN, MTNCM, TMONEYTG, ...)
+  client_transaction_id  optional; otherwise derived from the run name and the row's number,
+                         amount and occurrence (names and line numbers do not change it)
+  notify_url             optional when --notify-url is given
+
+Runs: a payout run has a name. A new journal needs --run NAME (or --new-run for a generated
+name; with --sandbox one is made up). The same run name always gives a row the same id, and
+CinetPay never pays an id twice: reusing a run's name never pays its rows again, a new name
+pays every row of the file again (next month's payroll is a new run).
+
+Journal: FILE.csv.journal.sqlite beside the file, or --journal PATH. Running the same command
+again resumes the run it holds: paid, rejected and accepted rows are never sent again; rows whose
+outcome was unknown are looked up first, then sent under their same id. A file changed since the
+run started is continued only with --allow-changed-file (the refusal says, in rows and XOF, what
+that would pay); payouts already sent that are no longer in the file stop the run.
+
+Exit codes: 0 all paid; 1 error (authentication, balance, service; sending stopped); 2 invalid
+rows or flags, changed file, journal of another run or account; nothing sent; 3 some payouts
+rejected or failed; 4 some payouts still pending or unknown when the command stopped waiting:
+`cinetpay watch --journal PATH` follows them without sending, and the same payout command
+resumes the run (it never sends a row twice).";
+
+/// Rows listed under the summary table at most (all are in `--json` and in the journal).
+const ATTENTION_ROWS: usize = 20;
+
+#[derive(Debug, Args)]
+pub struct PayoutArgs {
+    /// The CSV file of payouts.
+    pub file: PathBuf,
+    /// Journal database (default: FILE.csv.journal.sqlite beside the file; with --sandbox, a new
+    /// file in the temporary directory).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// Name of the payout run (e.g. 2026-11-salaries): needed to start a run in a new journal;
+    /// rows of the same run always get the same ids, so they are never paid twice.
+    #[arg(long, value_name = "NAME", value_parser = parse_run_name)]
+    pub run: Option<String>,
+    /// Start a new run with a generated name: every row of the file is paid, even if an earlier
+    /// run paid the same rows.
+    #[arg(long, conflicts_with = "run")]
+    pub new_run: bool,
+    /// Notification URL for rows whose notify_url cell is empty.
+    #[arg(long)]
+    pub notify_url: Option<String>,
+    /// Payouts per request.
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u64).range(1..=500))]
+    pub chunk_size: u64,
+    /// Requests of payouts in flight at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub max_concurrency: u64,
+    /// Do not wait for final statuses (the exit code is then 4 while payouts are pending).
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Print what would be sent, per country against the balance, and stop: nothing is sent and
+    /// no journal is written.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send without asking for confirmation (needed to send when there is no terminal to ask on,
+    /// e.g. in scripts; --sandbox never asks).
+    #[arg(long)]
+    pub yes: bool,
+    /// Continue a run whose CSV changed: its new rows are paid, rows never sent that are gone are
+    /// dropped (payouts already sent must still be in the file).
+    #[arg(long)]
+    pub allow_changed_file: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    run: &'a Run,
+    file: String,
+    journal: String,
+    exit_code: u8,
+    error: Option<String>,
+    totals: Totals,
+    /// Rows CinetPay already held when this journal started (sent by another journal of the run).
+    earlier: crate::summary::Tally,
+    rows: &'a [JournalRow],
+}
+
+pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
+    let data = std::fs::read(&args.file)
+        .map_err(|e| CliError::invalid(format!("cannot read {}: {e}", args.file.display())))?;
+    let file_sha256 = sha256_hex(&data);
+    let csv_rows = read_payouts(&data, args.notify_url.as_deref(), &Limits::default())
+        .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
+    let journal_path = journal_path(&args, global.sandbox);
+    if args.dry_run {
+        return dry_run(global, &args, &journal_path, &csv_rows).await;
+    }
+    let mut journal = Journal::open(&journal_path)?;
+
+    let batching = Batching {
+        chunk_size: Some(args.chunk_size as usize),
+        max_concurrency: Some(args.max_concurrency as usize),
+    };
+    let session = Session::open_with(global, batching).await?;
+    let client = &session.client;
+    let (run, by_id) =
+        start_or_resume(&mut journal, &args, global, &session, &file_sha256, &csv_rows).await?;
+    if !global.sandbox {
+        let hint = format!(
+            "run {:?}; if interrupted, resume it with: {}",
+            run.name,
+            resume_command(global, &args, journal.path())
+        );
+        notice(global.json, &hint);
+    }
+    let uncertain = reconcile(client, &journal.rows()?).await;
+    if !uncertain.is_empty() {
+        tracing::info!(
+            rows = uncertain.len(),
+            "reconciled rows left uncertain by an earlier run"
+        );
+        journal.apply(&uncertain)?;
+    }
+
+    confirm(global, &args, &session, &run, &journal).await?;
+
+    let progress = Progress::new(!global.json);
+    let stopped = send_rows(&session, &mut journal, &by_id, &progress).await?;
+    if !args.no_wait && stopped.is_none() {
+        progress.phase("waiting", journal.rows()?.len() as u64);
+        follow(client, &mut journal, &args.wait, &progress).await?;
+    }
+    progress.finish();
+
+    let rows = journal.rows()?;
+    let totals = Totals::of(&rows);
+    let earlier = Totals::of(rows.iter().filter(|r| r.earlier)).total;
+    // A run stopped by an unknown outcome exits 4 like any undecided run; other stops exit 1.
+    let exit = match &stopped {
+        Some(e) if e.kind() != ErrorKind::OutcomeUnknown => exit_of(e.kind()),
+        _ => totals.exit(),
+    };
+    let error = stopped.map(|e| format!("sending stopped: {}", describe(&e)));
+    if global.json {
+        print_json(&Summary {
+            run: &run,
+            file: args.file.display().to_string(),
+            journal: journal.path().display().to_string(),
+            exit_code: exit as u8,
+            error: error.clone(),
+            totals,
+            earlier,
+            rows: &rows,
+        });
+    } else {
+        print_summary(&args, &run, &journal, &rows, &totals);
+    }
+    if let Some(error) = error {
+        crate::output::error(global.json, &error, exit);
+    }
+    Ok(exit)
+}
+
+/// The command that continues this run: same service, same file, same journal.
+fn resume_command(global: &GlobalArgs, args: &PayoutArgs, journal: &Path) -> String {
+    let base_url = global
+        .base_url
+        .as_ref()
+        .map(|url| format!(" --base-url {url}"))
+        .unwrap_or_default();
+    format!(
+        "cinetpay{base_url} payout {} --journal {}",
+        args.file.display(),
+        journal.display()
+    )
+}
+
+/// What Ctrl-C means for a payout run.
+pub fn interrupted_message(global: &GlobalArgs, args: &PayoutArgs) -> String {
+    if args.dry_run {
+        return "interrupted; a dry run sends nothing and writes no journal".into();
+    }
+    if global.sandbox {
+        return "interrupted; the embedded sandbox stops with this process (no money moved)".into();
+    }
+    format!(
+        "interrupted; every change so far is in the journal. Resume the run with `{}`: rows \
+         sent or possibly sent are looked up and never sent twice.",
+        resume_command(global, args, &journal_path(args, false))
+    )
+}
+
+/// `--journal`, else FILE.csv.journal.sqlite beside the file. With `--sandbox`, else a new file in
+/// the temporary directory: the embedded sandbox dies with the process, so a later run could not
+/// resume against it, and a demo should not leave a journal beside the example file.
+fn journal_path(args: &PayoutArgs, sandbox: bool) -> PathBuf {
+    if let Some(path) = &args.journal {
+        return path.clone();
+    }
+    if sandbox {
+        let name = format!("{}.journal.sqlite", fresh_run_name(SANDBOX_RUN_PREFIX));
+        return std::env::temp_dir().join(name);
+    }
+    let mut name = args.file.clone().into_os_string();
+    name.push(".journal.sqlite");
+    PathBuf::from(name)
+}
+
+/// Every bad row, on stderr (and as JSON on stdout with `--json`); exit 2.
+fn bad_rows(json: bool, file: &Path, errors: &[RowError]) -> CliError {
+    if json {
+        print_json(&serde_json::json!({ "file": file.display().to_string(), "errors": errors }));
+    }
+    let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+    CliError::invalid(format!(
+        "{} has {} problem(s); nothing was sent:\n{}",
+        file.display(),
+        errors.len(),
+        lines.join("\n")
+    ))
+}
+
+/// `N rows, X XOF`.
+pub(super) fn rows_and_xof<'a>(rows: impl IntoIterator<Item = &'a i64>) -> String {
+    let (n, total) = rows.into_iter().fold((0, 0), |(n, t), a| (n + 1, t + a));
+    format!("{n} row(s), {}", xof(total))
+}
+
+fn print_summary(args: &PayoutArgs, run: &Run, journal: &Journal, rows: &[JournalRow], totals: &Totals) {
+    println!(
+        "run {:?}: payouts of {} (journal: {})",
+        run.name,
+        args.file.display(),
+        journal.path().display()
+    );
+    println!("{}", totals_table(totals));
+    let earlier: Vec<i64> = rows.iter().filter(|r| r.earlier).map(|r| r.amount).collect();
+    if !earlier.is_empty() {
+        println!(
+            "of which {} were already at CinetPay when this journal started (not sent by it)",
+            rows_and_xof(&earlier)
+        );
+    }
+    let not_paid: Vec<&JournalRow> = rows.iter().filter(|r| r.state != RowState::Paid).collect();
+    if not_paid.is_empty() {
+        return;
+    }
+    let attention: Vec<Vec<String>> = not_paid
+        .iter()
+        .take(ATTENTION_ROWS)
+        .map(|r| {
+            vec![
+                r.line.to_string(),
+                format!("+{} {}", r.prefix, r.phone),
+                xof(r.amount),
+                r.state.as_str().to_owned(),
+                cell(r.error.as_deref()),
+            ]
+        })
+        .collect();
+    println!();
+    println!(
+        "{}",
+        table(
+            &["line", "phone", "amount", "state", "reason"],
+            &attention,
+            &[0, 2]
+        )
+    );
+    if not_paid.len() > ATTENTION_ROWS {
+        println!(
+            "... and {} more rows not paid (every row: --json, or the journal)",
+            not_paid.len() - ATTENTION_ROWS
+        );
+    }
+}

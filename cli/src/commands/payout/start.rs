@@ -1,0 +1,233 @@
+//! How a payout run starts or continues: which run a journal holds, the run's ids for the file as
+//! it is now, what CinetPay already holds of a new run (ADR 5), and the refusals, each saying in
+//! rows and XOF what the way out would pay.
+
+use std::collections::HashMap;
+
+use cinetpay_transfer::PayoutLookup;
+
+use crate::csv_input::PayoutRow;
+use crate::exit::{describe, CliError, Exit};
+use crate::identity::{fresh_run_name, row_ids, SANDBOX_RUN_PREFIX};
+use crate::journal::{Change, FilePlan, Journal, NewRow, Run};
+use crate::output::{notice, xof};
+use crate::session::Session;
+use crate::tracking::{change_of, look_up_all};
+use crate::GlobalArgs;
+
+use super::{rows_and_xof, PayoutArgs};
+
+/// Starts the run in a new journal, or checks that the journal's run is the one meant and
+/// continues it with the file as it is now. Returns the run and the file's rows by id.
+pub(super) async fn start_or_resume(
+    journal: &mut Journal,
+    args: &PayoutArgs,
+    global: &GlobalArgs,
+    session: &Session,
+    file_sha256: &str,
+    csv_rows: &[PayoutRow],
+) -> Result<(Run, HashMap<String, PayoutRow>), CliError> {
+    let base_url = session.client.config().base_url.clone();
+    let existing = journal.run()?;
+    let name = match (&existing, &args.run, args.new_run) {
+        (Some(run), None, false) => run.name.clone(),
+        (Some(run), Some(name), _) if *name == run.name => run.name.clone(),
+        (Some(run), _, _) => {
+            let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
+            return Err(CliError::invalid(format!(
+                "the journal {} holds run {:?} (started {}), so nothing was sent. To continue that \
+                 run, leave out --run and --new-run. A different run needs its own journal \
+                 (--journal NEW_PATH) and pays every row of this file again ({total}), even those \
+                 run {:?} paid.",
+                journal.path().display(),
+                run.name,
+                run.created_at,
+                run.name
+            )));
+        }
+        (None, Some(name), _) => name.clone(),
+        (None, None, true) => fresh_run_name("run"),
+        (None, None, false) if global.sandbox => fresh_run_name(SANDBOX_RUN_PREFIX),
+        (None, None, false) => {
+            let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
+            return Err(CliError::invalid(format!(
+                "{} is a new journal, so this starts a new payout run: name it with --run NAME \
+                 (e.g. --run 2026-11-salaries). Rows of one run always get the same ids and CinetPay \
+                 never pays an id twice, so the name of a run already paid pays none of its rows \
+                 again, and a new name pays every row of this file ({total}). Nothing was sent.",
+                journal.path().display()
+            )));
+        }
+    };
+    let ids = row_ids(&name, csv_rows);
+    let new_rows: Vec<NewRow> = csv_rows
+        .iter()
+        .zip(&ids)
+        .map(|(r, id)| NewRow {
+            line: r.line,
+            client_transaction_id: id.clone(),
+            prefix: r.prefix.clone(),
+            phone: r.phone.clone(),
+            amount: r.amount,
+            notify_url: r.notify_url.clone(),
+        })
+        .collect();
+    let by_id: HashMap<String, PayoutRow> = ids.into_iter().zip(csv_rows.iter().cloned()).collect();
+    let run = match existing {
+        Some(run) => {
+            run.check_account(&base_url, &session.merchant, journal.path())
+                .map_err(|e| {
+                    let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
+                    CliError::invalid(format!(
+                        "{} To pay this file from this account instead, start a run for it in its \
+                         own journal (--journal NEW_PATH --run NAME): that pays its {total} here.",
+                        e.message
+                    ))
+                })?;
+            if run.file_sha256 != file_sha256 {
+                let plan = journal.plan_changed_file(&new_rows)?;
+                check_changed_file(args, &run, journal, &plan)?;
+                journal.accept_changed_file(file_sha256, &new_rows)?;
+            }
+            run
+        }
+        None => {
+            let run = Run {
+                name,
+                csv_path: args.file.display().to_string(),
+                file_sha256: file_sha256.to_owned(),
+                base_url,
+                merchant: session.merchant.clone(),
+                created_at: String::new(),
+            };
+            // Ids made from a name given now were never used; any other may have been sent by
+            // another journal of this run (a lost journal, another machine): ask before sending.
+            let fresh = args.run.is_none();
+            let maybe_used: Vec<&NewRow> = new_rows
+                .iter()
+                .filter(|r| !fresh || by_id[&r.client_transaction_id].client_transaction_id.is_some())
+                .collect();
+            let found = already_at_cinetpay(session, &maybe_used).await?;
+            journal.create_run(&run, &new_rows, &found)?;
+            if !found.is_empty() {
+                let amounts: Vec<i64> = found
+                    .iter()
+                    .filter_map(|c| {
+                        new_rows
+                            .iter()
+                            .find(|r| r.client_transaction_id == c.client_transaction_id)
+                    })
+                    .map(|r| r.amount)
+                    .collect();
+                let note = format!(
+                    "note: {} of run {:?} were already at CinetPay when this journal started (sent by \
+                     another journal of the run): they are not sent again. If this file is a new \
+                     payment, it needs a new run name, in a new journal (that pays these rows again).",
+                    rows_and_xof(&amounts),
+                    run.name
+                );
+                notice(global.json, &note);
+            }
+            journal.run()?.expect("just created")
+        }
+    };
+    Ok((run, by_id))
+}
+
+/// Refuses a changed file that dropped payouts already sent, or whose new rows the user did not
+/// agree to pay; says in rows and XOF what `--allow-changed-file` would do.
+fn check_changed_file(
+    args: &PayoutArgs,
+    run: &Run,
+    journal: &Journal,
+    plan: &FilePlan,
+) -> Result<(), CliError> {
+    let file = args.file.display();
+    if !plan.sent_and_gone.is_empty() {
+        let lines: Vec<String> = plan
+            .sent_and_gone
+            .iter()
+            .map(|r| {
+                format!(
+                    "  line {} when sent: {}, {}",
+                    r.line,
+                    r.describe(),
+                    r.state.as_str()
+                )
+            })
+            .collect();
+        return Err(CliError::invalid(format!(
+            "{file} changed since run {:?} started, and {} payout(s) the run already sent (or may \
+             have sent) are no longer in it as they were sent (changed or removed):\n{}\n\
+             A payout that was sent exists whatever the file says now, so nothing was sent. Put \
+             these rows back as they were; to pay someone a different amount, keep the row and \
+             add another row for the difference.",
+            run.name,
+            plan.sent_and_gone.len(),
+            lines.join("\n")
+        )));
+    }
+    if plan.is_empty() || args.allow_changed_file {
+        if !plan.is_empty() {
+            tracing::info!(
+                added = plan.added.len(),
+                dropped = plan.dropped.len(),
+                "continuing with a changed file"
+            );
+        }
+        return Ok(());
+    }
+    let sent = journal.rows()?.iter().filter(|r| !r.state.to_send()).count();
+    Err(CliError::invalid(format!(
+        "{file} changed since run {:?} started ({}). To continue the run with the file as it is \
+         now, add --allow-changed-file: that pays {} new in the file, drops {} never sent that \
+         are gone from it, and sends none of the {sent} row(s) already sent again. Nothing was sent.",
+        run.name,
+        run.created_at,
+        rows_and_xof(plan.added.iter().map(|r| &r.amount)),
+        rows_and_xof(plan.dropped.iter().map(|r| &r.amount)),
+    )))
+}
+
+/// What CinetPay already holds of a run's rows; a conflict (another payout under a row's id) or
+/// a lookup that fails stops the run before anything is sent.
+async fn already_at_cinetpay(session: &Session, rows: &[&NewRow]) -> Result<Vec<Change>, CliError> {
+    let transfers: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            cinetpay_transfer::Transfer::new(&r.prefix, &r.phone, r.amount, &r.notify_url)
+                .client_transaction_id(&r.client_transaction_id)
+        })
+        .collect();
+    let answers = look_up_all(&session.client, &transfers).await;
+    let mut found = Vec::new();
+    for (row, answer) in rows.iter().zip(answers) {
+        match answer {
+            Ok(PayoutLookup::Found(info)) => found.push(change_of(&row.client_transaction_id, &info)),
+            Ok(PayoutLookup::NotFound) => {}
+            Ok(PayoutLookup::Conflict(info)) => {
+                return Err(CliError::invalid(format!(
+                    "line {}: client_transaction_id {:?} is already used at CinetPay by another payout \
+                     ({}, {}): give the row another id. Nothing was sent.",
+                    row.line,
+                    row.client_transaction_id,
+                    xof(info.amount),
+                    info.transaction_id
+                )))
+            }
+            Err(e) => {
+                return Err(CliError::new(
+                    Exit::Error,
+                    format!(
+                        "cannot tell whether CinetPay already holds line {} ({}): {}. Nothing was \
+                         sent; the same command asks again.",
+                        row.line,
+                        row.client_transaction_id,
+                        describe(&e)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(found)
+}
