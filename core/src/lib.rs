@@ -61,7 +61,7 @@ pub use model::{
     Balance, Contact, ContactResult, CountryBalance, Lang, SendOutcome, SendResult, SendingStatus, Transfer,
     TransferInfo, TransferQuery, TreatmentStatus,
 };
-pub use notification::{Notification, NotificationEvent};
+pub use notification::{Notification, NotificationEvent, NotificationReply, NOTIFICATION_BODY_LIMIT};
 pub use secret::Secret;
 pub use validate::{normalize_phone, validate_contacts, validate_transfers};
 

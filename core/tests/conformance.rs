@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use cinetpay_sandbox::{Quirks, Sandbox, SandboxConfig};
 use cinetpay_transfer::{
-    Client, Contact, Error, Lang, NotificationEvent, RetryPolicy, Transfer, TransferQuery,
+    Client, Contact, Error, Lang, NotificationEvent, NotificationReply, RetryPolicy, Transfer, TransferQuery,
 };
 use serde_json::{json, Map, Value};
 
@@ -28,7 +28,15 @@ async fn every_conformance_scenario_passes() {
     for file in &files {
         let scenario: Value = serde_json::from_slice(&std::fs::read(file).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        if let Err(failure) = run_scenario(&scenario).await {
+        let started = std::time::Instant::now();
+        let outcome = run_scenario(&scenario).await;
+        // Visible with --nocapture: where the suite's time goes.
+        println!(
+            "{:>6.2}s {}",
+            started.elapsed().as_secs_f64(),
+            file.file_name().unwrap().to_string_lossy()
+        );
+        if let Err(failure) = outcome {
             failures.push(format!(
                 "{}: {failure}",
                 file.file_name().unwrap().to_string_lossy()
@@ -126,6 +134,9 @@ fn build_client(section: &Value, base_url: &str) -> Result<Client, String> {
     if let Some(n) = section["max_concurrency"].as_u64() {
         builder = builder.max_concurrency(n as usize);
     }
+    if let Some(n) = section["processing_window_ms"].as_u64() {
+        builder = builder.processing_window(Duration::from_millis(n));
+    }
     if let Some(n) = section["request_timeout_ms"].as_u64() {
         builder = builder.request_timeout(Duration::from_millis(n));
     }
@@ -134,9 +145,6 @@ fn build_client(section: &Value, base_url: &str) -> Result<Client, String> {
 
 /// A step's result as JSON, or its error as the JSON the README describes.
 async fn run_step(
-    if let Some(n) = section["processing_window_ms"].as_u64() {
-        builder = builder.processing_window(Duration::from_millis(n));
-    }
     step: &Value,
     client: &Client,
     admin: &reqwest::Client,
@@ -189,16 +197,17 @@ async fn run_step(
             )
         }
         "confirm_notification" => {
-            let fields = args["fields"].as_object().cloned().unwrap_or_default();
-            let pairs = fields
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
-            let result = match NotificationEvent::from_fields("POST", pairs) {
+            let result = match NotificationEvent::from_fields("POST", fields(&args["fields"])) {
                 Ok(NotificationEvent::Transfer(n)) => client.confirm_notification(&n).await.map(|r| json!(r)),
                 Ok(NotificationEvent::Ping) => Ok(json!("ping")),
                 Err(e) => Err(e),
             };
             to_json(result)
+        }
+        "notification_reply" => {
+            let method = args["method"].as_str().unwrap_or("POST");
+            let reply = NotificationReply::for_fields(client, method, fields(&args["fields"])).await;
+            Ok(json!({ "status": reply.status, "transfer": reply.transfer }))
         }
         other => Err(json!({ "kind": "runner", "detail": format!("unknown call {other}") })),
     }
@@ -236,6 +245,18 @@ async fn run_admin(
     } else {
         Err(json!({ "kind": "admin", "http_status": status.as_u16(), "detail": value }))
     }
+}
+
+/// A scenario's form fields (`{"name": value}`) as the pairs a web framework decodes.
+fn fields(v: &Value) -> Vec<(String, String)> {
+    v.as_object()
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn contact(v: &Value) -> Contact {
