@@ -289,3 +289,23 @@ fn without_a_terminal_sending_needs_yes() {
     env.payout_without_run(&csv, "run.sqlite", &[]).assert().code(0);
     assert_eq!(env.ledger().len(), 3);
 }
+
+#[test]
+fn rows_with_their_own_ids_are_never_paid_twice_whatever_the_run_name() {
+    let env = TestEnv::new();
+    let lines: Vec<String> = rows(3)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| line.replace(",,,,http", &format!(",,,own-{i},http")))
+        .collect();
+    let csv = env.write_csv("pay.csv", &lines);
+    payout_named(&env, &csv, "a.sqlite", "nov").assert().code(0);
+    env.payout_without_run(&csv, "b.sqlite", &["--new-run"])
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "3 row(s), 3,000 XOF whose client_transaction_id comes from the file",
+        ));
+    assert_eq!(paid_per_phone(&env).len(), 3);
+    assert_eq!(env.ledger().len(), 3);
+}

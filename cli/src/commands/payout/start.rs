@@ -2,7 +2,7 @@
 //! it is now, what CinetPay already holds of a new run (ADR 5), and the refusals, each saying in
 //! rows and XOF what the way out would pay.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cinetpay_transfer::PayoutLookup;
 
@@ -109,29 +109,47 @@ pub(super) async fn start_or_resume(
                 .collect();
             let found = already_at_cinetpay(session, &maybe_used).await?;
             journal.create_run(&run, &new_rows, &found)?;
-            if !found.is_empty() {
-                let amounts: Vec<i64> = found
-                    .iter()
-                    .filter_map(|c| {
-                        new_rows
-                            .iter()
-                            .find(|r| r.client_transaction_id == c.client_transaction_id)
-                    })
-                    .map(|r| r.amount)
-                    .collect();
-                let note = format!(
-                    "note: {} of run {:?} were already at CinetPay when this journal started (sent by \
-                     another journal of the run): they are not sent again. If this file is a new \
-                     payment, it needs a new run name, in a new journal (that pays these rows again).",
-                    rows_and_xof(&amounts),
-                    run.name
-                );
+            for note in found_notes(&run.name, &found, &new_rows, &by_id) {
                 notice(global.json, &note);
             }
             journal.run()?.expect("just created")
         }
     };
     Ok((run, by_id))
+}
+
+/// What to tell about rows CinetPay already held when the run started in this journal: rows with
+/// derived ids are paid again only under a new run name; rows with the file's own ids only under
+/// new ids (a run name does not change them).
+fn found_notes(
+    run: &str,
+    found: &[Change],
+    rows: &[NewRow],
+    by_id: &HashMap<String, PayoutRow>,
+) -> Vec<String> {
+    let found: HashSet<&str> = found.iter().map(|c| c.client_transaction_id.as_str()).collect();
+    let (own_ids, derived): (Vec<&NewRow>, Vec<&NewRow>) = rows
+        .iter()
+        .filter(|r| found.contains(r.client_transaction_id.as_str()))
+        .partition(|r| by_id[&r.client_transaction_id].client_transaction_id.is_some());
+    let mut notes = Vec::new();
+    if !derived.is_empty() {
+        let what = rows_and_xof(derived.iter().map(|r| &r.amount));
+        notes.push(format!(
+            "note: {what} of run {run:?} were already at CinetPay when this journal started (sent by \
+             another journal of the run): they are not sent again. If this file is a new payment, \
+             it needs a new run name, in a new journal: that pays these {what} again."
+        ));
+    }
+    if !own_ids.is_empty() {
+        let what = rows_and_xof(own_ids.iter().map(|r| &r.amount));
+        notes.push(format!(
+            "note: {what} whose client_transaction_id comes from the file were already at CinetPay \
+             under those ids: they are not sent again. A run name does not change these ids; to pay \
+             them again as a new payment, give them new ids in the file."
+        ));
+    }
+    notes
 }
 
 /// Refuses a changed file that dropped payouts already sent, or whose new rows the user did not
