@@ -18,6 +18,7 @@ use cinetpay_transfer::{Config, Lang, RetryPolicy, Secret, TransferQuery};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+use crate::notification::Posted;
 use crate::runtime::Shared as Runtime;
 use crate::{blocking, errors, types};
 
@@ -59,8 +60,8 @@ fn shared(
     max_backoff: Option<f64>,
     chunk_size: Option<usize>,
     max_concurrency: Option<usize>,
-) -> PyResult<Arc<Shared>> {
     processing_window: Option<f64>,
+) -> PyResult<Arc<Shared>> {
     let seconds = |field: &str, value: Option<f64>, default: Duration| -> PyResult<Duration> {
         match value {
             None => Ok(default),
@@ -98,8 +99,8 @@ fn shared(
         },
         chunk_size: chunk_size.unwrap_or(defaults.chunk_size),
         max_concurrency: max_concurrency.unwrap_or(defaults.max_concurrency),
-        ..defaults
         processing_window: seconds("processing_window", processing_window, defaults.processing_window)?,
+        ..defaults
     };
     let client = cinetpay_transfer::Client::builder()
         .credentials(Secret::new(api_key), Secret::new(password))
@@ -216,8 +217,8 @@ impl Client {
         max_backoff: Option<f64>,
         chunk_size: Option<usize>,
         max_concurrency: Option<usize>,
-    ) -> PyResult<Self> {
         processing_window: Option<f64>,
+    ) -> PyResult<Self> {
         let shared = shared(
             py,
             api_key,
@@ -231,8 +232,8 @@ impl Client {
             max_backoff,
             chunk_size,
             max_concurrency,
-        )?;
             processing_window,
+        )?;
         Ok(Client { shared })
     }
 
@@ -302,6 +303,23 @@ impl Client {
         })?;
         types::transfer_info(py, &info)
     }
+
+    /// What to answer a request to the notify URL (see `NotificationReply`); never raises for
+    /// the request's content.
+    #[pyo3(signature = (method, data=None))]
+    fn reply_to_notification<'py>(
+        &self,
+        py: Python<'py>,
+        method: String,
+        data: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let posted = Posted::read(data)?;
+        let client = self.shared.client(py)?;
+        let reply = run(py, move || async move {
+            Ok::<_, cinetpay_transfer::Error>(posted.reply(&client, &method).await)
+        })?;
+        types::notification_reply(py, &reply)
+    }
 }
 
 /// The asyncio client: the same methods as `Client`, as coroutines.
@@ -330,6 +348,7 @@ impl AsyncClient {
         max_backoff: Option<f64>,
         chunk_size: Option<usize>,
         max_concurrency: Option<usize>,
+        processing_window: Option<f64>,
     ) -> PyResult<Self> {
         let shared = shared(
             py,
@@ -344,11 +363,11 @@ impl AsyncClient {
             max_backoff,
             chunk_size,
             max_concurrency,
+            processing_window,
         )?;
         Ok(AsyncClient { shared })
     }
 
-        processing_window: Option<f64>,
     #[getter]
     fn base_url(&self) -> String {
         self.shared.config().base_url
@@ -363,7 +382,6 @@ impl AsyncClient {
         spawn(py, async move { client.balance().await }, |py, b| {
             types::balance(py, b)
         })
-            processing_window,
     }
 
     fn add_contacts<'py>(
@@ -424,6 +442,22 @@ impl AsyncClient {
             py,
             async move { client.confirm_notification(&notification).await },
             types::transfer_info,
+        )
+    }
+
+    #[pyo3(signature = (method, data=None))]
+    fn reply_to_notification<'py>(
+        &self,
+        py: Python<'py>,
+        method: String,
+        data: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let posted = Posted::read(data)?;
+        let client = self.shared.client(py)?;
+        spawn(
+            py,
+            async move { Ok::<_, cinetpay_transfer::Error>(posted.reply(&client, &method).await) },
+            types::notification_reply,
         )
     }
 }

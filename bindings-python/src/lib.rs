@@ -36,6 +36,10 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.py().import("atexit")?.call_method1("register", (finalize,))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("USER_AGENT", cinetpay_transfer::USER_AGENT)?;
+    m.add(
+        "NOTIFICATION_BODY_LIMIT",
+        cinetpay_transfer::NOTIFICATION_BODY_LIMIT,
+    )?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<testing::Sandbox>()?;

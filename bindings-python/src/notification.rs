@@ -1,10 +1,12 @@
-//! `parse_notification`: what arrived at the notify URL, read by the core (and `is_final_status`).
+//! `parse_notification`: what arrived at the notify URL, read by the core (and `is_final_status`),
+//! and [`Posted`], the request as `reply_to_notification` hands it to the core's
+//! `NotificationReply` (which decides the HTTP status to answer).
 //!
 //! Web frameworks hand over a notification either as the raw body (`request.body`) or as decoded
 //! form fields (Django's `request.POST`, Flask's `request.form`); both are accepted so the user
 //! never re-encodes anything. A GET, an empty body and an empty form are pings.
 
-use cinetpay_transfer::NotificationEvent;
+use cinetpay_transfer::{NotificationEvent, NotificationReply};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyMapping, PyString, PyTuple};
 
@@ -24,13 +26,39 @@ pub fn parse_notification<'py>(
     data: Option<&Bound<'py, PyAny>>,
     method: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let event = match data {
-        Some(d) if d.cast::<PyMapping>().is_ok() => NotificationEvent::from_fields(method, pairs(d)?),
-        Some(d) => NotificationEvent::from_request(method, &body(d)?),
-        None => NotificationEvent::from_request(method, b""),
+    let event = match Posted::read(data)? {
+        Posted::Fields(fields) => NotificationEvent::from_fields(method, fields),
+        Posted::Body(body) => NotificationEvent::from_request(method, &body),
     };
     let event = event.map_err(|e| errors::to_pyerr(py, &e))?;
     types::notification_event(py, &event)
+}
+
+/// A request to the notify URL as a web framework hands it over.
+pub enum Posted {
+    /// The raw body (bytes or str; nothing for a GET).
+    Body(Vec<u8>),
+    /// Form fields the framework decoded.
+    Fields(Vec<(String, String)>),
+}
+
+impl Posted {
+    /// Reads `data`: a mapping of fields, bytes or str, or `None` (no body).
+    pub fn read(data: Option<&Bound<'_, PyAny>>) -> PyResult<Posted> {
+        Ok(match data {
+            Some(d) if d.cast::<PyMapping>().is_ok() => Posted::Fields(pairs(d)?),
+            Some(d) => Posted::Body(body(d)?),
+            None => Posted::Body(Vec::new()),
+        })
+    }
+
+    /// The core's answer to this request.
+    pub async fn reply(self, client: &cinetpay_transfer::Client, method: &str) -> NotificationReply {
+        match self {
+            Posted::Body(body) => NotificationReply::for_request(client, method, &body).await,
+            Posted::Fields(fields) => NotificationReply::for_fields(client, method, fields).await,
+        }
+    }
 }
 
 fn body(data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
@@ -44,7 +72,7 @@ fn body(data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         return Ok(s.to_cow()?.as_bytes().to_vec());
     }
     Err(pyo3::exceptions::PyTypeError::new_err(
-        "parse_notification takes the body (bytes or str) or the form fields (a mapping)",
+        "a notification is the body (bytes or str) or the form fields (a mapping)",
     ))
 }
 

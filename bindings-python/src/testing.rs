@@ -164,8 +164,11 @@ impl Sandbox {
     }
 
     /// Queues a fault: `endpoint` in login, balance, contact, send, status; `kind` in latency,
-    /// server_error, drop_before, drop_after, malformed_json, rate_limited, rate_limited_empty.
-    #[pyo3(signature = (endpoint, kind, count=1, latency_ms=0, status=None))]
+    /// server_error, drop_before, drop_after, malformed_json, rate_limited, rate_limited_empty,
+    /// not_yet_visible, api_error, item_error, slow_processing, status_lag (see the sandbox crate
+    /// docs); `code` and `processed` for api_error and item_error.
+    #[pyo3(signature = (endpoint, kind, count=1, latency_ms=0, status=None, code=None, processed=false))]
+    #[allow(clippy::too_many_arguments)]
     fn add_fault(
         &self,
         endpoint: &str,
@@ -173,11 +176,15 @@ impl Sandbox {
         count: u32,
         latency_ms: u64,
         status: Option<u16>,
+        code: Option<i64>,
+        processed: bool,
     ) -> PyResult<()> {
         let fault: Fault = serde_json::from_value(serde_json::json!({
             "endpoint": endpoint, "kind": kind, "count": count, "latency_ms": latency_ms, "status": status,
+            "code": code, "processed": processed,
         }))
         .map_err(value_error)?;
+        fault.check().map_err(value_error)?;
         self.running()?.add_fault(fault);
         Ok(())
     }

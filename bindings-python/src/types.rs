@@ -334,6 +334,25 @@ pub fn notification_event<'py>(
     build(py, "Notification", &f)
 }
 
+pub fn notification_reply<'py>(
+    py: Python<'py>,
+    r: &cinetpay_transfer::NotificationReply,
+) -> PyResult<Bound<'py, PyAny>> {
+    let f = PyDict::new(py);
+    f.set_item("status", r.status)?;
+    f.set_item("body", r.body)?;
+    f.set_item("reason", &r.reason)?;
+    let notification = r
+        .notification
+        .clone()
+        .map(|n| notification_event(py, &cinetpay_transfer::NotificationEvent::Transfer(n)))
+        .transpose()?;
+    f.set_item("notification", notification)?;
+    let transfer = r.transfer.as_ref().map(|i| transfer_info(py, i)).transpose()?;
+    f.set_item("transfer", transfer)?;
+    build(py, "NotificationReply", &f)
+}
+
 /// Serde data as Python objects, through the `json` module: used for the sandbox's ledger and
 /// delivery log, which are test data rather than SDK records.
 pub fn json<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {

@@ -128,6 +128,8 @@ def sync_call(client: ct.Client, call: str, args: Dict[str, Any]) -> Any:
     if call == "confirm_notification":
         event = ct.parse_notification(args.get("fields") or {})
         return "ping" if isinstance(event, ct.Ping) else client.confirm_notification(event)
+    if call == "notification_reply":
+        return client.reply_to_notification(args.get("method", "POST"), args.get("fields") or {})
     raise AssertionError(f"unknown call {call}")
 
 
@@ -147,6 +149,8 @@ async def async_call(client: ct.AsyncClient, call: str, args: Dict[str, Any]) ->
     if call == "confirm_notification":
         event = ct.parse_notification(args.get("fields") or {})
         return "ping" if isinstance(event, ct.Ping) else await client.confirm_notification(event)
+    if call == "notification_reply":
+        return await client.reply_to_notification(args.get("method", "POST"), args.get("fields") or {})
     raise AssertionError(f"unknown call {call}")
 
 

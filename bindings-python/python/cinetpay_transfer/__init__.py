@@ -31,6 +31,7 @@ from ._models import (
     ContactResult,
     CountryBalance,
     Notification,
+    NotificationReply,
     Ping,
     SendingStatus,
     SendOutcome,
@@ -39,7 +40,7 @@ from ._models import (
     TransferInfo,
     TreatmentStatus,
 )
-from ._native import USER_AGENT, AsyncClient, Client, __version__, parse_notification
+from ._native import NOTIFICATION_BODY_LIMIT, USER_AGENT, AsyncClient, Client, __version__, parse_notification
 
 __all__ = [
     "AsyncClient",
@@ -56,6 +57,8 @@ __all__ = [
     "NotFoundError",
     "Notification",
     "NotificationMismatchError",
+    "NotificationReply",
+    "NOTIFICATION_BODY_LIMIT",
     "OperatorUnavailableError",
     "OutcomeUnknownError",
     "PING",

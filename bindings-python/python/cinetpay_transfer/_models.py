@@ -188,6 +188,25 @@ class Notification:
 
 
 @dataclass(frozen=True)
+class NotificationReply:
+    """What to answer a request to the notify URL, decided by the core (the same rule in every
+    language): ``status`` 200 (ping, or confirmed), 400 (unreadable, or disagrees with the
+    service), 413 (body over 64 KiB), 503 (the service does not show the transfer final yet, or
+    could not be asked: CinetPay posts it again later).
+
+    ``transfer`` is set only with 200: the service's view of a final transfer that agrees with the
+    notification. Handle it (idempotently) before answering; if that fails, answer 500.
+    ``reason`` is for your logs, ``body`` for the answer.
+    """
+
+    status: int
+    body: str
+    reason: str
+    notification: Optional[Notification] = None
+    transfer: Optional[TransferInfo] = None
+
+
+@dataclass(frozen=True)
 class Ping:
     """A bare request to the notify URL with no data: answer 200, nothing to do."""
 

@@ -7,6 +7,7 @@ from ._models import (
     Contact,
     ContactResult,
     Notification,
+    NotificationReply,
     Ping,
     SendResult,
     Transfer,
@@ -15,6 +16,7 @@ from ._models import (
 
 __version__: str
 USER_AGENT: str
+NOTIFICATION_BODY_LIMIT: int
 
 ContactLike = Union[Contact, Mapping[str, Any]]
 TransferLike = Union[Transfer, Mapping[str, Any]]
@@ -37,9 +39,9 @@ class Client:
         max_backoff: Optional[float] = None,
         chunk_size: Optional[int] = None,
         max_concurrency: Optional[int] = None,
+        processing_window: Optional[float] = None,
     ) -> None: ...
     @property
-        processing_window: Optional[float] = None,
     def base_url(self) -> str: ...
     def balance(self) -> Balance: ...
     def add_contacts(self, contacts: Iterable[ContactLike]) -> List[ContactResult]: ...
@@ -53,6 +55,7 @@ class Client:
         lot: Optional[str] = None,
     ) -> List[TransferInfo]: ...
     def confirm_notification(self, notification: Notification) -> TransferInfo: ...
+    def reply_to_notification(self, method: str, data: NotificationData = None) -> NotificationReply: ...
 
 class AsyncClient:
     """The asyncio client: the methods of Client as coroutines, on the same runtime."""
@@ -71,10 +74,10 @@ class AsyncClient:
         max_backoff: Optional[float] = None,
         chunk_size: Optional[int] = None,
         max_concurrency: Optional[int] = None,
+        processing_window: Optional[float] = None,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
-        processing_window: Optional[float] = None,
     def balance(self) -> Awaitable[Balance]: ...
     def add_contacts(self, contacts: Iterable[ContactLike]) -> Awaitable[List[ContactResult]]: ...
     def send(self, transfers: Iterable[TransferLike]) -> Awaitable[List[SendResult]]: ...
@@ -87,6 +90,9 @@ class AsyncClient:
         lot: Optional[str] = None,
     ) -> Awaitable[List[TransferInfo]]: ...
     def confirm_notification(self, notification: Notification) -> Awaitable[TransferInfo]: ...
+    def reply_to_notification(
+        self, method: str, data: NotificationData = None
+    ) -> Awaitable[NotificationReply]: ...
 
 def is_final_status(status: str) -> bool: ...
 def parse_notification(
@@ -125,6 +131,8 @@ class Sandbox:
         count: int = 1,
         latency_ms: int = 0,
         status: Optional[int] = None,
+        code: Optional[int] = None,
+        processed: bool = False,
     ) -> None: ...
     def clear_faults(self) -> None: ...
     def set_balance(self, country: str, available: int) -> None: ...
