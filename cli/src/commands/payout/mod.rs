@@ -58,13 +58,18 @@ CSV columns (header required, ',' or ';' separated, each column once):
 Runs: a payout run has a name. A new journal needs --run NAME (or --new-run for a generated
 name; with --sandbox one is made up). The same run name always gives a row the same id, and
 CinetPay never pays an id twice: reusing a run's name never pays its rows again, a new name
-pays every row of the file again (next month's payroll is a new run).
+pays every row of the file again (next month's payroll is a new run), except rows with their
+own client_transaction_id, which keep it.
 
 Journal: FILE.csv.journal.sqlite beside the file, or --journal PATH. Running the same command
 again resumes the run it holds: paid, rejected and accepted rows are never sent again; rows whose
-outcome was unknown are looked up first, then sent under their same id. A file changed since the
-run started is continued only with --allow-changed-file (the refusal says, in rows and XOF, what
-that would pay); payouts already sent that are no longer in the file stop the run.
+outcome was unknown are looked up first, then sent under their same id. Rows are matched by id,
+not line: fixing names or reordering changes nothing; rows added or removed since the run started
+are taken only with --allow-changed-file (the refusal says, in rows and XOF, what that would pay);
+payouts already sent that are no longer in the file as sent stop the run.
+
+Before sending, a run asks for confirmation on a terminal; --yes skips it, and without a terminal
+it is required. --dry-run shows what would be sent per country against the balance, and stops.
 
 Exit codes: 0 all paid; 1 error (authentication, balance, service; sending stopped); 2 invalid
 rows or flags, changed file, journal of another run or account; nothing sent; 3 some payouts

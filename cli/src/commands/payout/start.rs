@@ -33,15 +33,14 @@ pub(super) async fn start_or_resume(
         (Some(run), None, false) => run.name.clone(),
         (Some(run), Some(name), _) if *name == run.name => run.name.clone(),
         (Some(run), _, _) => {
-            let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
             return Err(CliError::invalid(format!(
                 "the journal {} holds run {:?} (started {}), so nothing was sent. To continue that \
                  run, leave out --run and --new-run. A different run needs its own journal \
-                 (--journal NEW_PATH) and pays every row of this file again ({total}), even those \
-                 run {:?} paid.",
+                 (--journal NEW_PATH) and pays {}, even those run {:?} paid.",
                 journal.path().display(),
                 run.name,
                 run.created_at,
+                what_a_new_run_pays(csv_rows),
                 run.name
             )));
         }
@@ -49,13 +48,13 @@ pub(super) async fn start_or_resume(
         (None, None, true) => fresh_run_name("run"),
         (None, None, false) if global.sandbox => fresh_run_name(SANDBOX_RUN_PREFIX),
         (None, None, false) => {
-            let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
             return Err(CliError::invalid(format!(
                 "{} is a new journal, so this starts a new payout run: name it with --run NAME \
                  (e.g. --run 2026-11-salaries). Rows of one run always get the same ids and CinetPay \
                  never pays an id twice, so the name of a run already paid pays none of its rows \
-                 again, and a new name pays every row of this file ({total}). Nothing was sent.",
-                journal.path().display()
+                 again, and a new name pays {}. Nothing was sent.",
+                journal.path().display(),
+                what_a_new_run_pays(csv_rows)
             )));
         }
     };
@@ -116,6 +115,21 @@ pub(super) async fn start_or_resume(
         }
     };
     Ok((run, by_id))
+}
+
+/// What a run under a new name pays of the file: every row, except rows with their own id in the
+/// file (a run name does not change those, and CinetPay never pays an id twice).
+fn what_a_new_run_pays(csv_rows: &[PayoutRow]) -> String {
+    let derived = csv_rows.iter().filter(|r| r.client_transaction_id.is_none());
+    let total = rows_and_xof(derived.map(|r| &r.amount));
+    if csv_rows.iter().all(|r| r.client_transaction_id.is_none()) {
+        format!("every row of this file ({total})")
+    } else {
+        format!(
+            "every row of this file without its own client_transaction_id ({total}; the others \
+             keep their ids and are never paid twice)"
+        )
+    }
 }
 
 /// What to tell about rows CinetPay already held when the run started in this journal: rows with
