@@ -202,7 +202,8 @@ fn watch_follows_a_run_left_without_waiting() {
     env.payout(&csv, "run.sqlite", &["--no-wait"])
         .assert()
         .code(4)
-        .stdout(contains("pending         4"));
+        .stdout(contains("pending         4"))
+        .stderr(contains("not finished: 4 pending, 0 unknown").and(contains(" watch --journal ")));
     env.cli()
         .arg("watch")
         .arg("--journal")

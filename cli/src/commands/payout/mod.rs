@@ -25,7 +25,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::csv_input::{read_payouts, RowError};
-use crate::exit::{describe, exit_of, CliError, CliResult};
+use crate::exit::{describe, exit_of, CliError, CliResult, Exit};
 use crate::identity::{fresh_run_name, parse_run_name, sha256_hex, SANDBOX_RUN_PREFIX};
 use crate::journal::{Journal, JournalRow, RowState, Run};
 use crate::output::{cell, notice, print_json, table, totals_table, xof};
@@ -210,21 +210,42 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     if let Some(error) = error {
         crate::output::error(global.json, &error, exit);
     }
+    if exit == Exit::Unfinished && !global.sandbox {
+        let resume = resume_command(global, &args, journal.path());
+        let flags = connection_flags(global);
+        let hint = format!(
+            "not finished: {} pending, {} unknown. Follow them without sending anything: \
+             `cinetpay{flags} watch --journal {}`; or resume the run (nothing already sent is sent \
+             again): `{resume}`",
+            totals.pending.count,
+            totals.unknown.count,
+            journal.path().display()
+        );
+        notice(global.json, &hint);
+    }
     Ok(exit)
 }
 
 /// The command that continues this run: same service, same file, same journal.
 fn resume_command(global: &GlobalArgs, args: &PayoutArgs, journal: &Path) -> String {
-    let base_url = global
-        .base_url
-        .as_ref()
-        .map(|url| format!(" --base-url {url}"))
-        .unwrap_or_default();
     format!(
-        "cinetpay{base_url} payout {} --journal {}",
+        "cinetpay{} payout {} --journal {}",
+        connection_flags(global),
         args.file.display(),
         journal.display()
     )
+}
+
+/// The global flags that choose the service and the account, as given, for hints.
+fn connection_flags(global: &GlobalArgs) -> String {
+    let mut flags = String::new();
+    if let Some(url) = &global.base_url {
+        flags.push_str(&format!(" --base-url {url}"));
+    }
+    if let Some(path) = &global.credentials_file {
+        flags.push_str(&format!(" --credentials-file {}", path.display()));
+    }
+    flags
 }
 
 /// What Ctrl-C means for a payout run.
