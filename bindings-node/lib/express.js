@@ -1,22 +1,17 @@
 'use strict'
 // `notificationHandler`: the notify URL as an Express (or plain node:http) handler.
 //
-// Transfer notifications carry no signature, so the handler never trusts the body: it parses it,
-// asks the service for the transfer (client.confirmNotification, in the core), and only then hands
-// the service's view of the transfer to `onConfirmed`. The status codes tell CinetPay whether to
-// try again:
-//   GET / empty POST (a ping)                  -> 200, nothing else happens
-//   confirmed, onConfirmed resolved            -> 200
-//   unreadable body, mismatch, unknown transfer -> 400 (a forgery or garbage: retrying will not help)
-//   anything else (service down, network, ...) -> 503 (CinetPay should retry later)
-//   onConfirmed threw                          -> next(error) (Express answers 500), or 500
+// Transfer notifications carry no signature, so nothing here trusts the body: the core reads it,
+// asks the service for the transfer and decides which status answers the request
+// (client.replyToNotification, the same rule in every language). This handler only moves bytes:
+//   reply 200 with a transfer       -> onConfirmed(transfer, notification) resolved, then 200
+//   onConfirmed threw               -> next(error) (Express answers 500), or 500
+//   any other reply                 -> its status (200 ping, 400 refused, 413 too large, 503 retry later)
 // It uses only the node:http response API, so it works without Express too, and reads the raw body
 // itself when no body parser ran (a forgotten express.urlencoded() must not turn every
-// notification into a "ping").
+// notification into a "ping"); it never keeps more than NOTIFICATION_BODY_LIMIT + 1 bytes of it.
 
-const { parseNotification } = require('./index.js')
-
-const REFUSED = new Set(['validation', 'not_found', 'notification_mismatch'])
+const { NOTIFICATION_BODY_LIMIT } = require('./index.js')
 
 function reply(res, status, text) {
   res.statusCode = status
@@ -24,6 +19,7 @@ function reply(res, status, text) {
   res.end(text)
 }
 
+/** The decoded fields when a parser ran, else the raw body, cut after the limit + 1 bytes. */
 async function bodyOf(req) {
   if (req.body !== undefined && req.body !== null) {
     const empty = typeof req.body === 'object' && !Buffer.isBuffer(req.body) && Object.keys(req.body).length === 0
@@ -32,45 +28,45 @@ async function bodyOf(req) {
   }
   if (req.readableEnded) return ''
   const chunks = []
-  for await (const chunk of req) chunks.push(chunk)
+  let kept = 0
+  // Read to the end (so that the answer reaches the sender), keeping only what the core may read.
+  for await (const chunk of req) {
+    if (kept > NOTIFICATION_BODY_LIMIT) continue
+    const part = chunk.subarray(0, NOTIFICATION_BODY_LIMIT + 1 - kept)
+    chunks.push(part)
+    kept += part.length
+  }
   return Buffer.concat(chunks)
 }
 
 /**
- * @param {{ client: { confirmNotification(n: object): Promise<object> },
+ * @param {{ client: { replyToNotification(method: string, input: unknown): Promise<object> },
  *           onConfirmed: (transfer: object, notification: object) => unknown }} options
  */
 function notificationHandler({ client, onConfirmed } = {}) {
-  if (!client || typeof client.confirmNotification !== 'function') {
+  if (!client || typeof client.replyToNotification !== 'function') {
     throw new TypeError('notificationHandler needs { client }, a cinetpay-transfer Client')
   }
   if (typeof onConfirmed !== 'function') {
     throw new TypeError('notificationHandler needs { onConfirmed }, a function receiving the confirmed transfer')
   }
   return async function cinetpayNotificationHandler(req, res, next) {
-    let event
+    let answer
     try {
-      event = parseNotification(await bodyOf(req), req.method)
-    } catch (error) {
-      return reply(res, 400, `unreadable notification: ${error.message}`)
-    }
-    if (event.type === 'ping') return reply(res, 200, 'OK')
-
-    let transfer
-    try {
-      transfer = await client.confirmNotification(event)
-    } catch (error) {
-      if (REFUSED.has(error.kind)) return reply(res, 400, `notification refused: ${error.kind}`)
-      return reply(res, 503, `could not confirm the notification now: ${error.kind ?? 'error'}`)
-    }
-
-    try {
-      await onConfirmed(transfer, event)
+      answer = await client.replyToNotification(req.method, await bodyOf(req))
     } catch (error) {
       if (typeof next === 'function') return next(error)
-      return reply(res, 500, 'the notification handler failed')
+      return reply(res, 500, 'the notification could not be read')
     }
-    return reply(res, 200, 'OK')
+    if (answer.transfer) {
+      try {
+        await onConfirmed(answer.transfer, answer.notification)
+      } catch (error) {
+        if (typeof next === 'function') return next(error)
+        return reply(res, 500, 'the notification handler failed')
+      }
+    }
+    return reply(res, answer.status, answer.body)
   }
 }
 

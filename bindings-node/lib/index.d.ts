@@ -7,6 +7,7 @@ import type {
   Contact,
   ContactResult,
   Notification,
+  NotificationReply,
   Ping,
   SendResult,
   Transfer,
@@ -23,6 +24,7 @@ export type {
   ErrorKind,
   ItemError,
   Notification,
+  NotificationReply,
   Ping,
   SendOutcome,
   SendResult,
@@ -72,7 +74,21 @@ export declare class Client {
    * with `NotificationMismatchError` (forged or stale) or `NotFoundError`.
    */
   confirmNotification(notification: Notification): Promise<TransferInfo>
+  /**
+   * What to answer a request to the notify URL, decided by the core (the same rule in every
+   * language): reads the body (raw string or Buffer, at most `NOTIFICATION_BODY_LIMIT` + 1 bytes
+   * of it, or the fields a body parser decoded), re-queries the transfer, and resolves to the
+   * status to answer (200, 400, 413, 503) with `transfer` set only when it is final and agrees.
+   * Never rejects for the request's content.
+   */
+  replyToNotification(
+    method: string,
+    input: string | Buffer | Record<string, string>,
+  ): Promise<NotificationReply>
 }
+
+/** The largest notify-URL body the core reads, in bytes (64 KiB); larger ones are answered 413. */
+export declare const NOTIFICATION_BODY_LIMIT: number
 
 /**
  * Reads a request to the notify URL: the raw form-encoded body (string or Buffer) or the fields a

@@ -55,6 +55,10 @@ class Client {
     return call(() => this.#native.confirmNotification(notification))
   }
 
+  replyToNotification(method, input) {
+    return call(() => this.#native.replyToNotification(String(method ?? 'POST'), input ?? ''))
+  }
+
   get [Symbol.toStringTag]() {
     return 'CinetPayClient'
   }
@@ -76,6 +80,7 @@ function isFinalStatus(status) {
 
 module.exports = {
   Client,
+  NOTIFICATION_BODY_LIMIT: native.NOTIFICATION_BODY_LIMIT,
   parseNotification,
   isFinalStatus,
   ...errors,

@@ -18,6 +18,11 @@ export type SandboxFaultKind =
   | 'malformed_json'
   | 'rate_limited'
   | 'rate_limited_empty'
+  | 'not_yet_visible'
+  | 'api_error'
+  | 'item_error'
+  | 'slow_processing'
+  | 'status_lag'
 
 export interface SandboxFault {
   endpoint: SandboxEndpoint
@@ -28,6 +33,10 @@ export interface SandboxFault {
   latencyMs?: number
   /** HTTP status of a `server_error` (default 502). */
   status?: number
+  /** API code of an `api_error` or `item_error` (default -1). */
+  code?: number
+  /** `api_error` / `item_error`: process the request before answering the error. */
+  processed?: boolean
 }
 
 /** One payout recorded by the sandbox. */
@@ -56,7 +65,10 @@ export interface LedgerEntry {
 
 /** One notification delivery attempt of the sandbox. */
 export interface NotificationDelivery {
+  /** Empty for a ping. */
   transactionId: string
+  /** `POST` for a notification, `GET` for a ping. */
+  method: string
   url: string
   attempt: number
   outcome: 'delivered' | 'failed' | 'skipped'
@@ -92,7 +104,9 @@ export declare class Sandbox {
   reset(): Promise<void>
   /** Moves the sandbox clock: NEW -> REC after 5 s, -> VAL/REJ 10 s later (then notifications). */
   advanceClock(seconds: number): Promise<{ nowMs: number; steps: number }>
-  addFault(fault: SandboxFault): Promise<Array<Required<Omit<SandboxFault, 'status'>> & { status?: number }>>
+  addFault(
+    fault: SandboxFault,
+  ): Promise<Array<Required<Omit<SandboxFault, 'status' | 'code' | 'processed'>> & { status?: number; code?: number; processed?: boolean }>>
   clearFaults(): Promise<void>
   /** Sets the available balance of one country (ISO code) of a merchant (default: the seeded one). */
   setBalance(country: string, available: number, apiKey?: string): Promise<void>
@@ -107,6 +121,8 @@ export declare class Sandbox {
   ledger(): Promise<LedgerEntry[]>
   /** Delivery attempts; with `waitFor`, waits (up to `timeoutMs`, default 5000) for that many. */
   notifications(waitFor?: number, timeoutMs?: number): Promise<NotificationDelivery[]>
+  /** Sends one bare GET ping to `url`, as CinetPay pings notify URLs; resolves to the recorded attempt. */
+  ping(url: string): Promise<NotificationDelivery>
   /** Expires every issued token (705 on next use); resolves to how many were valid. */
   expireTokens(): Promise<number>
   /** Stops the sandbox and closes its port. Safe to call twice. */

@@ -88,13 +88,15 @@ class Sandbox {
 
   /**
    * Queues a fault for the next `count` requests to an endpoint.
-   * @param {{ endpoint: 'login'|'balance'|'contact'|'send'|'status', kind: string, count?: number, latencyMs?: number, status?: number }} fault
+   * @param {{ endpoint: 'login'|'balance'|'contact'|'send'|'status', kind: string, count?: number, latencyMs?: number, status?: number, code?: number, processed?: boolean }} fault
    */
-  async addFault({ endpoint, kind, count, latencyMs, status }) {
+  async addFault({ endpoint, kind, count, latencyMs, status, code, processed }) {
     const body = { endpoint, kind }
     if (count !== undefined) body.count = count
     if (latencyMs !== undefined) body.latency_ms = latencyMs
     if (status !== undefined) body.status = status
+    if (code !== undefined) body.code = code
+    if (processed !== undefined) body.processed = processed
     return (await this.admin('POST', '/faults', body)).map(camelKeys)
   }
 
@@ -136,6 +138,11 @@ class Sandbox {
   async notifications(waitFor, timeoutMs = 5000) {
     const query = waitFor === undefined ? '' : `?wait_for=${waitFor}&timeout_ms=${timeoutMs}`
     return (await this.admin('GET', `/notifications${query}`)).map(camelKeys)
+  }
+
+  /** Sends one bare GET ping to `url`, as CinetPay pings notify URLs; resolves to the recorded attempt. */
+  async ping(url) {
+    return camelKeys(await this.admin('POST', '/notifications/ping', { url }))
   }
 
   /** Makes every issued token expired (705 on next use); resolves to how many were valid. */

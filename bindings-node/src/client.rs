@@ -13,9 +13,13 @@ use napi_derive::napi;
 
 use crate::errors::js;
 use crate::types::{
-    core_transfers, Balance, ClientOptions, Contact, ContactResult, Notification, Ping, SendResult, Transfer,
-    TransferInfo, TransferQuery,
+    core_transfers, Balance, ClientOptions, Contact, ContactResult, Notification, NotificationReply, Ping,
+    SendResult, Transfer, TransferInfo, TransferQuery,
 };
+
+/// The largest notify-URL body the core reads (64 KiB); read at most one byte more.
+#[napi]
+pub const NOTIFICATION_BODY_LIMIT: u32 = core::NOTIFICATION_BODY_LIMIT as u32;
 
 /// The native client (wrapped by `Client` in `lib/index.js`).
 #[napi]
@@ -76,6 +80,27 @@ impl NativeClient {
     pub async fn confirm_notification(&self, notification: Notification) -> napi::Result<TransferInfo> {
         let notification = core::Notification::from(notification);
         js(self.inner.confirm_notification(&notification).await).map(TransferInfo::from)
+    }
+
+    /// What to answer a request to the notify URL (the core's rule); never rejects for the
+    /// request's content.
+    #[napi]
+    pub async fn reply_to_notification(
+        &self,
+        method: String,
+        input: Either3<String, Buffer, std::collections::HashMap<String, String>>,
+    ) -> NotificationReply {
+        let reply = match input {
+            Either3::A(text) => {
+                core::NotificationReply::for_request(&self.inner, &method, text.as_bytes()).await
+            }
+            Either3::B(bytes) => {
+                let bytes = bytes.to_vec();
+                core::NotificationReply::for_request(&self.inner, &method, &bytes).await
+            }
+            Either3::C(fields) => core::NotificationReply::for_fields(&self.inner, &method, fields).await,
+        };
+        reply.into()
     }
 }
 

@@ -481,6 +481,37 @@ impl From<core::Notification> for Notification {
     }
 }
 
+/// What to answer a request to the notify URL, decided by the core (the same rule in every
+/// language): `status` 200 (ping, or confirmed), 400 (unreadable, or disagrees with the service),
+/// 413 (body over 64 KiB), 503 (the service does not show the transfer final yet, or could not be
+/// asked: CinetPay posts it again later).
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct NotificationReply {
+    /// The HTTP status to answer.
+    pub status: u32,
+    /// A short plain-text body to answer with.
+    pub body: String,
+    /// Why, for your logs (not meant for CinetPay).
+    pub reason: String,
+    /// The notification as posted, when the body was read as one.
+    pub notification: Option<Notification>,
+    /// Only with status 200: the service's view of the final transfer, agreeing with the
+    /// notification. Handle it (idempotently) before answering; if that fails, answer 500.
+    pub transfer: Option<TransferInfo>,
+}
+
+impl From<core::NotificationReply> for NotificationReply {
+    fn from(r: core::NotificationReply) -> Self {
+        NotificationReply {
+            status: r.status.into(),
+            body: r.body.to_owned(),
+            reason: r.reason,
+            notification: r.notification.map(Into::into),
+            transfer: r.transfer.map(Into::into),
+        }
+    }
+}
+
 impl From<Notification> for core::Notification {
     fn from(n: Notification) -> Self {
         core::Notification {

@@ -94,6 +94,13 @@ async function runStep(step, client, sandbox) {
   }
 }
 
+/** A scenario's form fields as a body parser decodes them (every value a string). */
+function formFields(fields) {
+  return Object.fromEntries(
+    Object.entries(fields ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  )
+}
+
 async function call(name, args, client) {
   switch (name) {
     case 'balance':
@@ -111,12 +118,11 @@ async function call(name, args, client) {
       return event.type === 'ping' ? 'ping' : event
     }
     case 'confirm_notification': {
-      const fields = Object.fromEntries(
-        Object.entries(args.fields ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-      )
-      const event = parseNotification(fields)
+      const event = parseNotification(formFields(args.fields))
       return event.type === 'ping' ? 'ping' : client.confirmNotification(event)
     }
+    case 'notification_reply':
+      return client.replyToNotification(args.method ?? 'POST', formFields(args.fields))
     default:
       throw new Error(`unknown call ${name}`)
   }
