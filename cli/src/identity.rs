@@ -138,6 +138,59 @@ mod tests {
         assert_eq!(nov, row_ids("nov", &rows));
     }
 
+    /// Random files, randomly edited (rows inserted, deleted, moved, renamed): for every payout
+    /// (number and amount), the ids it has before and after are one a prefix of the other, so an
+    /// unchanged payout never gets a new id, and no two rows of a file or of two runs share one.
+    #[test]
+    fn random_edits_never_give_an_unchanged_payout_a_new_id() {
+        let seed = fastrand::u64(..);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        for _ in 0..200 {
+            let random_row = |rng: &mut fastrand::Rng| {
+                let phone = format!("07010203{:02}", rng.u8(0..6));
+                row(0, &phone, [500, 1_000][rng.usize(0..2)], "Kone")
+            };
+            let before: Vec<PayoutRow> = (0..rng.usize(1..15)).map(|_| random_row(&mut rng)).collect();
+            let mut after = before.clone();
+            for _ in 0..rng.usize(0..6) {
+                match rng.u8(0..4) {
+                    0 => after.insert(rng.usize(0..=after.len()), random_row(&mut rng)),
+                    1 if !after.is_empty() => {
+                        after.remove(rng.usize(0..after.len()));
+                    }
+                    2 if after.len() > 1 => {
+                        let moved = after.remove(rng.usize(0..after.len()));
+                        after.insert(rng.usize(0..=after.len()), moved);
+                    }
+                    _ if !after.is_empty() => {
+                        let i = rng.usize(0..after.len());
+                        after[i].surname = "Renamed".into();
+                    }
+                    _ => {}
+                }
+            }
+            let ids_by_payout = |rows: &[PayoutRow], run: &str| {
+                let mut map: HashMap<(String, i64), Vec<String>> = HashMap::new();
+                for (r, id) in rows.iter().zip(row_ids(run, rows)) {
+                    map.entry((r.phone.clone(), r.amount)).or_default().push(id);
+                }
+                map
+            };
+            let (a, b) = (ids_by_payout(&before, "nov"), ids_by_payout(&after, "nov"));
+            for (payout, ids_before) in &a {
+                let ids_after = b.get(payout).cloned().unwrap_or_default();
+                let n = ids_before.len().min(ids_after.len());
+                assert_eq!(ids_before[..n], ids_after[..n], "seed {seed}: {payout:?}");
+            }
+            let all: std::collections::HashSet<String> = row_ids("nov", &after).into_iter().collect();
+            assert_eq!(all.len(), after.len(), "seed {seed}: ids unique in a file");
+            assert!(
+                row_ids("dec", &after).iter().all(|id| !all.contains(id)),
+                "seed {seed}"
+            );
+        }
+    }
+
     #[test]
     fn run_names_and_fingerprints() {
         assert!(parse_run_name("2026-11_salaries.v2").is_ok());

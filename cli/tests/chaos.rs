@@ -106,7 +106,7 @@ fn killed_at_random_moments_then_resumed_every_payout_exists_exactly_once() {
 
     // Faults left may still hit the first reruns; the run must end all the same.
     let mut finished = None;
-    for _ in 0..8 {
+    for _ in 0..12 {
         let status = payout(&env, &csv, "20s").status().unwrap();
         if matches!(status.code(), Some(0 | 3)) {
             finished = status.code();
