@@ -47,8 +47,20 @@ fn edgy_number() -> impl Strategy<Value = Value> {
 fn json_value() -> impl Strategy<Value = Value> {
     let key = prop_oneof![
         prop::sample::select(vec![
-            "code", "message", "data", "token", "amount", "available", "inUsing", "countryBalance",
-            "transaction_id", "client_transaction_id", "lot", "treatment_status", "receiver", "status",
+            "code",
+            "message",
+            "data",
+            "token",
+            "amount",
+            "available",
+            "inUsing",
+            "countryBalance",
+            "transaction_id",
+            "client_transaction_id",
+            "lot",
+            "treatment_status",
+            "receiver",
+            "status",
         ])
         .prop_map(str::to_owned),
         "[a-z_]{0,8}",
@@ -84,7 +96,11 @@ fn read_everything(status: u16, body: &[u8]) {
 fn jwt_with(claims: &Value) -> String {
     use base64::Engine;
     let enc = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    format!("{}.{}.sig", enc.encode(r#"{"alg":"HS256"}"#), enc.encode(claims.to_string()))
+    format!(
+        "{}.{}.sig",
+        enc.encode(r#"{"alg":"HS256"}"#),
+        enc.encode(claims.to_string())
+    )
 }
 
 proptest! {
