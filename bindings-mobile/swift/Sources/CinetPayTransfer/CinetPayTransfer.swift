@@ -1250,6 +1250,11 @@ public struct ClientConfig: Equatable, Hashable {
      */
     public var requestTimeout: TimeInterval?
     /**
+     * How long a payout request that timed out may still be running at CinetPay, counted from
+     * when it was sent: nothing of it is sent again before (90 s by default).
+     */
+    public var processingWindow: TimeInterval?
+    /**
      * Retries of idempotent calls (3 attempts, 200 ms doubling, by default).
      */
     public var retry: RetryPolicy?
@@ -1278,6 +1283,10 @@ public struct ClientConfig: Equatable, Hashable {
          * Time allowed for a request and its answer (30 s by default).
          */requestTimeout: TimeInterval? = nil, 
         /**
+         * How long a payout request that timed out may still be running at CinetPay, counted from
+         * when it was sent: nothing of it is sent again before (90 s by default).
+         */processingWindow: TimeInterval? = nil, 
+        /**
          * Retries of idempotent calls (3 attempts, 200 ms doubling, by default).
          */retry: RetryPolicy? = nil, 
         /**
@@ -1290,6 +1299,7 @@ public struct ClientConfig: Equatable, Hashable {
         self.lang = lang
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
+        self.processingWindow = processingWindow
         self.retry = retry
         self.chunkSize = chunkSize
         self.maxConcurrency = maxConcurrency
@@ -1315,6 +1325,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 lang: FfiConverterOptionTypeLang.read(from: &buf), 
                 connectTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 requestTimeout: FfiConverterOptionDuration.read(from: &buf), 
+                processingWindow: FfiConverterOptionDuration.read(from: &buf), 
                 retry: FfiConverterOptionTypeRetryPolicy.read(from: &buf), 
                 chunkSize: FfiConverterOptionUInt32.read(from: &buf), 
                 maxConcurrency: FfiConverterOptionUInt32.read(from: &buf)
@@ -1326,6 +1337,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionTypeLang.write(value.lang, into: &buf)
         FfiConverterOptionDuration.write(value.connectTimeout, into: &buf)
         FfiConverterOptionDuration.write(value.requestTimeout, into: &buf)
+        FfiConverterOptionDuration.write(value.processingWindow, into: &buf)
         FfiConverterOptionTypeRetryPolicy.write(value.retry, into: &buf)
         FfiConverterOptionUInt32.write(value.chunkSize, into: &buf)
         FfiConverterOptionUInt32.write(value.maxConcurrency, into: &buf)
