@@ -8,7 +8,7 @@
 //
 // Live runs read CINETPAY_API_KEY and CINETPAY_API_PASSWORD, and CINETPAY_BASE_URL when it is set
 // (default: production); the tests point it at a local server. Nothing here reads it without --live.
-import { createInterface } from 'node:readline/promises'
+import { createInterface } from 'node:readline'
 
 export const PRODUCTION_BASE_URL = 'https://client.cinetpay.com/v1'
 
@@ -57,8 +57,14 @@ export async function confirmLive({ phone, amount, yes, clientOptions }, availab
   console.log(`LIVE on ${clientOptions.baseUrl}: REAL MONEY`)
   console.log(`about to pay ${amount} XOF to ${maskPhone(phone)} (available: ${available} XOF)`)
   if (yes) return true
-  const prompt = createInterface({ input: process.stdin, output: process.stdout })
-  const answer = await prompt.question('Type yes to pay, anything else to stop: ')
-  prompt.close()
+  const answer = await new Promise((resolve) => {
+    const prompt = createInterface({ input: process.stdin, output: process.stdout })
+    prompt.on('SIGINT', () => prompt.close()) // Ctrl-C stops, like Ctrl-D
+    prompt.on('close', () => resolve(''))
+    prompt.question('Type yes to pay, anything else to stop: ', (text) => {
+      resolve(text)
+      prompt.close()
+    })
+  })
   return answer.trim() === 'yes'
 }

@@ -86,5 +86,6 @@ def confirm_live(live: Live, available: int) -> bool:
         return True
     try:
         return input("Type yes to pay, anything else to stop: ").strip() == "yes"
-    except EOFError:
+    except (EOFError, KeyboardInterrupt):  # Ctrl-D, Ctrl-C: stop
+        print()
         return False
