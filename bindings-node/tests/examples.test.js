@@ -56,6 +56,7 @@ function run(file, args, env) {
     cwd: DIR,
     env: { ...Object.fromEntries(inherited), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: 120_000, // a hung example fails its test (code null) instead of hanging the suite
   })
   child.stdin.end()
   let stdout = ''
