@@ -7,12 +7,17 @@
 //! what is about the file: columns, whole-number cells, the `--notify-url` default.
 //!
 //! Files may start with a UTF-8 BOM and may use `;` as separator (spreadsheets in French locales).
+//! Rows are read one record at a time (`PayoutReader`), so a file of any size is checked in
+//! bounded memory; the line of each record is the one an editor shows (`csv_lines.rs`).
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io::{self, Read};
 
 use cinetpay_transfer::{normalize_phone, validate_contacts, validate_transfers, Contact, Limits, Transfer};
 use serde::Serialize;
+
+use crate::csv_lines::LineTracking;
 
 /// A fault of one cell (or of the file, at line 1 for the header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -77,20 +82,83 @@ const PAYOUT_REQUIRED: &[&str] = &["phone", "amount", "name", "surname"];
 const CONTACT_COLUMNS: &[&str] = &["phone", "prefix", "name", "surname", "email"];
 const CONTACT_REQUIRED: &[&str] = &["phone", "name", "surname"];
 
-/// Reads and checks a payout file; `default_notify_url` fills empty `notify_url` cells.
+/// Reads and checks a whole payout file in memory (`--dry-run`, tests); `default_notify_url`
+/// fills empty `notify_url` cells.
 pub fn read_payouts(
     data: &[u8],
     default_notify_url: Option<&str>,
     limits: &Limits,
 ) -> Result<Vec<PayoutRow>, Vec<RowError>> {
-    let records = read_records(data, PAYOUT_COLUMNS, PAYOUT_REQUIRED)?;
+    let mut rows = Vec::new();
+    check_payouts(data, default_notify_url, limits, |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// Checks a whole payout file in one streaming pass, handing each valid row to `each` as it is
+/// read: the file is refused (every fault, by line) or all its rows were handed over. Memory is
+/// one record at a time, plus the file's own ids (to find one used twice).
+pub fn check_payouts(
+    data: impl Read,
+    default_notify_url: Option<&str>,
+    limits: &Limits,
+    mut each: impl FnMut(PayoutRow),
+) -> Result<(), Vec<RowError>> {
     let mut errors = Vec::new();
-    let mut candidates: Vec<(u64, Transfer)> = Vec::new();
-    let mut all_rows: Vec<(u64, Transfer)> = Vec::new();
-    for record in &records {
+    let mut any = false;
+    for row in PayoutReader::new(data, default_notify_url, limits)? {
+        match row {
+            Ok(row) if errors.is_empty() => {
+                any = true;
+                each(row);
+            }
+            Ok(_) => any = true,
+            Err(faults) => errors.extend(faults),
+        }
+    }
+    if !any && errors.is_empty() {
+        errors.push(RowError {
+            line: 2,
+            field: "file".into(),
+            message: "the file has no payout rows".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        errors.sort_by_key(|e| e.line);
+        Err(errors)
+    }
+}
+
+/// The rows of a payout file, one at a time: each valid and normalised, or its faults.
+pub struct PayoutReader<'a, R: Read> {
+    records: Records<R>,
+    default_notify_url: Option<&'a str>,
+    limits: &'a Limits,
+    /// The file's own ids and the line of each (an id used twice is a fault of the second line).
+    own_ids: HashMap<String, u64>,
+}
+
+impl<'a, R: Read> PayoutReader<'a, R> {
+    /// Reads the header; a bad header (or an unreadable file) is refused with every fault.
+    pub fn new(
+        data: R,
+        default_notify_url: Option<&'a str>,
+        limits: &'a Limits,
+    ) -> Result<Self, Vec<RowError>> {
+        Ok(PayoutReader {
+            records: Records::new(data, PAYOUT_COLUMNS, PAYOUT_REQUIRED)?,
+            default_notify_url,
+            limits,
+            own_ids: HashMap::new(),
+        })
+    }
+
+    fn check(&mut self, record: &Record) -> Result<PayoutRow, Vec<RowError>> {
+        let limits = self.limits;
         let mut check = RowCheck::new(record.line);
         let amount = check.whole_number("amount", record.get("amount"));
-        let notify_url = check.notify_url(record.get("notify_url"), default_notify_url);
+        let notify_url = check.notify_url(record.get("notify_url"), self.default_notify_url);
         let optional = |column: &str| Some(record.get(column).to_owned()).filter(|v| !v.is_empty());
         let transfer = Transfer {
             prefix: record.get("prefix").to_owned(),
@@ -116,43 +184,44 @@ pub fn read_payouts(
                 check.fault(field, fault.detail());
             }
         }
-        errors.extend(check.errors.iter().cloned());
-        if check.errors.is_empty() {
-            candidates.push((record.line, transfer.clone()));
-        }
-        all_rows.push((record.line, transfer));
-    }
-    errors.extend(duplicate_ids(&all_rows));
-    if candidates.is_empty() && errors.is_empty() {
-        errors.push(RowError {
-            line: 2,
-            field: "file".into(),
-            message: "the file has no payout rows".into(),
-        });
-    }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.line);
-        return Err(errors);
-    }
-    Ok(candidates
-        .into_iter()
-        .map(|(line, t)| {
-            let (prefix, phone) = normalize_phone(&t.prefix, &t.phone, limits).expect("validated");
-            let contact = contact_of(&t);
-            PayoutRow {
-                line,
-                prefix,
-                phone,
-                amount: t.amount,
-                name: contact.name,
-                surname: contact.surname,
-                email: t.email,
-                payment_method: t.payment_method.map(|m| m.to_ascii_uppercase()),
-                client_transaction_id: t.client_transaction_id,
-                notify_url: t.notify_url,
+        if let Some(id) = &transfer.client_transaction_id {
+            let first = *self.own_ids.entry(id.clone()).or_insert(record.line);
+            if first != record.line {
+                check.fault(
+                    "client_transaction_id",
+                    format!("{id:?} is also used on line {first}"),
+                );
             }
+        }
+        if !check.errors.is_empty() {
+            return Err(check.errors);
+        }
+        let (prefix, phone) = normalize_phone(&transfer.prefix, &transfer.phone, limits).expect("validated");
+        let contact = contact_of(&transfer);
+        Ok(PayoutRow {
+            line: record.line,
+            prefix,
+            phone,
+            amount: transfer.amount,
+            name: contact.name,
+            surname: contact.surname,
+            email: transfer.email,
+            payment_method: transfer.payment_method.map(|m| m.to_ascii_uppercase()),
+            client_transaction_id: transfer.client_transaction_id,
+            notify_url: transfer.notify_url,
         })
-        .collect())
+    }
+}
+
+impl<R: Read> Iterator for PayoutReader<'_, R> {
+    type Item = Result<PayoutRow, Vec<RowError>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(match self.records.next()? {
+            Ok(record) => self.check(&record),
+            Err(fault) => Err(vec![fault]),
+        })
+    }
 }
 
 /// The contact a payout row registers.
@@ -166,28 +235,18 @@ fn contact_of(t: &Transfer) -> Contact {
     }
 }
 
-/// An id used on two lines of the file: the second line is at fault.
-fn duplicate_ids(rows: &[(u64, Transfer)]) -> Vec<RowError> {
-    let mut first_line: HashMap<&str, u64> = HashMap::new();
-    rows.iter()
-        .filter_map(|(line, t)| {
-            let id = t.client_transaction_id.as_deref()?;
-            let first = *first_line.entry(id).or_insert(*line);
-            (first != *line).then(|| RowError {
-                line: *line,
-                field: "client_transaction_id".into(),
-                message: format!("{id:?} is also used on line {first}"),
-            })
-        })
-        .collect()
-}
-
 /// Reads and checks a contacts file (columns phone, prefix, name, surname, email).
 pub fn read_contacts(data: &[u8], limits: &Limits) -> Result<Vec<Contact>, Vec<RowError>> {
-    let records = read_records(data, CONTACT_COLUMNS, CONTACT_REQUIRED)?;
     let mut errors = Vec::new();
     let mut contacts = Vec::new();
-    for record in &records {
+    for record in Records::new(data, CONTACT_COLUMNS, CONTACT_REQUIRED)? {
+        let record = match record {
+            Ok(record) => record,
+            Err(fault) => {
+                errors.push(fault);
+                continue;
+            }
+        };
         let contact = Contact {
             prefix: record.get("prefix").to_owned(),
             phone: record.get("phone").to_owned(),
@@ -224,93 +283,142 @@ pub fn read_contacts(data: &[u8], limits: &Limits) -> Result<Vec<Contact>, Vec<R
     }
 }
 
-/// A data row: its line and its trimmed cells by column name.
+/// A data row: its line and its trimmed cells, in the header's order.
 struct Record {
     line: u64,
-    cells: HashMap<String, String>,
+    record: csv::StringRecord,
+    columns: std::rc::Rc<[String]>,
 }
 
 impl Record {
     fn get(&self, column: &str) -> &str {
-        self.cells.get(column).map_or("", String::as_str)
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .and_then(|i| self.record.get(i))
+            .unwrap_or("")
     }
 }
 
-/// Parses the CSV and checks its header against the known and required columns.
-fn read_records(data: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Record>, Vec<RowError>> {
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let header_line = data.split(|&b| b == b'\n').next().unwrap_or_default();
-    let delimiter = if header_line.contains(&b';') && !header_line.contains(&b',') {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(data);
-    let header_fault = |message: String| RowError {
-        line: 1,
-        field: "header".into(),
-        message,
-    };
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| vec![header_fault(format!("cannot read the header: {e}"))])?
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
-    let mut errors: Vec<RowError> = duplicate_columns(&headers)
-        .into_iter()
-        .map(header_fault)
-        .collect();
-    errors.extend(headers.iter().filter(|h| !known.contains(&h.as_str())).map(|h| {
-        header_fault(format!(
-            "unknown column {h:?} (known columns: {})",
-            known.join(", ")
-        ))
-    }));
-    errors.extend(
-        required
+/// A file whose header line was read first (to choose the separator), then given back.
+type HeaderThenRest<R> = io::Chain<io::Cursor<Vec<u8>>, io::BufReader<R>>;
+
+/// The non-empty records of a CSV file whose header was checked against the known and required
+/// columns; each record, or the fault that made it unreadable.
+struct Records<R: Read> {
+    reader: csv::Reader<LineTracking<HeaderThenRest<R>>>,
+    columns: std::rc::Rc<[String]>,
+    /// Set after an I/O error: the rest of the file cannot be read.
+    ended: bool,
+}
+
+impl<R: Read> Records<R> {
+    /// Reads the header (detecting `;` and dropping a UTF-8 BOM); a bad header is refused with
+    /// every fault of the header and every unreadable record of the file.
+    fn new(data: R, known: &[&str], required: &[&str]) -> Result<Self, Vec<RowError>> {
+        let header_fault = |message: String| RowError {
+            line: 1,
+            field: "header".into(),
+            message,
+        };
+        // The header line decides the separator; it is read first, then given back to the parser.
+        let mut data = io::BufReader::new(data);
+        let mut first = Vec::new();
+        io::BufRead::read_until(&mut data, b'\n', &mut first)
+            .map_err(|e| vec![header_fault(format!("cannot read the file: {e}"))])?;
+        let first = match first.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => rest.to_vec(),
+            None => first,
+        };
+        let delimiter = if first.contains(&b';') && !first.contains(&b',') {
+            b';'
+        } else {
+            b','
+        };
+        let data = io::Cursor::new(first).chain(data);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(LineTracking::new(data));
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| vec![header_fault(format!("cannot read the header: {e}"))])?
             .iter()
-            .filter(|r| !headers.iter().any(|h| h == *r))
-            .map(|r| header_fault(format!("missing column {r:?}"))),
-    );
-    let mut records = Vec::new();
-    for result in reader.records() {
-        match result {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if record.iter().all(str::is_empty) {
-                    continue;
-                }
-                if record.len() > headers.len() {
-                    errors.push(RowError {
-                        line,
-                        field: "row".into(),
-                        message: format!("{} cells for {} columns", record.len(), headers.len()),
-                    });
-                    continue;
-                }
-                let cells = headers
-                    .iter()
-                    .cloned()
-                    .zip(record.iter().map(str::to_owned))
-                    .collect();
-                records.push(Record { line, cells });
-            }
-            Err(e) => errors.push(RowError {
-                line: e.position().map_or(0, |p| p.line()),
-                field: "row".into(),
-                message: format!("unreadable CSV: {e}"),
-            }),
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        let mut errors: Vec<RowError> = duplicate_columns(&headers)
+            .into_iter()
+            .map(header_fault)
+            .collect();
+        errors.extend(headers.iter().filter(|h| !known.contains(&h.as_str())).map(|h| {
+            header_fault(format!(
+                "unknown column {h:?} (known columns: {})",
+                known.join(", ")
+            ))
+        }));
+        errors.extend(
+            required
+                .iter()
+                .filter(|r| !headers.iter().any(|h| h == *r))
+                .map(|r| header_fault(format!("missing column {r:?}"))),
+        );
+        let records = Records {
+            reader,
+            columns: headers.into(),
+            ended: false,
+        };
+        if errors.is_empty() {
+            return Ok(records);
         }
-    }
-    if errors.is_empty() {
-        Ok(records)
-    } else {
+        errors.extend(records.filter_map(Result::err));
         Err(errors)
+    }
+}
+
+impl<R: Read> Iterator for Records<R> {
+    type Item = Result<Record, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.ended {
+            let mut record = csv::StringRecord::new();
+            let read = self.reader.read_record(&mut record);
+            let byte = match &read {
+                Err(e) => e.position().map(csv::Position::byte),
+                Ok(_) => record.position().map(csv::Position::byte),
+            }
+            .unwrap_or_else(|| self.reader.position().byte());
+            let line = self.reader.get_mut().line_at(byte);
+            let fault = |message: String| RowError {
+                line,
+                field: "row".into(),
+                message,
+            };
+            match read {
+                Ok(false) => return None,
+                Err(e) => {
+                    // An I/O error ends the file; a bad record does not end the others.
+                    self.ended = matches!(e.kind(), csv::ErrorKind::Io(_));
+                    return Some(Err(fault(format!("unreadable CSV: {e}"))));
+                }
+                Ok(true) if record.iter().all(str::is_empty) => continue,
+                Ok(true) if record.len() > self.columns.len() => {
+                    return Some(Err(fault(format!(
+                        "{} cells for {} columns",
+                        record.len(),
+                        self.columns.len()
+                    ))));
+                }
+                Ok(true) => {
+                    return Some(Ok(Record {
+                        line,
+                        record,
+                        columns: self.columns.clone(),
+                    }))
+                }
+            }
+        }
+        None
     }
 }
 

@@ -7,7 +7,10 @@
 
 mod commands;
 mod credentials;
+#[cfg(test)]
+mod csv_fuzz;
 mod csv_input;
+mod csv_lines;
 mod duration;
 mod exit;
 mod identity;
