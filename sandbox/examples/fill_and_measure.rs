@@ -6,14 +6,20 @@
 //! The clock is manual and never advanced, so every held payout stays NEW with a step still due:
 //! the worst case for a due-time queue. Then, on the same keep-alive connection, rounds of one
 //! single-item send plus one status lookup by `client_transaction_id` are timed, in blocks; the
-//! median block gives the cost per request, printed with its ratio to the empty sandbox.
+//! median block gives the cost per request, printed with its ratio to the first size (the empty sandbox by default): wall time,
+//! and the CPU time of the whole process (client and server, summed over its threads from
+//! `/proc/self/task/*/schedstat`), which other work on a shared machine disturbs less.
 //!
 //! ```sh
 //! cargo run --release -p cinetpay-sandbox --example fill_and_measure            # 0, 100k, 1M
 //! cargo run --release -p cinetpay-sandbox --example fill_and_measure -- 0 10000 --rounds=200
+//! cargo run --release -p cinetpay-sandbox --example fill_and_measure -- --latency-ms=200
 //! ```
+//!
+//! `--latency-ms=N` measures latency mode instead: 8 requests sent at once, on 8 connections,
+//! should take about one latency, not 8, and the sandbox should count 8 in progress at once.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use cinetpay_sandbox::{MerchantConfig, Sandbox, SandboxConfig, DEFAULT_API_KEY, DEFAULT_PASSWORD};
 use serde_json::{json, Value};
@@ -27,16 +33,20 @@ type Failure = Box<dyn std::error::Error>;
 struct Options {
     sizes: Vec<usize>,
     rounds: usize,
+    latency_ms: Option<u64>,
 }
 
 fn options() -> Result<Options, Failure> {
     let mut o = Options {
         sizes: Vec::new(),
         rounds: 2_000,
+        latency_ms: None,
     };
     for arg in std::env::args().skip(1) {
         if let Some(v) = arg.strip_prefix("--rounds=") {
             o.rounds = v.parse()?;
+        } else if let Some(v) = arg.strip_prefix("--latency-ms=") {
+            o.latency_ms = Some(v.parse()?);
         } else {
             o.sizes.push(arg.replace('_', "").parse()?);
         }
@@ -121,14 +131,32 @@ fn rss_mb() -> u64 {
     kb / 1024
 }
 
-/// Median cost of one request (half a round: a send, then a status), in microseconds.
-async fn measure(bench: &Bench, rounds: usize) -> Result<f64, Failure> {
+/// CPU time used by this process so far (every thread still alive), in nanoseconds.
+fn cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Median cost of one request (half a round: a send, then a status), in microseconds of wall
+/// time and of CPU time.
+async fn measure(bench: &Bench, rounds: usize) -> Result<(f64, f64), Failure> {
     let per_block = rounds / BLOCKS;
-    let mut blocks = Vec::with_capacity(BLOCKS);
+    let (mut walls, mut cpus) = (Vec::new(), Vec::new());
     let mut next = 0usize;
     for warm_up in [true, false] {
         for _ in 0..if warm_up { 1 } else { BLOCKS } {
-            let started = Instant::now();
+            let (started, cpu) = (Instant::now(), cpu_ns());
             for _ in 0..per_block {
                 let id = format!("measure-{next}");
                 next += 1;
@@ -136,21 +164,54 @@ async fn measure(bench: &Bench, rounds: usize) -> Result<f64, Failure> {
                 bench.status(&id).await?;
             }
             if !warm_up {
-                blocks.push(started.elapsed().as_secs_f64() * 1e6 / (2 * per_block) as f64);
+                let requests = (2 * per_block) as f64;
+                walls.push(started.elapsed().as_secs_f64() * 1e6 / requests);
+                cpus.push((cpu_ns() - cpu) as f64 / 1e3 / requests);
             }
         }
     }
-    blocks.sort_by(f64::total_cmp);
-    Ok(blocks[BLOCKS / 2])
+    Ok((median(walls), median(cpus)))
+}
+
+/// 8 status requests at once on a sandbox adding `latency` to each: wall time in latencies.
+async fn concurrency(latency: Duration) -> Result<(), Failure> {
+    let sandbox = Sandbox::start(SandboxConfig::default().with_latency(latency)).await?;
+    let bench = Bench::login(sandbox.base_url()).await?;
+    bench.send(std::iter::once("c".to_string())).await?;
+    let mut calls = tokio::task::JoinSet::new();
+    let started = Instant::now();
+    for _ in 0..8 {
+        let one = Bench {
+            http: reqwest::Client::new(),
+            base: bench.base.clone(),
+            token: bench.token.clone(),
+        };
+        calls.spawn(async move { one.status("c").await.map_err(|e| e.to_string()) });
+    }
+    while let Some(done) = calls.join_next().await {
+        done??;
+    }
+    let took = started.elapsed();
+    println!(
+        "8 concurrent requests, {} ms latency each: {} ms = {:.2} latencies; {} in progress at once",
+        latency.as_millis(),
+        took.as_millis(),
+        took.as_secs_f64() / latency.as_secs_f64(),
+        sandbox.requests().peak_in_progress
+    );
+    Ok(())
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let o = options()?;
-    let mut empty_cost = None;
+    if let Some(ms) = o.latency_ms {
+        return concurrency(Duration::from_millis(ms)).await;
+    }
+    let mut first = None;
     println!(
-        "{:>10} {:>9} {:>8} {:>12} {:>16}",
-        "payouts", "fill s", "RSS MB", "us/request", "vs first size"
+        "{:>10} {:>8} {:>8} {:>14} {:>8} {:>14} {:>8}",
+        "payouts", "fill s", "RSS MB", "wall us/req", "ratio", "CPU us/req", "ratio"
     );
     for &size in &o.sizes {
         let merchant =
@@ -164,11 +225,13 @@ async fn main() -> Result<(), Failure> {
             bench.send((first..last).map(|i| format!("fill-{i}"))).await?;
         }
         let fill = started.elapsed().as_secs_f64();
-        let cost = measure(&bench, o.rounds).await?;
-        let ratio = cost / *empty_cost.get_or_insert(cost);
+        let (wall, cpu) = measure(&bench, o.rounds).await?;
+        let (wall0, cpu0) = *first.get_or_insert((wall, cpu));
         println!(
-            "{size:>10} {fill:>9.1} {:>8} {cost:>12.1} {ratio:>15.2}x",
-            rss_mb()
+            "{size:>10} {fill:>8.1} {:>8} {wall:>14.1} {:>7.2}x {cpu:>14.1} {:>7.2}x",
+            rss_mb(),
+            wall / wall0,
+            cpu / cpu0
         );
         drop(sandbox);
     }

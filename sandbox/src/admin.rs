@@ -33,6 +33,7 @@ pub fn router() -> Router<Arc<Engine>> {
         .route("/ledger", get(ledger))
         .route("/notifications", get(notifications))
         .route("/notifications/ping", post(ping))
+        .route("/requests", get(requests))
         .route("/tokens/expire", post(expire_tokens))
 }
 
@@ -191,6 +192,10 @@ async fn notifications(State(engine): State<Arc<Engine>>, Query(q): Query<WaitQu
         Ok(log) => Ok(Json(json!(log))),
         Err(e) => Err(Rejection(StatusCode::GATEWAY_TIMEOUT, e.to_string())),
     }
+}
+
+async fn requests(State(engine): State<Arc<Engine>>) -> Reply {
+    Ok(Json(json!(engine.requests.stats())))
 }
 
 async fn expire_tokens(State(engine): State<Arc<Engine>>) -> Reply {

@@ -37,6 +37,10 @@ pub struct SandboxConfig {
     /// When true (the default), notifications go only to 127.0.0.1, localhost or ::1; other hosts are
     /// recorded as skipped and never contacted.
     pub notify_loopback_only: bool,
+    /// Time added to every `/v1` request before it is served (zero, the default, adds none): the
+    /// live service's round trip, to see whether a client's concurrency and chunking pay off. The
+    /// wait holds no lock, so N requests in parallel take about one latency, not N.
+    pub latency: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -49,6 +53,7 @@ impl Default for SandboxConfig {
             quirks: Quirks::default(),
             notify_retry: RetryPolicy::default(),
             notify_loopback_only: true,
+            latency: Duration::ZERO,
         }
     }
 }
@@ -104,6 +109,12 @@ impl SandboxConfig {
     /// Allows (false) or forbids (true, the default) notification delivery to non-loopback hosts.
     pub fn with_notify_loopback_only(mut self, loopback_only: bool) -> Self {
         self.notify_loopback_only = loopback_only;
+        self
+    }
+
+    /// Adds `latency` to every `/v1` request (see [`SandboxConfig::latency`]).
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
         self
     }
 }

@@ -17,6 +17,7 @@ use crate::error::AdminError;
 use crate::faults::FaultBook;
 use crate::in_flight::InFlight;
 use crate::notify::Notifier;
+use crate::requests::Requests;
 use crate::state::State;
 
 /// Shared sandbox internals.
@@ -32,6 +33,8 @@ pub struct Engine {
     pub in_flight: InFlight,
     /// Notification sender and log.
     pub notifier: Arc<Notifier>,
+    /// Counts of the API requests served.
+    pub requests: Requests,
     state: Mutex<State>,
 }
 
@@ -44,6 +47,7 @@ impl Engine {
             faults: FaultBook::default(),
             in_flight: InFlight::default(),
             notifier: Arc::new(notifier),
+            requests: Requests::default(),
             state: Mutex::new(State::new(&config)),
             config,
         })
@@ -100,8 +104,9 @@ impl Engine {
     }
 
     /// Back to the state at start: configured merchants, no payouts, tokens, faults or
-    /// notifications, clock unadvanced.
+    /// notifications, clock unadvanced, request counts afresh.
     pub fn reset(&self) {
+        self.requests.reset();
         self.notifier.reset();
         self.faults.clear();
         self.clock.reset();

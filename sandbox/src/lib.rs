@@ -111,6 +111,18 @@
 //! also pings notify URLs with bare GETs: [`Sandbox::ping`] or `POST /_sandbox/notifications/ping`
 //! sends one (not retried, recorded with `method: "GET"` and no fields).
 //!
+//! ## Latency and scale
+//!
+//! [`SandboxConfig::latency`] (`--latency-ms` on the binary) adds a fixed wait to every `/v1`
+//! request, as the live service's round trip does, so that a client's concurrency and chunking can
+//! be measured: the wait holds no lock, and N requests sent in parallel take about one latency.
+//! [`Sandbox::requests`] (`GET /_sandbox/requests`) tells how many were in progress at once.
+//!
+//! A request's cost does not grow with the payouts held: steps wait in a queue ordered by due time,
+//! lookups go through indexes, balances move incrementally. Only the admin ledger copies every
+//! payout. `cargo run --release -p cinetpay-sandbox --example fill_and_measure` measures it with
+//! 0, 100,000 and 1,000,000 payouts held (figures in `docs/performance.md`).
+//!
 //! ## Faults
 //!
 //! [`Fault`]s are per endpoint (`login`, `balance`, `contact`, `send`, `status`) and count-limited;
@@ -157,6 +169,7 @@
 //! | `GET /_sandbox/ledger` | `?settle_ms=N` (optional: first wait until no `slow_processing` request is running, else 504) | `[LedgerEntry]`: every payout with its state, `accepted_count` (always 1) and `send_attempts` |
 //! | `GET /_sandbox/notifications` | `?wait_for=N&timeout_ms=5000` (optional) | `[NotificationDelivery]` |
 //! | `POST /_sandbox/notifications/ping` | `{url}` | the `NotificationDelivery` of one GET ping |
+//! | `GET /_sandbox/requests` | - | `{received, in_progress, peak_in_progress}`: `/v1` requests since the start or the last reset ([`RequestStats`]) |
 //! | `POST /_sandbox/tokens/expire` | - | `{"expired": n}` |
 //!
 //! ## Quirks
@@ -178,6 +191,7 @@ mod clock;
 mod codes;
 mod config;
 mod country;
+mod due;
 mod engine;
 mod error;
 mod fault_answers;
@@ -185,6 +199,7 @@ mod faults;
 mod in_flight;
 mod notify;
 mod payout;
+mod requests;
 mod routes;
 mod sandbox;
 mod server;
@@ -200,5 +215,6 @@ pub use error::{AdminError, StartError, WaitTimeout};
 pub use faults::{Endpoint, Fault, FaultKind};
 pub use notify::{DeliveryOutcome, NotificationDelivery};
 pub use payout::{LedgerEntry, SendingStatus, TreatmentStatus};
+pub use requests::RequestStats;
 pub use sandbox::Sandbox;
 pub use state::{CountryBalance, MerchantView};

@@ -45,6 +45,10 @@ struct Args {
     /// Lifetime of issued tokens, in seconds of sandbox time.
     #[arg(long, default_value_t = 300)]
     token_lifetime_seconds: u64,
+    /// Milliseconds added to every API request (the live service's round trip); concurrent
+    /// requests wait together, not one after the other.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
 }
 
 #[tokio::main]
@@ -75,7 +79,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_quirks(quirks)
         .with_token_lifetime(Duration::from_secs(args.token_lifetime_seconds))
         .with_clock(clock)
-        .with_notify_loopback_only(!args.notify_any_host);
+        .with_notify_loopback_only(!args.notify_any_host)
+        .with_latency(Duration::from_millis(args.latency_ms));
     let sandbox = Sandbox::start_on(config, args.addr).await?;
     // The first line of stdout is the base URL (with the real port when --addr ends in :0), so
     // test suites in other languages can start the binary and read where it listens.

@@ -1,7 +1,8 @@
 //! One payout and its life: NEW, (NOS while awaiting confirmation,) REC, then VAL or REJ.
 //!
-//! Each payout carries the sandbox time of its next step, so moving the clock (by hand or in real
-//! time) replays exactly the steps that fell due, each stamped with its own scheduled time.
+//! A step is taken at its scheduled sandbox time and says when the next one falls due; the books
+//! keep those times in a queue (`due.rs`), so moving the clock (by hand or in real time) replays
+//! exactly the steps that fell due, each stamped with its own scheduled time.
 //!
 //! The rejection rule tests rely on: a payout whose national phone number ends in `000` is rejected
 //! (REJ) when processed; every other payout is paid (VAL).
@@ -106,8 +107,6 @@ pub struct LedgerEntry {
 pub struct Payout {
     /// What the ledger shows.
     pub entry: LedgerEntry,
-    /// Sandbox time of the next step; `None` when final or awaiting confirmation.
-    pub next_step_ms: Option<u64>,
 }
 
 /// What a step did, when it made the payout final.
@@ -119,31 +118,37 @@ pub enum Final {
     Rejected,
 }
 
+/// What follows a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stepped {
+    /// The next step falls due at this sandbox time.
+    Next(u64),
+    /// Nothing is scheduled: the payout awaits the merchant's confirmation, or was already final.
+    Idle,
+    /// The step made the payout final.
+    Final(Final),
+}
+
 impl Payout {
-    /// Takes the scheduled step (the caller checked [`Payout::due`]), stamped with its scheduled
-    /// time. Returns `Some` when the step made the payout final.
-    pub fn step(&mut self, delays: &Delays) -> Option<Final> {
-        let at = self.next_step_ms?;
+    /// Takes the step scheduled at `at` (sandbox time), stamped with that time.
+    pub fn step(&mut self, at: u64, delays: &Delays) -> Stepped {
         let e = &mut self.entry;
         match e.treatment_status {
             TreatmentStatus::New if e.sending_status == SendingStatus::Pending => {
                 e.treatment_status = TreatmentStatus::Nos;
                 e.comment = Some("Awaiting merchant confirmation".into());
-                self.next_step_ms = None;
-                None
+                Stepped::Idle
             }
             TreatmentStatus::New | TreatmentStatus::Nos => {
                 e.treatment_status = TreatmentStatus::Rec;
                 e.comment = None;
-                self.next_step_ms = Some(at + millis(delays.to_final));
-                None
+                Stepped::Next(at + millis(delays.to_final))
             }
             TreatmentStatus::Rec => {
-                self.next_step_ms = None;
                 if e.phone.ends_with("000") {
                     e.treatment_status = TreatmentStatus::Rej;
                     e.comment = Some("Rejected by the operator (sandbox rule: number ends in 000)".into());
-                    Some(Final::Rejected)
+                    Stepped::Final(Final::Rejected)
                 } else {
                     e.treatment_status = TreatmentStatus::Val;
                     e.comment = Some("Transfer successful".into());
@@ -151,33 +156,18 @@ impl Payout {
                     let serial = e.transaction_id.rsplit('M').next().unwrap_or_default();
                     e.validated_at = Some(when.datetime());
                     e.operator_transaction_id = Some(format!("MP{}.{serial}", when.compact()));
-                    Some(Final::Paid)
+                    Stepped::Final(Final::Paid)
                 }
             }
-            TreatmentStatus::Val | TreatmentStatus::Rej => {
-                self.next_step_ms = None;
-                None
-            }
+            TreatmentStatus::Val | TreatmentStatus::Rej => Stepped::Idle,
         }
     }
 
-    /// True when a step fell due by `now_ms`.
-    pub fn due(&self, now_ms: u64) -> bool {
-        self.next_step_ms.is_some_and(|at| at <= now_ms)
-    }
-
-    /// Records the merchant's confirmation at `now_ms`: a NOS payout goes to REC at once and to its
-    /// final status `to_final` later; a NEW one keeps its schedule. Returns true when it was pending.
-    pub fn confirm(&mut self, now_ms: u64, delays: &Delays) -> bool {
-        if self.entry.sending_status != SendingStatus::Pending {
-            return false;
-        }
+    /// Records the merchant's confirmation of a pending payout. True when it was waiting for it
+    /// (NOS) and goes to REC now; a NEW one keeps its schedule.
+    pub fn confirm(&mut self) -> bool {
         self.entry.sending_status = SendingStatus::Confirm;
-        if self.entry.treatment_status == TreatmentStatus::Nos {
-            self.next_step_ms = Some(now_ms);
-            self.step(delays);
-        }
-        true
+        self.entry.treatment_status == TreatmentStatus::Nos
     }
 
     /// The notification form fields, as the service posts them.

@@ -15,6 +15,7 @@ use crate::error::{AdminError, StartError, WaitTimeout};
 use crate::faults::Fault;
 use crate::notify::NotificationDelivery;
 use crate::payout::LedgerEntry;
+use crate::requests::RequestStats;
 use crate::server;
 use crate::state::{CountryBalance, MerchantView};
 
@@ -151,6 +152,12 @@ impl Sandbox {
     /// Every payout, in acceptance order.
     pub fn ledger(&self) -> Vec<LedgerEntry> {
         self.engine.state().ledger()
+    }
+
+    /// Counts of the `/v1` requests served since the start or the last reset, with the most that
+    /// were in progress at once (see `GET /_sandbox/requests`).
+    pub fn requests(&self) -> RequestStats {
+        self.engine.requests.stats()
     }
 
     /// Every notification delivery attempt recorded so far.

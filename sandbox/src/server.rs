@@ -126,14 +126,21 @@ async fn service_fault(
     }
 }
 
-/// One request: time catches up, then `Expect: 100-continue` gets 417 (before the body is read),
-/// then the next fault queued for the endpoint acts, then the router answers.
+/// One request: an API request is counted and waits the configured latency (holding no lock, so
+/// that concurrent requests wait together), time catches up, then `Expect: 100-continue` gets 417
+/// (before the body is read), then the next fault queued for the endpoint acts, then the router
+/// answers.
 async fn handle(engine: Arc<Engine>, app: Router, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     let req = req.map(Body::new);
-    engine.tick();
     let Some(endpoint) = Endpoint::from_path(req.uri().path()) else {
+        engine.tick();
         return Ok(route(app, req).await);
     };
+    let _counted = engine.requests.begin();
+    if !engine.config.latency.is_zero() {
+        tokio::time::sleep(engine.config.latency).await;
+    }
+    engine.tick();
     let expects = req
         .headers()
         .get(header::EXPECT)

@@ -4,8 +4,14 @@
 //! and a balance can never be debited twice. Per country, `available` is what can be sent and
 //! `in_using` what is held by payouts in flight: acceptance moves the amount from the first to the
 //! second; VAL lets it leave; REJ moves it back.
+//!
+//! Nothing a request does here walks the whole ledger: payouts are found through indexes (by
+//! `transaction_id`, by merchant and `client_transaction_id`, by lot), the steps still to take wait
+//! in a queue ordered by due time, the payouts awaiting confirmation in a set per merchant, and
+//! balances move by the amount of each payout. A request costs the same with a million payouts held
+//! as with none (issue 13, `examples/fill_and_measure.rs`); only the admin ledger copies them all.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -13,8 +19,9 @@ use crate::clock::{millis, Civil};
 use crate::codes::{ApiCode, ApiError};
 use crate::config::{Delays, MerchantConfig, SandboxConfig};
 use crate::country;
+use crate::due::DueQueue;
 use crate::error::AdminError;
-use crate::payout::{Final, LedgerEntry, Payout, SendingStatus, TreatmentStatus};
+use crate::payout::{Final, LedgerEntry, Payout, SendingStatus, Stepped, TreatmentStatus};
 use crate::token::TokenBook;
 
 /// A balance in one country, in the balance answer's shape.
@@ -40,6 +47,8 @@ struct Merchant {
     config: MerchantConfig,
     balances: BTreeMap<String, Held>,
     contacts: HashSet<(String, String)>,
+    /// Payouts awaiting the merchant's confirmation (PENDING), by index, in acceptance order.
+    pending: BTreeSet<usize>,
 }
 
 impl Merchant {
@@ -61,6 +70,7 @@ impl Merchant {
             config,
             balances,
             contacts: HashSet::new(),
+            pending: BTreeSet::new(),
         }
     }
 }
@@ -118,8 +128,11 @@ pub struct State {
     payouts: Vec<Payout>,
     by_transaction_id: HashMap<String, usize>,
     by_client_id: HashMap<(String, String), usize>,
+    by_lot: HashMap<String, Vec<usize>>,
+    due: DueQueue,
     next_lot: u64,
-    next_serial: u32,
+    /// Serial of the last transaction id; only grows, so ids are unique without a lookup.
+    serial: u64,
 }
 
 impl State {
@@ -131,8 +144,10 @@ impl State {
             payouts: Vec::new(),
             by_transaction_id: HashMap::new(),
             by_client_id: HashMap::new(),
+            by_lot: HashMap::new(),
+            due: DueQueue::default(),
             next_lot: fastrand::u64(100_000..900_000),
-            next_serial: fastrand::u32(100_000..900_000),
+            serial: fastrand::u64(100_000..200_000),
         }
     }
 
@@ -256,6 +271,7 @@ impl State {
                 continue;
             }
             let transaction_id = self.new_transaction_id(now_ms);
+            let index = self.payouts.len();
             let held = self
                 .merchant_mut(api_key)
                 .map_err(|_| ApiCode::InvalidToken)?
@@ -269,6 +285,12 @@ impl State {
             } else {
                 SendingStatus::Pending
             };
+            if !whitelisted {
+                self.merchant_mut(api_key)
+                    .map_err(|_| ApiCode::InvalidToken)?
+                    .pending
+                    .insert(index);
+            }
             let entry = LedgerEntry {
                 merchant: api_key.to_string(),
                 transaction_id: transaction_id.clone(),
@@ -289,13 +311,11 @@ impl State {
                 accepted_count: 1,
                 send_attempts: 1,
             };
-            self.by_transaction_id
-                .insert(transaction_id.clone(), self.payouts.len());
-            self.by_client_id.insert(key, self.payouts.len());
-            self.payouts.push(Payout {
-                entry,
-                next_step_ms: Some(now_ms + millis(delays.to_processing)),
-            });
+            self.by_transaction_id.insert(transaction_id.clone(), index);
+            self.by_client_id.insert(key, index);
+            self.by_lot.entry(lot.clone()).or_default().push(index);
+            self.due.schedule(now_ms + millis(delays.to_processing), index);
+            self.payouts.push(Payout { entry });
             results.push(ItemResult::Accepted {
                 transaction_id,
                 lot: lot.clone(),
@@ -304,15 +324,11 @@ impl State {
         Ok(results)
     }
 
+    /// `EA<stamp>.M<serial>`: six digits like the service's for the first 800,000 ids or more,
+    /// seven once a sandbox has handed out more (a manual clock may give them all the same stamp).
     fn new_transaction_id(&mut self, now_ms: u64) -> String {
-        let stamp = Civil::from_ms(now_ms).compact();
-        loop {
-            self.next_serial = (self.next_serial + 1) % 1_000_000;
-            let id = format!("EA{stamp}.M{:06}", self.next_serial);
-            if !self.by_transaction_id.contains_key(&id) {
-                return id;
-            }
-        }
+        self.serial += 1;
+        format!("EA{}.M{:06}", Civil::from_ms(now_ms).compact(), self.serial)
     }
 
     /// The merchant's payouts matching a lookup, in acceptance order.
@@ -333,23 +349,27 @@ impl State {
                 .into_iter()
                 .collect(),
             Lookup::Lot(lot) => self
-                .payouts
-                .iter()
-                .filter(|p| p.entry.lot == lot)
+                .by_lot
+                .get(lot)
+                .into_iter()
+                .flatten()
+                .map(|&i| &self.payouts[i])
                 .filter(mine)
                 .collect(),
         }
     }
 
-    /// Takes every step that fell due by `now_ms`, moving money on final steps. Returns the payouts
-    /// that became final (to notify) and the number of steps taken.
+    /// Takes every step that fell due by `now_ms`, earliest first, moving money on final steps.
+    /// Returns the payouts that became final (to notify) and the number of steps taken.
     pub fn process_due(&mut self, now_ms: u64, delays: &Delays) -> (Vec<Payout>, usize) {
         let mut finals = Vec::new();
         let mut steps = 0;
-        for i in 0..self.payouts.len() {
-            while self.payouts[i].due(now_ms) {
-                steps += 1;
-                if let Some(outcome) = self.payouts[i].step(delays) {
+        while let Some((at, i)) = self.due.pop_due(now_ms) {
+            steps += 1;
+            match self.payouts[i].step(at, delays) {
+                Stepped::Next(next) => self.due.schedule(next, i),
+                Stepped::Idle => {}
+                Stepped::Final(outcome) => {
                     let p = self.payouts[i].clone();
                     self.settle(&p, outcome);
                     finals.push(p);
@@ -379,21 +399,28 @@ impl State {
         delays: &Delays,
     ) -> Result<usize, AdminError> {
         self.merchant(api_key)?;
-        if let Some(id) = transaction_id {
-            let i = *self
-                .by_transaction_id
-                .get(id)
-                .filter(|&&i| self.payouts[i].entry.merchant == api_key)
-                .ok_or_else(|| AdminError::UnknownTransaction(id.into()))?;
-            return Ok(usize::from(self.payouts[i].confirm(now_ms, delays)));
+        let confirmed: Vec<usize> = match transaction_id {
+            None => std::mem::take(&mut self.merchant_mut(api_key)?.pending)
+                .into_iter()
+                .collect(),
+            Some(id) => {
+                let i = *self
+                    .by_transaction_id
+                    .get(id)
+                    .filter(|&&i| self.payouts[i].entry.merchant == api_key)
+                    .ok_or_else(|| AdminError::UnknownTransaction(id.into()))?;
+                let was_pending = self.merchant_mut(api_key)?.pending.remove(&i);
+                was_pending.then_some(i).into_iter().collect()
+            }
+        };
+        for &i in &confirmed {
+            if self.payouts[i].confirm() {
+                if let Stepped::Next(at) = self.payouts[i].step(now_ms, delays) {
+                    self.due.schedule(at, i);
+                }
+            }
         }
-        Ok(self
-            .payouts
-            .iter_mut()
-            .filter(|p| p.entry.merchant == api_key)
-            .map(|p| p.confirm(now_ms, delays))
-            .filter(|&was_pending| was_pending)
-            .count())
+        Ok(confirmed.len())
     }
 
     /// Adds a merchant.
@@ -448,4 +475,26 @@ pub struct MerchantView {
     pub balances: BTreeMap<String, CountryBalance>,
     /// Number of contacts.
     pub contacts: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_ids_stay_unique_past_a_million_in_one_sandbox_second() {
+        let mut state = State::new(&SandboxConfig::default());
+        state.serial = 999_998;
+        let ids: Vec<String> = (0..3)
+            .map(|_| state.new_transaction_id(1_530_102_473_000))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "EA180627.122753.M999999",
+                "EA180627.122753.M1000000",
+                "EA180627.122753.M1000001"
+            ]
+        );
+    }
 }

@@ -140,3 +140,40 @@ async fn the_real_clock_moves_payouts_by_itself() {
         .unwrap();
     assert_eq!(treatment(&api, &token, "p").await.0, "VAL");
 }
+
+#[tokio::test]
+async fn steps_due_in_one_advance_are_taken_in_time_order_not_acceptance_order() {
+    let config = SandboxConfig::default().with_merchants(vec![
+        MerchantConfig::new(KEY, "sandbox-password").whitelisted(false)
+    ]);
+    let api = Api::with(config).await;
+    let token = api.login().await;
+    api.add_contact(&token, PAID).await;
+    // Skipped deliveries are recorded as the payouts become final, in that order.
+    let send = |ctid: &'static str| {
+        let mut it = item(PAID, 500, ctid);
+        it["notify_url"] = json!("http://example.com/notify");
+        let (api, token) = (&api, token.clone());
+        async move {
+            let (_, body) = api.send(&token, json!([it])).await;
+            items(&body)[0]["transaction_id"].as_str().unwrap().to_string()
+        }
+    };
+    let early = send("early").await;
+    api.sandbox.advance_clock(Duration::from_secs(60)); // early waits in NOS
+    let late = send("late").await;
+    api.sandbox.confirm_transaction(KEY, &late).unwrap(); // REC at +5 s, VAL at +15 s
+    api.sandbox.advance_clock(Duration::from_secs(8));
+    api.sandbox.confirm_transaction(KEY, &early).unwrap(); // REC now, VAL at +10 s: 2 s after late
+    assert_eq!(api.sandbox.advance_clock(Duration::from_secs(60)), 2);
+    let log = api
+        .sandbox
+        .wait_for_notifications(2, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let order: Vec<&str> = log.iter().map(|d| d.transaction_id.as_str()).collect();
+    assert_eq!(order, [late.as_str(), early.as_str()]);
+    let validated =
+        |id: &str| log.iter().find(|d| d.transaction_id == id).unwrap().fields["validated_at"].clone();
+    assert!(validated(&late) < validated(&early), "{log:?}");
+}
