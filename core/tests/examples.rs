@@ -10,6 +10,7 @@
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -83,7 +84,7 @@ impl Listener {
 }
 
 /// Runs the example with `env` on top of this environment minus CINETPAY_* and proxies; stdin is
-/// never a terminal here.
+/// never a terminal here. An example still running after 120 s is killed (its test then fails).
 fn run(args: &[&str], env: &[(String, String)]) -> Output {
     let mut cmd = Command::new(example_binary());
     for (key, _) in std::env::vars() {
@@ -92,11 +93,23 @@ fn run(args: &[&str], env: &[(String, String)]) -> Output {
             cmd.env_remove(key);
         }
     }
-    cmd.args(args)
-        .envs(env.iter().cloned())
+    cmd.args(args).envs(env.iter().cloned());
+    let child = cmd
         .stdin(Stdio::null())
-        .output()
-        .unwrap()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (finished, watchdog) = mpsc::channel::<()>();
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        if watchdog.recv_timeout(Duration::from_secs(120)) == Err(RecvTimeoutError::Timeout) {
+            let _ = Command::new("kill").arg(pid).status();
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    drop(finished);
+    output
 }
 
 /// A shell with real credentials, where "live" can only reach the listener.
