@@ -4,10 +4,11 @@
 //! payouts over HTTP, in send requests of 1,000 items (one HTTP call per payout would take longer
 //! than the measure itself; batches go through the same code path, minus the per-request overhead).
 //! The clock is manual and never advanced, so every held payout stays NEW with a step still due:
-//! the worst case for a due-time queue. Then, on the same keep-alive connection, rounds of one
-//! single-item send plus one status lookup by `client_transaction_id` are timed, in blocks; the
-//! median block gives the cost per request, printed with its ratio to the first size (the empty sandbox by default): wall time,
-//! and the CPU time of the whole process (client and server, summed over its threads from
+//! the worst case for a due-time queue. All sandboxes stay up; then, on each one's keep-alive
+//! connection, rounds of one single-item send plus one status lookup by `client_transaction_id`
+//! are timed in blocks, the sizes taking turns block by block. The median block gives the cost
+//! per request, with its ratio to the first size (the empty sandbox by default): wall time, and
+//! the CPU time of the whole process (client and server, summed over its threads from
 //! `/proc/self/task/*/schedstat`), which other work on a shared machine disturbs less.
 //!
 //! ```sh
@@ -148,29 +149,27 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-/// Median cost of one request (half a round: a send, then a status), in microseconds of wall
-/// time and of CPU time.
-async fn measure(bench: &Bench, rounds: usize) -> Result<(f64, f64), Failure> {
-    let per_block = rounds / BLOCKS;
-    let (mut walls, mut cpus) = (Vec::new(), Vec::new());
-    let mut next = 0usize;
-    for warm_up in [true, false] {
-        for _ in 0..if warm_up { 1 } else { BLOCKS } {
-            let (started, cpu) = (Instant::now(), cpu_ns());
-            for _ in 0..per_block {
-                let id = format!("measure-{next}");
-                next += 1;
-                bench.send(std::iter::once(id.clone())).await?;
-                bench.status(&id).await?;
-            }
-            if !warm_up {
-                let requests = (2 * per_block) as f64;
-                walls.push(started.elapsed().as_secs_f64() * 1e6 / requests);
-                cpus.push((cpu_ns() - cpu) as f64 / 1e3 / requests);
-            }
-        }
+/// A filled sandbox, its client, and what filling it took.
+struct Filled {
+    size: usize,
+    fill_s: f64,
+    rss_mb: u64,
+    bench: Bench,
+    _sandbox: Sandbox,
+}
+
+/// One block of `rounds` rounds (a send, then a status), ids from `measure-{first}`: the cost of
+/// one request in microseconds of wall time and of CPU time.
+async fn block(bench: &Bench, first: usize, rounds: usize) -> Result<(f64, f64), Failure> {
+    let (started, cpu) = (Instant::now(), cpu_ns());
+    for n in first..first + rounds {
+        let id = format!("measure-{n}");
+        bench.send(std::iter::once(id.clone())).await?;
+        bench.status(&id).await?;
     }
-    Ok((median(walls), median(cpus)))
+    let requests = (2 * rounds) as f64;
+    let wall = started.elapsed().as_secs_f64() * 1e6 / requests;
+    Ok((wall, (cpu_ns() - cpu) as f64 / 1e3 / requests))
 }
 
 /// 8 status requests at once on a sandbox adding `latency` to each: wall time in latencies.
@@ -208,32 +207,57 @@ async fn main() -> Result<(), Failure> {
     if let Some(ms) = o.latency_ms {
         return concurrency(Duration::from_millis(ms)).await;
     }
-    let mut first = None;
-    println!(
-        "{:>10} {:>8} {:>8} {:>14} {:>8} {:>14} {:>8}",
-        "payouts", "fill s", "RSS MB", "wall us/req", "ratio", "CPU us/req", "ratio"
-    );
+    // Every sandbox is filled first and kept; then their blocks alternate (after one warm-up
+    // block each), so that a change of load on the machine hits every size alike.
+    let mut filled = Vec::new();
     for &size in &o.sizes {
         let merchant =
             MerchantConfig::new(DEFAULT_API_KEY, DEFAULT_PASSWORD).with_balance("CI", u64::MAX / 4);
         let config = SandboxConfig::default().with_merchants(vec![merchant]);
         let sandbox = Sandbox::start(config).await?;
         let bench = Bench::login(sandbox.base_url()).await?;
-        let started = Instant::now();
+        let (started, rss) = (Instant::now(), rss_mb());
         for first in (0..size).step_by(BATCH) {
             let last = (first + BATCH).min(size);
             bench.send((first..last).map(|i| format!("fill-{i}"))).await?;
         }
         let fill = started.elapsed().as_secs_f64();
-        let (wall, cpu) = measure(&bench, o.rounds).await?;
+        eprintln!("filled {size} payouts in {fill:.1} s");
+        filled.push(Filled {
+            size,
+            fill_s: fill,
+            rss_mb: rss_mb().saturating_sub(rss),
+            bench,
+            _sandbox: sandbox,
+        });
+    }
+    let per_block = o.rounds / BLOCKS;
+    let mut costs = vec![(Vec::new(), Vec::new()); filled.len()];
+    for b in 0..=BLOCKS {
+        for (f, (walls, cpus)) in filled.iter().zip(&mut costs) {
+            let (wall, cpu) = block(&f.bench, b * per_block, per_block).await?;
+            if b > 0 {
+                walls.push(wall);
+                cpus.push(cpu);
+            }
+        }
+    }
+    println!(
+        "{:>10} {:>8} {:>8} {:>14} {:>8} {:>14} {:>8}",
+        "payouts", "fill s", "+RSS MB", "wall us/req", "ratio", "CPU us/req", "ratio"
+    );
+    let mut first = None;
+    for (f, (walls, cpus)) in filled.iter().zip(costs) {
+        let (wall, cpu) = (median(walls), median(cpus));
         let (wall0, cpu0) = *first.get_or_insert((wall, cpu));
         println!(
-            "{size:>10} {fill:>8.1} {:>8} {wall:>14.1} {:>7.2}x {cpu:>14.1} {:>7.2}x",
-            rss_mb(),
+            "{:>10} {:>8.1} {:>8} {wall:>14.1} {:>7.2}x {cpu:>14.1} {:>7.2}x",
+            f.size,
+            f.fill_s,
+            f.rss_mb,
             wall / wall0,
             cpu / cpu0
         );
-        drop(sandbox);
     }
     Ok(())
 }
