@@ -21,6 +21,11 @@ impl Tally {
         self.count += 1;
         self.amount_xof += amount;
     }
+
+    fn remove(&mut self, amount: i64) {
+        self.count = self.count.saturating_sub(1);
+        self.amount_xof -= amount;
+    }
 }
 
 /// The five buckets of a run, and their sum.
@@ -42,6 +47,26 @@ impl Totals {
             totals.total.add(row.amount);
         }
         totals
+    }
+
+    /// The totals of counts and XOF per state (`Journal::tallies`), without reading the rows.
+    pub fn of_tallies(tallies: &[(RowState, u64, i64)]) -> Totals {
+        let mut totals = Totals::default();
+        for &(state, count, amount) in tallies {
+            let bucket = totals.bucket_mut(state);
+            bucket.count += count;
+            bucket.amount_xof += amount;
+            totals.total.count += count;
+            totals.total.amount_xof += amount;
+        }
+        totals
+    }
+
+    /// Moves one payout of `amount` from one state to another: a run keeps its totals as it
+    /// records changes, instead of adding up every row again.
+    pub fn shift(&mut self, from: RowState, to: RowState, amount: i64) {
+        self.bucket_mut(from).remove(amount);
+        self.bucket_mut(to).add(amount);
     }
 
     fn bucket_mut(&mut self, state: RowState) -> &mut Tally {
@@ -118,5 +143,14 @@ mod tests {
         assert_eq!(Totals::of(&rows[..2]).exit(), Exit::Ok);
         let with_unknown = [row(RowState::Rejected, 200), row(RowState::Sending, 200)];
         assert_eq!(Totals::of(&with_unknown).exit(), Exit::Unfinished);
+
+        let mut shifted = Totals::of(&with_unknown);
+        shifted.shift(RowState::Sending, RowState::Paid, 200);
+        assert_eq!(
+            shifted,
+            Totals::of(&[row(RowState::Rejected, 200), row(RowState::Paid, 200)])
+        );
+        let tallies = [(RowState::Paid, 2, 1200), (RowState::Rejected, 1, 200)];
+        assert_eq!(Totals::of_tallies(&tallies), totals);
     }
 }

@@ -60,7 +60,9 @@ fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str) -> Command {
         .arg(csv)
         .arg("--journal")
         .arg(env.dir.path().join("chaos.sqlite"))
-        .args(["--run", "chaos", "--chunk-size", "6", "--max-concurrency", "3"])
+        // Chunks of 4, 3 in flight: a window of the sender is 192 rows, so kills land in the
+        // first window, between windows and in the second.
+        .args(["--run", "chaos", "--chunk-size", "4", "--max-concurrency", "3"])
         .args([
             "--max-attempts",
             "2",

@@ -9,7 +9,7 @@ use cinetpay_transfer::Limits;
 use crate::csv_input::PayoutRow;
 use crate::exit::{CliError, CliResult, Exit};
 use crate::identity::row_ids;
-use crate::journal::{Journal, JournalRow, Run};
+use crate::journal::{Journal, Run};
 use crate::output::{print_json, xof};
 use crate::plan::{agree, per_country, plan_table, CountryPlan};
 use crate::session::Session;
@@ -25,15 +25,17 @@ pub(super) async fn confirm(
     run: &Run,
     journal: &Journal,
 ) -> Result<(), CliError> {
-    let rows = journal.rows()?;
-    let to_send: Vec<&JournalRow> = rows.iter().filter(|r| r.state.to_send()).collect();
-    if to_send.is_empty() || args.yes || global.sandbox {
+    if args.yes || global.sandbox {
+        return Ok(());
+    }
+    let to_send = journal.amounts_to_send()?;
+    if to_send.is_empty() {
         return Ok(());
     }
     if std::io::stdin().is_terminal() {
         let balance = session.client.balance().await?;
         let plans = per_country(
-            to_send.iter().map(|r| (r.prefix.as_str(), r.amount)),
+            to_send.iter().map(|(prefix, amount)| (prefix.as_str(), *amount)),
             &balance,
             &Limits::default(),
         );
@@ -41,7 +43,7 @@ pub(super) async fn confirm(
     }
     let question = format!(
         "send {} for run {:?} from the merchant whose API key fingerprint is {}, at {}",
-        rows_and_xof(to_send.iter().map(|r| &r.amount)),
+        rows_and_xof(to_send.iter().map(|(_, amount)| amount)),
         run.name,
         session.merchant,
         run.base_url

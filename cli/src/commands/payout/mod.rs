@@ -1,19 +1,20 @@
 //! `cinetpay payout FILE.csv`: a bulk payout, safe to interrupt and to run again.
 //!
 //! The steps, each committed to the journal before the next (see `journal.rs` for why):
-//! 1. read and check the whole file; any bad row or column stops everything before a request;
+//! 1. read and check the whole file (streamed, `file.rs`); any bad row or column stops
+//!    everything before a request;
 //! 2. open the journal beside the file (or `--journal`). A new journal starts the run named by
 //!    `--run` (or `--new-run`), after asking CinetPay which rows another journal of that run
 //!    already sent (ADR 5); an existing journal continues its own run, on its own service and
 //!    merchant only, with the file as it is now (rows matched by id; sent rows may not vanish);
 //! 3. reconcile rows an earlier attempt left `sending` or `unknown` (the core's `look_up`);
 //! 4. ask before the first payout leaves (`plan.rs`); `--dry-run` shows the plan and stops;
-//! 5. mark every row still to send `sending` in one transaction, then send them all in one call
-//!    of the core's `pay_observed` (contacts, then chunks of `--chunk-size` with up to
-//!    `--max-concurrency` requests in flight; never twice), recording each chunk's results as it
-//!    settles; a failure about the account or the service rather than about a row stops the call
-//!    from starting more requests (those in flight finish; rows never sent are `pending` again)
-//!    and ends the run;
+//! 5. send the rows still to send a window at a time (`sending.rs`): the window's rows marked
+//!    `sending` in one transaction, then one call of the core's `pay_observed` (contacts, then
+//!    chunks of `--chunk-size` with up to `--max-concurrency` requests in flight; never twice),
+//!    recording each chunk's results as it settles; a failure about the account or the service
+//!    rather than about a row stops the call from starting more requests (those in flight
+//!    finish; rows never sent are `pending` again) and ends the run;
 //! 6. unless `--no-wait`, poll until every accepted row is paid or rejected (or `--timeout`);
 //! 7. print the summary with the run's name; the exit code says whether anything needs attention.
 
@@ -26,8 +27,8 @@ use serde::Serialize;
 
 use crate::csv_input::{read_payouts, RowError};
 use crate::exit::{describe, exit_of, CliError, CliResult, Exit};
-use crate::identity::{fresh_run_name, parse_run_name, sha256_hex, SANDBOX_RUN_PREFIX};
-use crate::journal::{Journal, JournalRow, RowState, Run};
+use crate::identity::{fresh_run_name, parse_run_name, SANDBOX_RUN_PREFIX};
+use crate::journal::{Journal, JournalRow, Run};
 use crate::output::{cell, notice, print_json, table, totals_table, xof};
 use crate::progress::Progress;
 use crate::session::{Batching, Session};
@@ -36,10 +37,12 @@ use crate::tracking::{follow, reconcile};
 use crate::{GlobalArgs, WaitArgs};
 
 mod ask;
+mod file;
 mod sending;
 mod start;
 
 use ask::{confirm, dry_run};
+use file::PayoutFile;
 use sending::send_rows;
 use start::start_or_resume;
 
@@ -138,15 +141,17 @@ struct Summary<'a> {
 }
 
 pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
-    let data = std::fs::read(&args.file)
-        .map_err(|e| CliError::invalid(format!("cannot read {}: {e}", args.file.display())))?;
-    let file_sha256 = sha256_hex(&data);
-    let csv_rows = read_payouts(&data, args.notify_url.as_deref(), &Limits::default())
-        .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
     let journal_path = journal_path(&args, global.sandbox);
     if args.dry_run {
+        // What a dry run shows is per row: it reads the file in memory.
+        let data = std::fs::read(&args.file)
+            .map_err(|e| CliError::invalid(format!("cannot read {}: {e}", args.file.display())))?;
+        let csv_rows = read_payouts(&data, args.notify_url.as_deref(), &Limits::default())
+            .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
         return dry_run(global, &args, &journal_path, &csv_rows).await;
     }
+    let file = PayoutFile::check(&args.file, args.notify_url.as_deref())?
+        .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
     let mut journal = Journal::open(&journal_path)?;
 
     let batching = Batching {
@@ -155,8 +160,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     };
     let session = Session::open_with(global, batching).await?;
     let client = &session.client;
-    let (run, by_id) =
-        start_or_resume(&mut journal, &args, global, &session, &file_sha256, &csv_rows).await?;
+    let run = start_or_resume(&mut journal, &args, global, &session, &file).await?;
     if !global.sandbox {
         let hint = format!(
             "run {:?}; if interrupted, resume it with: {}",
@@ -165,7 +169,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         );
         notice(global.json, &hint);
     }
-    let uncertain = reconcile(client, &journal.rows()?).await;
+    let uncertain = reconcile(client, &journal.uncertain_rows()?).await;
     if !uncertain.is_empty() {
         tracing::info!(
             rows = uncertain.len(),
@@ -177,16 +181,16 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     confirm(global, &args, &session, &run, &journal).await?;
 
     let progress = Progress::new(!global.json);
-    let stopped = send_rows(&session, &mut journal, &by_id, &progress).await?;
+    let stopped = send_rows(&session, &mut journal, &file, &run.name, &progress).await?;
     if !args.no_wait && stopped.is_none() {
-        progress.phase("waiting", journal.rows()?.len() as u64);
+        let rows = Totals::of_tallies(&journal.tallies(false)?).total.count;
+        progress.phase("waiting", rows);
         follow(client, &mut journal, &args.wait, &progress).await?;
     }
     progress.finish();
 
-    let rows = journal.rows()?;
-    let totals = Totals::of(&rows);
-    let earlier = Totals::of(rows.iter().filter(|r| r.earlier)).total;
+    let totals = Totals::of_tallies(&journal.tallies(false)?);
+    let earlier = Totals::of_tallies(&journal.tallies(true)?).total;
     // A run stopped by an unknown outcome exits 4 like any undecided run; other stops exit 1.
     let exit = match &stopped {
         Some(e) if e.kind() != ErrorKind::OutcomeUnknown => exit_of(e.kind()),
@@ -202,10 +206,10 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
             error: error.clone(),
             totals,
             earlier,
-            rows: &rows,
+            rows: &journal.rows()?,
         });
     } else {
-        print_summary(&args, &run, &journal, &rows, &totals);
+        print_summary(&args, &run, &journal, &totals, earlier)?;
     }
     if let Some(error) = error {
         crate::output::error(global.json, &error, exit);
@@ -296,10 +300,23 @@ fn bad_rows(json: bool, file: &Path, errors: &[RowError]) -> CliError {
 /// `N rows, X XOF`.
 pub(super) fn rows_and_xof<'a>(rows: impl IntoIterator<Item = &'a i64>) -> String {
     let (n, total) = rows.into_iter().fold((0, 0), |(n, t), a| (n + 1, t + a));
-    format!("{n} row(s), {}", xof(total))
+    count_and_xof(n, total)
 }
 
-fn print_summary(args: &PayoutArgs, run: &Run, journal: &Journal, rows: &[JournalRow], totals: &Totals) {
+/// `N rows, X XOF` of a count and a total.
+pub(super) fn count_and_xof(rows: u64, total: i64) -> String {
+    format!("{rows} row(s), {}", xof(total))
+}
+
+/// The totals, the rows found at CinetPay when the journal started, and the first rows not paid
+/// (read from the journal, never all of its rows).
+fn print_summary(
+    args: &PayoutArgs,
+    run: &Run,
+    journal: &Journal,
+    totals: &Totals,
+    earlier: crate::summary::Tally,
+) -> Result<(), CliError> {
     println!(
         "run {:?}: payouts of {} (journal: {})",
         run.name,
@@ -307,20 +324,19 @@ fn print_summary(args: &PayoutArgs, run: &Run, journal: &Journal, rows: &[Journa
         journal.path().display()
     );
     println!("{}", totals_table(totals));
-    let earlier: Vec<i64> = rows.iter().filter(|r| r.earlier).map(|r| r.amount).collect();
-    if !earlier.is_empty() {
+    if earlier.count > 0 {
         println!(
             "of which {} were already at CinetPay when this journal started (not sent by it)",
-            rows_and_xof(&earlier)
+            count_and_xof(earlier.count, earlier.amount_xof)
         );
     }
-    let not_paid: Vec<&JournalRow> = rows.iter().filter(|r| r.state != RowState::Paid).collect();
-    if not_paid.is_empty() {
-        return;
+    let not_paid = totals.total.count - totals.paid.count;
+    if not_paid == 0 {
+        return Ok(());
     }
-    let attention: Vec<Vec<String>> = not_paid
+    let attention: Vec<Vec<String>> = journal
+        .rows_not_paid(ATTENTION_ROWS)?
         .iter()
-        .take(ATTENTION_ROWS)
         .map(|r| {
             vec![
                 r.line.to_string(),
@@ -340,10 +356,11 @@ fn print_summary(args: &PayoutArgs, run: &Run, journal: &Journal, rows: &[Journa
             &[0, 2]
         )
     );
-    if not_paid.len() > ATTENTION_ROWS {
+    if not_paid > ATTENTION_ROWS as u64 {
         println!(
             "... and {} more rows not paid (every row: --json, or the journal)",
-            not_paid.len() - ATTENTION_ROWS
+            not_paid - ATTENTION_ROWS as u64
         );
     }
+    Ok(())
 }

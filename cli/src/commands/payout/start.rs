@@ -1,32 +1,36 @@
 //! How a payout run starts or continues: which run a journal holds, the run's ids for the file as
 //! it is now, what CinetPay already holds of a new run (ADR 5), and the refusals, each saying in
 //! rows and XOF what the way out would pay.
+//!
+//! A new journal gets its rows straight from a second read of the file, in one transaction; only
+//! the rows that must be looked up first (every row of a named run, the file's own ids) and a
+//! changed file's rows (compared with the journal's) are held in memory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use cinetpay_transfer::PayoutLookup;
 
 use crate::csv_input::PayoutRow;
 use crate::exit::{describe, CliError, Exit};
-use crate::identity::{fresh_run_name, row_ids, SANDBOX_RUN_PREFIX};
+use crate::identity::{fresh_run_name, SANDBOX_RUN_PREFIX};
 use crate::journal::{Change, FilePlan, Journal, NewRow, Run};
 use crate::output::{notice, xof};
 use crate::session::Session;
 use crate::tracking::{change_of, look_up_all};
 use crate::GlobalArgs;
 
-use super::{rows_and_xof, PayoutArgs};
+use super::file::PayoutFile;
+use super::{count_and_xof, rows_and_xof, PayoutArgs};
 
 /// Starts the run in a new journal, or checks that the journal's run is the one meant and
-/// continues it with the file as it is now. Returns the run and the file's rows by id.
+/// continues it with the file as it is now.
 pub(super) async fn start_or_resume(
     journal: &mut Journal,
     args: &PayoutArgs,
     global: &GlobalArgs,
     session: &Session,
-    file_sha256: &str,
-    csv_rows: &[PayoutRow],
-) -> Result<(Run, HashMap<String, PayoutRow>), CliError> {
+    file: &PayoutFile,
+) -> Result<Run, CliError> {
     let base_url = session.client.config().base_url.clone();
     let existing = journal.run()?;
     let name = match (&existing, &args.run, args.new_run) {
@@ -40,7 +44,7 @@ pub(super) async fn start_or_resume(
                 journal.path().display(),
                 run.name,
                 run.created_at,
-                what_a_new_run_pays(csv_rows),
+                what_a_new_run_pays(file),
                 run.name
             )));
         }
@@ -54,39 +58,29 @@ pub(super) async fn start_or_resume(
                  never pays an id twice, so the name of a run already paid pays none of its rows \
                  again, and a new name pays {}. Nothing was sent.",
                 journal.path().display(),
-                what_a_new_run_pays(csv_rows)
+                what_a_new_run_pays(file)
             )));
         }
     };
-    let ids = row_ids(&name, csv_rows);
-    let new_rows: Vec<NewRow> = csv_rows
-        .iter()
-        .zip(&ids)
-        .map(|(r, id)| NewRow {
-            line: r.line,
-            client_transaction_id: id.clone(),
-            prefix: r.prefix.clone(),
-            phone: r.phone.clone(),
-            amount: r.amount,
-            notify_url: r.notify_url.clone(),
-        })
-        .collect();
-    let by_id: HashMap<String, PayoutRow> = ids.into_iter().zip(csv_rows.iter().cloned()).collect();
     let run = match existing {
         Some(run) => {
             run.check_account(&base_url, &session.merchant, journal.path())
                 .map_err(|e| {
-                    let total = rows_and_xof(csv_rows.iter().map(|r| &r.amount));
                     CliError::invalid(format!(
                         "{} To pay this file from this account instead, start a run for it in its \
-                         own journal (--journal NEW_PATH --run NAME): that pays its {total} here.",
-                        e.message
+                         own journal (--journal NEW_PATH --run NAME): that pays its {} here.",
+                        e.message,
+                        file.all_rows()
                     ))
                 })?;
-            if run.file_sha256 != file_sha256 {
+            if run.file_sha256 != file.sha256 {
+                let new_rows: Vec<NewRow> = file
+                    .rows(&run.name)?
+                    .map(|row| row.map(|(id, r)| new_row(id, &r)))
+                    .collect::<Result<_, _>>()?;
                 let plan = journal.plan_changed_file(&new_rows)?;
                 check_changed_file(args, &run, journal, &plan)?;
-                journal.accept_changed_file(file_sha256, &new_rows)?;
+                journal.accept_changed_file(&file.sha256, &new_rows)?;
             }
             run
         }
@@ -94,7 +88,7 @@ pub(super) async fn start_or_resume(
             let run = Run {
                 name,
                 csv_path: args.file.display().to_string(),
-                file_sha256: file_sha256.to_owned(),
+                file_sha256: file.sha256.clone(),
                 base_url,
                 merchant: session.merchant.clone(),
                 created_at: String::new(),
@@ -102,27 +96,48 @@ pub(super) async fn start_or_resume(
             // Ids made from a name given now were never used; any other may have been sent by
             // another journal of this run (a lost journal, another machine): ask before sending.
             let fresh = args.run.is_none();
-            let maybe_used: Vec<&NewRow> = new_rows
-                .iter()
-                .filter(|r| !fresh || by_id[&r.client_transaction_id].client_transaction_id.is_some())
-                .collect();
+            let mut maybe_used: Vec<(NewRow, bool)> = Vec::new();
+            // (A fresh name with no id of the file's own: nothing to look up, no pass.)
+            if !fresh || file.derived.0 < file.all.0 {
+                for row in file.rows(&run.name)? {
+                    let (id, r) = row?;
+                    let own_id = r.client_transaction_id.is_some();
+                    if !fresh || own_id {
+                        maybe_used.push((new_row(id, &r), own_id));
+                    }
+                }
+            }
             let found = already_at_cinetpay(session, &maybe_used).await?;
-            journal.create_run(&run, &new_rows, &found)?;
-            for note in found_notes(&run.name, &found, &new_rows, &by_id) {
+            let rows = file
+                .rows(&run.name)?
+                .map(|row| row.map(|(id, r)| new_row(id, &r)));
+            journal.create_run(&run, rows, &found)?;
+            for note in found_notes(&run.name, &found, &maybe_used) {
                 notice(global.json, &note);
             }
             journal.run()?.expect("just created")
         }
     };
-    Ok((run, by_id))
+    Ok(run)
+}
+
+/// The journal's record of a row of the file.
+fn new_row(client_transaction_id: String, row: &PayoutRow) -> NewRow {
+    NewRow {
+        line: row.line,
+        client_transaction_id,
+        prefix: row.prefix.clone(),
+        phone: row.phone.clone(),
+        amount: row.amount,
+        notify_url: row.notify_url.clone(),
+    }
 }
 
 /// What a run under a new name pays of the file: every row, except rows with their own id in the
 /// file (a run name does not change those, and CinetPay never pays an id twice).
-fn what_a_new_run_pays(csv_rows: &[PayoutRow]) -> String {
-    let derived = csv_rows.iter().filter(|r| r.client_transaction_id.is_none());
-    let total = rows_and_xof(derived.map(|r| &r.amount));
-    if csv_rows.iter().all(|r| r.client_transaction_id.is_none()) {
+fn what_a_new_run_pays(file: &PayoutFile) -> String {
+    let total = count_and_xof(file.derived.0, file.derived.1);
+    if file.derived.0 == file.all.0 {
         format!("every row of this file ({total})")
     } else {
         format!(
@@ -135,20 +150,16 @@ fn what_a_new_run_pays(csv_rows: &[PayoutRow]) -> String {
 /// What to tell about rows CinetPay already held when the run started in this journal: rows with
 /// derived ids are paid again only under a new run name; rows with the file's own ids only under
 /// new ids (a run name does not change them).
-fn found_notes(
-    run: &str,
-    found: &[Change],
-    rows: &[NewRow],
-    by_id: &HashMap<String, PayoutRow>,
-) -> Vec<String> {
+/// `rows` are the rows looked up, each with whether its id is the file's own.
+fn found_notes(run: &str, found: &[Change], rows: &[(NewRow, bool)]) -> Vec<String> {
     let found: HashSet<&str> = found.iter().map(|c| c.client_transaction_id.as_str()).collect();
-    let (own_ids, derived): (Vec<&NewRow>, Vec<&NewRow>) = rows
+    let (own_ids, derived): (Vec<_>, Vec<_>) = rows
         .iter()
-        .filter(|r| found.contains(r.client_transaction_id.as_str()))
-        .partition(|r| by_id[&r.client_transaction_id].client_transaction_id.is_some());
+        .filter(|(r, _)| found.contains(r.client_transaction_id.as_str()))
+        .partition(|(_, own_id)| *own_id);
     let mut notes = Vec::new();
     if !derived.is_empty() {
-        let what = rows_and_xof(derived.iter().map(|r| &r.amount));
+        let what = rows_and_xof(derived.iter().map(|(r, _)| &r.amount));
         notes.push(format!(
             "note: {what} of run {run:?} were already at CinetPay when this journal started (sent by \
              another journal of the run): they are not sent again. If this file is a new payment, \
@@ -156,7 +167,7 @@ fn found_notes(
         ));
     }
     if !own_ids.is_empty() {
-        let what = rows_and_xof(own_ids.iter().map(|r| &r.amount));
+        let what = rows_and_xof(own_ids.iter().map(|(r, _)| &r.amount));
         notes.push(format!(
             "note: {what} whose client_transaction_id comes from the file were already at CinetPay \
              under those ids: they are not sent again. A run name does not change these ids; to pay \
@@ -223,17 +234,17 @@ fn check_changed_file(
 
 /// What CinetPay already holds of a run's rows; a conflict (another payout under a row's id) or
 /// a lookup that fails stops the run before anything is sent.
-async fn already_at_cinetpay(session: &Session, rows: &[&NewRow]) -> Result<Vec<Change>, CliError> {
+async fn already_at_cinetpay(session: &Session, rows: &[(NewRow, bool)]) -> Result<Vec<Change>, CliError> {
     let transfers: Vec<_> = rows
         .iter()
-        .map(|r| {
+        .map(|(r, _)| {
             cinetpay_transfer::Transfer::new(&r.prefix, &r.phone, r.amount, &r.notify_url)
                 .client_transaction_id(&r.client_transaction_id)
         })
         .collect();
     let answers = look_up_all(&session.client, &transfers).await;
     let mut found = Vec::new();
-    for (row, answer) in rows.iter().zip(answers) {
+    for ((row, _), answer) in rows.iter().zip(answers) {
         match answer {
             Ok(PayoutLookup::Found(info)) => found.push(change_of(&row.client_transaction_id, &info)),
             Ok(PayoutLookup::NotFound) => {}

@@ -1,0 +1,135 @@
+//! The payout file, read as a stream: never held in memory, whatever its size.
+//!
+//! A payroll file may have 100,000 rows; holding its rows, their ids and their results at once
+//! took 300 MB. So the file is read several times instead, one record at a time: a first pass
+//! checks every row (all faults reported before anything else happens), hashes the bytes and
+//! keeps only the totals the messages need; later passes read it again with each row's id (the
+//! occurrence counts of `identity::Ids` are the only memory that grows with the file). A row that
+//! no longer reads the same in a later pass means the file changed under the run: the run stops
+//! there, and whatever the journal holds stays as safe as after any interruption.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use cinetpay_transfer::Limits;
+use sha2::{Digest, Sha256};
+
+use crate::csv_input::{check_payouts, PayoutReader, PayoutRow, RowError};
+use crate::exit::{CliError, Exit};
+use crate::identity::Ids;
+
+use super::count_and_xof;
+
+/// A checked payout file: where it is, and what the first pass learnt of it.
+pub(super) struct PayoutFile {
+    path: PathBuf,
+    default_notify_url: Option<String>,
+    limits: Limits,
+    /// Hex SHA-256 of the bytes that were checked.
+    pub sha256: String,
+    /// Rows of the file: count and XOF total ...
+    pub all: (u64, i64),
+    /// ... of which rows without their own `client_transaction_id`.
+    pub derived: (u64, i64),
+}
+
+impl PayoutFile {
+    /// The first pass: every row checked (every fault, by line), the bytes hashed, the totals.
+    pub fn check(
+        path: &Path,
+        default_notify_url: Option<&str>,
+    ) -> Result<Result<Self, Vec<RowError>>, CliError> {
+        let file = File::open(path).map_err(|e| cannot_read(path, &e))?;
+        let mut reader = Hashing {
+            inner: file,
+            hasher: Sha256::new(),
+            error: None,
+        };
+        let limits = Limits::default();
+        let (mut all, mut derived) = ((0, 0), (0, 0));
+        let checked = check_payouts(&mut reader, default_notify_url, &limits, |row| {
+            let add = |(n, total): &mut (u64, i64)| {
+                *n += 1;
+                *total += row.amount;
+            };
+            add(&mut all);
+            if row.client_transaction_id.is_none() {
+                add(&mut derived);
+            }
+        });
+        if let Some(e) = reader.error {
+            return Err(cannot_read(path, &e));
+        }
+        // The parser may stop before the end (a bad header): hash the bytes it did not read.
+        io::copy(&mut reader, &mut io::sink()).map_err(|e| cannot_read(path, &e))?;
+        Ok(checked.map(|()| PayoutFile {
+            path: path.to_owned(),
+            default_notify_url: default_notify_url.map(str::to_owned),
+            limits,
+            sha256: format!("{:x}", reader.hasher.finalize()),
+            all,
+            derived,
+        }))
+    }
+
+    /// The file read again, each row with its id in run `run` (in the file's order).
+    pub fn rows<'a>(
+        &'a self,
+        run: &'a str,
+    ) -> Result<impl Iterator<Item = Result<(String, PayoutRow), CliError>> + 'a, CliError> {
+        let file = File::open(&self.path).map_err(|e| cannot_read(&self.path, &e))?;
+        let reader = PayoutReader::new(file, self.default_notify_url.as_deref(), &self.limits)
+            .map_err(|faults| self.changed(&faults))?;
+        let mut ids = Ids::new(run);
+        Ok(reader.map(move |row| match row {
+            Ok(row) => Ok((ids.next(&row), row)),
+            Err(faults) => Err(self.changed(&faults)),
+        }))
+    }
+
+    /// `N row(s), X XOF` of every row of the file.
+    pub fn all_rows(&self) -> String {
+        count_and_xof(self.all.0, self.all.1)
+    }
+
+    fn changed(&self, faults: &[RowError]) -> CliError {
+        let first = faults.first().map_or_else(String::new, |f| format!(" ({f})"));
+        CliError::new(
+            Exit::Error,
+            format!(
+                "{} changed while this run was reading it{first}; nothing more was sent. Run the same \
+             command again once the file is as it should be: rows already sent are never sent again.",
+                self.path.display()
+            ),
+        )
+    }
+}
+
+fn cannot_read(path: &Path, e: &io::Error) -> CliError {
+    CliError::invalid(format!("cannot read {}: {e}", path.display()))
+}
+
+/// Hashes what is read through it; keeps the first read error (the parser reports it by line,
+/// but it is about the file, not a row).
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    error: Option<io::Error>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.hasher.update(&buf[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                let again = io::Error::new(e.kind(), e.to_string());
+                self.error.get_or_insert(e);
+                Err(again)
+            }
+        }
+    }
+}
