@@ -137,6 +137,9 @@ pub struct PayoutReader<'a, R: Read> {
     limits: &'a Limits,
     /// The file's own ids and the line of each (an id used twice is a fault of the second line).
     own_ids: HashMap<String, u64>,
+    /// Whether each row is judged against the core's rules (false when the file was checked by an
+    /// earlier pass: the core judges every transfer again before sending anyway).
+    judging: bool,
 }
 
 impl<'a, R: Read> PayoutReader<'a, R> {
@@ -151,6 +154,22 @@ impl<'a, R: Read> PayoutReader<'a, R> {
             default_notify_url,
             limits,
             own_ids: HashMap::new(),
+            judging: true,
+        })
+    }
+
+    /// Reads again a file an earlier pass checked (`check_payouts`): rows are parsed and
+    /// normalised, not judged again, which was the larger part of reading a row. A file changed
+    /// since is caught by what comes next: a row whose payout differs from the journal's stops
+    /// the run, and the core refuses an invalid transfer before sending any of its request.
+    pub fn checked_before(
+        data: R,
+        default_notify_url: Option<&'a str>,
+        limits: &'a Limits,
+    ) -> Result<Self, Vec<RowError>> {
+        Ok(PayoutReader {
+            judging: false,
+            ..PayoutReader::new(data, default_notify_url, limits)?
         })
     }
 
@@ -171,32 +190,19 @@ impl<'a, R: Read> PayoutReader<'a, R> {
             surname: optional("surname"),
             email: optional("email"),
         };
-        // The core judges every cell it can; cells the file could not give it are faults already.
-        let as_contact = contact_of(&transfer);
-        let judged = [
-            validate_transfers(std::slice::from_ref(&transfer), limits),
-            validate_contacts(&[as_contact], limits),
-        ];
-        for fault in judged.into_iter().flatten() {
-            let field = fault.field().unwrap_or("row");
-            let already = check.errors.iter().any(|e| e.field == field);
-            if !already && (amount.is_some() || field != "amount") {
-                check.fault(field, fault.detail());
-            }
-        }
-        if let Some(id) = &transfer.client_transaction_id {
-            let first = *self.own_ids.entry(id.clone()).or_insert(record.line);
-            if first != record.line {
-                check.fault(
-                    "client_transaction_id",
-                    format!("{id:?} is also used on line {first}"),
-                );
-            }
+        if self.judging {
+            self.judge(&mut check, &transfer, amount.is_some());
         }
         if !check.errors.is_empty() {
             return Err(check.errors);
         }
-        let (prefix, phone) = normalize_phone(&transfer.prefix, &transfer.phone, limits).expect("validated");
+        let (prefix, phone) = normalize_phone(&transfer.prefix, &transfer.phone, limits).map_err(|e| {
+            vec![RowError {
+                line: record.line,
+                field: "phone".into(),
+                message: e.detail().to_owned(),
+            }]
+        })?;
         let contact = contact_of(&transfer);
         Ok(PayoutRow {
             line: record.line,
@@ -210,6 +216,33 @@ impl<'a, R: Read> PayoutReader<'a, R> {
             client_transaction_id: transfer.client_transaction_id,
             notify_url: transfer.notify_url,
         })
+    }
+}
+
+impl<R: Read> PayoutReader<'_, R> {
+    /// The core's rules for every cell it can judge (cells the file could not give it, such as an
+    /// amount that is not a number, are faults already), and an id the file uses twice.
+    fn judge(&mut self, check: &mut RowCheck, transfer: &Transfer, amount_read: bool) {
+        let judged = [
+            validate_transfers(std::slice::from_ref(transfer), self.limits),
+            validate_contacts(&[contact_of(transfer)], self.limits),
+        ];
+        for fault in judged.into_iter().flatten() {
+            let field = fault.field().unwrap_or("row");
+            let already = check.errors.iter().any(|e| e.field == field);
+            if !already && (amount_read || field != "amount") {
+                check.fault(field, fault.detail());
+            }
+        }
+        if let Some(id) = &transfer.client_transaction_id {
+            let first = *self.own_ids.entry(id.clone()).or_insert(check.line);
+            if first != check.line {
+                check.fault(
+                    "client_transaction_id",
+                    format!("{id:?} is also used on line {first}"),
+                );
+            }
+        }
     }
 }
 

@@ -320,6 +320,14 @@ impl Journal {
                 self.path.display()
             )));
         }
+        // Write-ahead logging: a commit appends to `PATH-wal` and syncs it once, instead of
+        // writing, syncing and deleting a rollback file (a run commits once per chunk: this was a
+        // quarter of a large run's CPU). FULL keeps every commit durable before it returns. Under
+        // the exclusive lock no shared-memory file is made; `PATH-wal` exists while the journal is
+        // open, and after a crash holds the last commits until the journal is opened again.
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            .map_err(|e| self.fail(&e))?;
         self.conn
             .execute_batch(&format!(
                 "PRAGMA synchronous = FULL; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"

@@ -15,7 +15,7 @@ use std::time::Duration;
 use cinetpay_sandbox::{Endpoint, Fault, FaultKind};
 use common::{rows, TestEnv};
 
-const ROWS: usize = 240;
+const ROWS: usize = 300;
 const KILLS: usize = 6;
 
 /// A few faults of every kind that can make an answer uncertain, spread out by harmless delays.
@@ -60,9 +60,9 @@ fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str) -> Command {
         .arg(csv)
         .arg("--journal")
         .arg(env.dir.path().join("chaos.sqlite"))
-        // Chunks of 4, 3 in flight: a window of the sender is 192 rows, so kills land in the
+        // Chunks of 2, 2 in flight: a window of the sender is 256 rows, so kills land in the
         // first window, between windows and in the second.
-        .args(["--run", "chaos", "--chunk-size", "4", "--max-concurrency", "3"])
+        .args(["--run", "chaos", "--chunk-size", "2", "--max-concurrency", "2"])
         .args([
             "--max-attempts",
             "2",

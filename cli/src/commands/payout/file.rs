@@ -79,7 +79,7 @@ impl PayoutFile {
         run: &'a str,
     ) -> Result<impl Iterator<Item = Result<(String, PayoutRow), CliError>> + 'a, CliError> {
         let file = File::open(&self.path).map_err(|e| cannot_read(&self.path, &e))?;
-        let reader = PayoutReader::new(file, self.default_notify_url.as_deref(), &self.limits)
+        let reader = PayoutReader::checked_before(file, self.default_notify_url.as_deref(), &self.limits)
             .map_err(|faults| self.changed(&faults))?;
         let mut ids = Ids::new(run);
         Ok(reader.map(move |row| match row {

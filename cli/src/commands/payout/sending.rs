@@ -31,7 +31,7 @@ const UNKNOWN_REASON: &str = "outcome unknown: the answer was lost; a rerun look
 
 /// Chunks per request in flight in one window: enough that the pause between windows (the last
 /// requests of one finishing before the next starts) is a small part of each.
-const CHUNKS_PER_WINDOW_PER_REQUEST: usize = 16;
+const CHUNKS_PER_WINDOW_PER_REQUEST: usize = 64;
 
 /// The rows of one window: each row's journal entry and the transfer to send.
 struct Window {
