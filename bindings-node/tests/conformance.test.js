@@ -76,11 +76,11 @@ function clientOptions(section, baseUrl) {
     maxAttempts: retry.max_attempts ?? 3,
     initialBackoffMs: retry.initial_backoff_ms ?? 10,
     maxBackoffMs: retry.max_backoff_ms ?? 50,
+    requestTimeoutMs: section.request_timeout_ms ?? 2000,
+    processingWindowMs: section.processing_window_ms ?? 3000,
   }
   if (section.chunk_size !== undefined) options.chunkSize = section.chunk_size
   if (section.max_concurrency !== undefined) options.maxConcurrency = section.max_concurrency
-  if (section.request_timeout_ms !== undefined) options.requestTimeoutMs = section.request_timeout_ms
-  if (section.processing_window_ms !== undefined) options.processingWindowMs = section.processing_window_ms
   return options
 }
 

@@ -26,6 +26,9 @@ use crate::secret::Secret;
 use crate::validate;
 use crate::wire::{self, Envelope};
 
+/// The longest processing window accepted (see [`Config::processing_window`]).
+const MAX_PROCESSING_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
 /// A client of the CinetPay Transfer API. Cheap to clone; clones share their connections and token.
 #[derive(Clone)]
 pub struct Client {
@@ -163,6 +166,17 @@ impl ClientBuilder {
                     format!("{field} must be at least 1"),
                 ));
             }
+        }
+        // A window shorter than our own timeout would end before we stop waiting for the answer;
+        // a day is far beyond any service run (and keeps `Instant` arithmetic finite).
+        if config.processing_window < config.request_timeout
+            || config.processing_window > MAX_PROCESSING_WINDOW
+        {
+            return Err(Error::validation(
+                "processing_window",
+                None,
+                "processing_window must be at least request_timeout and at most one day",
+            ));
         }
         Client::from_parts(config, credentials, HashSet::new())
     }

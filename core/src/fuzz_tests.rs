@@ -154,7 +154,13 @@ proptest! {
         let body = serde_urlencoded::to_string(&fields).unwrap();
         let from_body = NotificationEvent::from_request("POST", body.as_bytes());
         let from_fields = NotificationEvent::from_fields("POST", fields.iter().map(|(k, v)| (*k, v.as_str())));
-        // The two readers of one request agree on whether it can be read.
-        prop_assert_eq!(from_body.is_ok(), from_fields.is_ok());
+        // The two readers of one request agree on whether it can be read, except for a body
+        // whose fields are all empty: decoded fields cannot tell it from a bare ping, the raw
+        // body can (and refuses it rather than answer 200 to what may be a notification).
+        if fields.iter().any(|(_, v)| !v.trim().is_empty()) {
+            prop_assert_eq!(from_body.is_ok(), from_fields.is_ok());
+        } else if !body.is_empty() {
+            prop_assert!(from_body.is_err());
+        }
     }
 }

@@ -6,10 +6,13 @@
 //!
 //! The one question that matters for money is answered here: when an exchange fails, could the
 //! service have acted on the request, and could it still be acting on it? A connection that was
-//! never opened, a 429 or a refusal about the request mean no; a dropped connection, a 5xx or an
-//! unreadable answer mean maybe, and the request is over; our own timeout or a gateway's 504 mean
-//! maybe, and the service may still be working on it. The send path reconciles every "maybe"
-//! before it sends anything again, and waits out the second kind (ADR 2).
+//! never opened, a 429 or a refusal about the request mean no. An answer of the API itself with
+//! an error code (-1, 709, 805, ... even under a 5xx) means maybe, and its run is over: the API
+//! wrote its answer. Anything else (our timeout, a dropped connection, a gateway's page, an
+//! unreadable or oversized answer) means maybe, and the service may still be working on it: front
+//! proxies cut connections and answer 502/504 while the backend goes on. The send path reconciles
+//! every "maybe" before it sends anything again, and waits out the second kind (ADR 2), counted
+//! from when the request left ([`Failure::sent_at`]).
 //!
 //! Answers are read up to [`MAX_ANSWER_BYTES`]: a bigger one is a `protocol` error, never an
 //! allocation the service (or whatever answers in its place) chooses.
@@ -32,10 +35,10 @@ pub(crate) const MAX_ANSWER_BYTES: usize = 4 << 20;
 pub(crate) enum Processed {
     /// Surely not: no connection, a 429, or a refusal about the request itself.
     No,
-    /// Maybe, and the request is over either way (dropped connection, 5xx page, unreadable answer).
+    /// Maybe, and the request is over: the API itself answered with an error code.
     Maybe,
-    /// Maybe, and the service may still be working on it: we stopped waiting (our timeout), or a
-    /// gateway did (504).
+    /// Maybe, and the service may still be working on it: nothing from the API itself came back
+    /// (our timeout, a dropped connection, a gateway's page, an unreadable answer).
     MaybeStillRunning,
 }
 
@@ -44,6 +47,9 @@ pub(crate) enum Processed {
 pub(crate) struct Failure {
     pub error: Error,
     pub processed: Processed,
+    /// When the request left (just before it was written): a run that may still go on started
+    /// then, not when the call that made it began (a login may have come first).
+    pub sent_at: Instant,
 }
 
 impl Failure {
@@ -52,6 +58,7 @@ impl Failure {
         Failure {
             error,
             processed: Processed::No,
+            sent_at: Instant::now(),
         }
     }
 }
@@ -131,7 +138,8 @@ impl Http {
                     format!("HTTP {status} with an answer larger than {MAX_ANSWER_BYTES} bytes"),
                 )
                 .with_http_status(status),
-                processed: Processed::Maybe,
+                processed: Processed::MaybeStillRunning,
+                sent_at: started,
             }),
             Ok((status, Some(body))) => {
                 tracing::debug!(
@@ -145,20 +153,20 @@ impl Http {
                 wire::parse_envelope(status, &body).map_err(|error| Failure {
                     processed: processing_behind_answer(&error),
                     error,
+                    sent_at: started,
                 })
             }
             Err(e) => {
                 tracing::debug!(method, path = request.path, elapsed_ms, attempt, error = %describe(&e), "cinetpay request failed");
                 let processed = if e.is_connect() {
                     Processed::No
-                } else if e.is_timeout() {
-                    Processed::MaybeStillRunning
                 } else {
-                    Processed::Maybe
+                    Processed::MaybeStillRunning
                 };
                 Err(Failure {
                     error: Error::new(ErrorKind::Transport, describe(&e)),
                     processed,
+                    sent_at: started,
                 })
             }
         }
@@ -167,15 +175,17 @@ impl Http {
 
 /// What a failed answer says about processing. A refusal about the request (bad token, bad data,
 /// balance, contact: any kind but `service`, `protocol` and the duplicate 805) and a 429 say
-/// nothing was done; a service error (-1, 709/710/715, an unknown code, a 5xx page) or an
-/// unreadable answer says nothing about it; a 504 says a gateway stopped waiting for the service.
-/// An 805 says the id is already held, maybe by an earlier attempt of this very payout: it is
-/// settled by lookup like the other "maybe"s.
+/// nothing was done. A service error the API wrote itself (-1, 709/710/715, an unknown code) and
+/// an 805 (the id is already held, maybe by an earlier attempt of this very payout) say maybe,
+/// and the run is over. A page without an API code (a gateway's 502/503/504) or an unreadable
+/// answer say maybe, and the backend may still be running.
 fn processing_behind_answer(error: &Error) -> Processed {
     match error.kind() {
-        _ if error.http_status() == Some(504) => Processed::MaybeStillRunning,
         ErrorKind::Service if error.http_status() == Some(429) => Processed::No,
-        ErrorKind::Service | ErrorKind::Protocol | ErrorKind::DuplicateTransaction => Processed::Maybe,
+        ErrorKind::Service | ErrorKind::DuplicateTransaction if error.code().is_some() => Processed::Maybe,
+        ErrorKind::Service | ErrorKind::Protocol | ErrorKind::DuplicateTransaction => {
+            Processed::MaybeStillRunning
+        }
         _ => Processed::No,
     }
 }

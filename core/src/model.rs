@@ -285,10 +285,21 @@ impl TransferInfo {
     /// id found by lookup belongs to the payout one meant, not to an older one under the same id.
     /// Numbers are compared on their digits, whatever the service's formatting (`+225 07...`).
     pub fn is_payout_of(&self, phone: &str, amount: i64) -> bool {
-        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-        let national = digits(phone);
-        let number_matches =
-            |shown: &Option<String>| shown.as_deref().is_none_or(|n| digits(n).ends_with(&national));
+        // The last 8 digits: numbers shown with or without the country code, and Côte d'Ivoire's
+        // 8-digit numbers of before 2021 next to their 10-digit form, are the same number.
+        let tail = |s: &str| {
+            let digits: Vec<char> = s.chars().filter(char::is_ascii_digit).collect();
+            digits[digits.len().saturating_sub(8)..]
+                .iter()
+                .collect::<String>()
+        };
+        let ours = tail(phone);
+        let number_matches = |shown: &Option<String>| {
+            shown
+                .as_deref()
+                .map(tail)
+                .is_none_or(|theirs| theirs.is_empty() || theirs.ends_with(&ours) || ours.ends_with(&theirs))
+        };
         self.amount == amount && number_matches(&self.receiver) && number_matches(&self.receiver_e164)
     }
 }
@@ -375,6 +386,15 @@ mod tests {
             operator_transaction_id: None,
         };
         assert!(info.is_payout_of("0701020304", 500));
+        let old_format = TransferInfo {
+            receiver: Some("01020304".into()),
+            receiver_e164: Some("+22501020304".into()),
+            ..info.clone()
+        };
+        assert!(
+            old_format.is_payout_of("0701020304", 500),
+            "8-digit CI number of before 2021"
+        );
         assert!(!info.is_payout_of("0701020304", 505));
         assert!(!info.is_payout_of("0505060708", 500));
     }

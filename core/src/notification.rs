@@ -87,6 +87,14 @@ impl NotificationEvent {
                 format!("notification body is not form-encoded: {e}"),
             )
         })?;
+        // A body that carries something but no field (JSON, a relay's wrapper) is not a ping:
+        // answering it 200 would drop a notification that may be genuine.
+        if pairs.iter().all(|(_, v)| v.trim().is_empty()) {
+            return Err(Error::new(
+                ErrorKind::Validation,
+                "the notification body has no form field: not a ping, and not readable",
+            ));
+        }
         Self::from_fields(method, pairs)
     }
 

@@ -213,6 +213,9 @@ struct Chunk<'a> {
     maybe_sent: Vec<bool>,
     /// The first request-level failure, reported when the chunk was its call's only request.
     request_error: Option<Error>,
+    /// Until when an attempt whose answer never came from the API may still be running on the
+    /// service: its send instant plus the processing window.
+    running_until: Option<Instant>,
 }
 
 /// Sends one chunk until every payout in it is accepted, failed, or unknown.
@@ -230,13 +233,13 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
         settled: vec![None; count],
         maybe_sent: vec![false; count],
         request_error: None,
+        running_until: None,
     };
     let mut pending: Vec<usize> = (0..count).collect();
     let mut attempt = 1;
     loop {
-        let sent_at = Instant::now();
-        let (doubts, still_running) = match chunk.attempt(&pending, attempt).await {
-            Attempt::Answered(doubts) => (doubts, false),
+        let doubts = match chunk.attempt(&pending, attempt).await {
+            Attempt::Answered(doubts) => doubts,
             Attempt::NotProcessed(error) => {
                 let retry = error.is_retryable() && attempt < inner.config.retry.max_attempts;
                 if retry && inner.wait_before_retry(error.clone(), &mut attempt).await.is_ok() {
@@ -248,31 +251,26 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
                         inner.forget_contact(&chunk.items[i].prefix, &chunk.items[i].phone);
                     }
                 }
-                (chunk.refuse(&pending, &error), false)
+                chunk.refuse(&pending, &error)
             }
             Attempt::IdTaken(error) => {
                 chunk.request_error.get_or_insert(error.clone());
-                (
-                    pending
-                        .iter()
-                        .map(|&i| (i, Doubt::IdTaken(error.clone())))
-                        .collect(),
-                    false,
-                )
+                pending
+                    .iter()
+                    .map(|&i| (i, Doubt::IdTaken(error.clone())))
+                    .collect()
             }
-            Attempt::MaybeProcessed { error, still_running } => {
+            Attempt::MaybeProcessed { error, running_until } => {
                 tracing::warn!(attempt, error = %error, "payout answer lost; reconciling by client_transaction_id");
                 chunk.request_error.get_or_insert(error.clone());
                 for &i in &pending {
                     chunk.maybe_sent[i] = true;
                 }
-                (
-                    pending
-                        .iter()
-                        .map(|&i| (i, Doubt::MaybeSent(error.clone())))
-                        .collect(),
-                    still_running,
-                )
+                chunk.running_until = chunk.running_until.max(running_until);
+                pending
+                    .iter()
+                    .map(|&i| (i, Doubt::MaybeSent(error.clone())))
+                    .collect()
             }
         };
         if doubts.is_empty() {
@@ -281,14 +279,7 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
         // Give the service a moment to show what it recorded before asking about it.
         tokio::time::sleep(inner.config.retry.backoff(attempt)).await;
         let mut unseen = chunk.settle_by_lookup(doubts).await;
-        let window_ends = sent_at + inner.config.processing_window;
-        if still_running && !unseen.is_empty() && Instant::now() < window_ends {
-            tracing::info!(
-                attempt,
-                payouts = unseen.len(),
-                "waiting out the processing window before a new lookup"
-            );
-            tokio::time::sleep_until(window_ends.into()).await;
+        if !unseen.is_empty() && chunk.wait_out_running_attempts(attempt).await {
             unseen = chunk.settle_by_lookup(unseen).await;
         }
         if unseen.is_empty() {
@@ -304,6 +295,16 @@ async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
         attempt += 1;
         pending = unseen.into_iter().map(|(i, _)| i).collect();
     }
+    // Whoever acts on an unknown payout (a lookup, then a resend under its id) must not meet a
+    // request of it still running: the call returns only once none can be.
+    if chunk
+        .settled
+        .iter()
+        .flatten()
+        .any(|r| r.outcome == SendOutcome::Unknown)
+    {
+        chunk.wait_out_running_attempts(attempt).await;
+    }
     chunk.into_report()
 }
 
@@ -315,8 +316,11 @@ enum Attempt {
     NotProcessed(Error),
     /// The whole request was refused with 805: some id of it is taken.
     IdTaken(Error),
-    /// The whole request may have been processed.
-    MaybeProcessed { error: Error, still_running: bool },
+    /// The whole request may have been processed, and may still be running until then.
+    MaybeProcessed {
+        error: Error,
+        running_until: Option<Instant>,
+    },
 }
 
 impl Chunk<'_> {
@@ -339,12 +343,16 @@ impl Chunk<'_> {
             Err(Failure {
                 error,
                 processed: Processed::No,
+                ..
             }) => return Attempt::NotProcessed(error),
-            Err(Failure { error, processed }) => {
-                return Attempt::MaybeProcessed {
-                    error,
-                    still_running: processed == Processed::MaybeStillRunning,
-                }
+            Err(Failure {
+                error,
+                processed,
+                sent_at,
+            }) => {
+                let running_until = (processed == Processed::MaybeStillRunning)
+                    .then(|| sent_at + self.inner.config.processing_window);
+                return Attempt::MaybeProcessed { error, running_until };
             }
         };
         let answers = wire::list_items(&envelope.data);
@@ -364,7 +372,12 @@ impl Chunk<'_> {
                 doubts.push((i, Doubt::MaybeSent(error)));
                 continue;
             };
-            let code = wire::item_code(answer);
+            let Some(code) = answer.get("code").and_then(wire::read_int) else {
+                self.maybe_sent[i] = true;
+                let error = wire::protocol(format!("the answer about {id:?} has no readable code"));
+                doubts.push((i, Doubt::MaybeSent(error)));
+                continue;
+            };
             match code {
                 0 => {
                     let accepted = item_result(&self.items[i], answer);
@@ -440,6 +453,23 @@ impl Chunk<'_> {
             }
         }
         unseen
+    }
+
+    /// Sleeps until no attempt of this chunk may still be running on the service; whether it
+    /// had to wait.
+    async fn wait_out_running_attempts(&self, attempt: u32) -> bool {
+        match self.running_until {
+            Some(until) if Instant::now() < until => {
+                tracing::info!(
+                    attempt,
+                    wait_ms = until.saturating_duration_since(Instant::now()).as_millis() as u64,
+                    "a request may still be running at CinetPay: waiting out the processing window"
+                );
+                tokio::time::sleep_until(until.into()).await;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn settle(&mut self, i: usize, outcome: SendOutcome, error: Option<Error>) {

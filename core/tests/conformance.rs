@@ -134,12 +134,9 @@ fn build_client(section: &Value, base_url: &str) -> Result<Client, String> {
     if let Some(n) = section["max_concurrency"].as_u64() {
         builder = builder.max_concurrency(n as usize);
     }
-    if let Some(n) = section["processing_window_ms"].as_u64() {
-        builder = builder.processing_window(Duration::from_millis(n));
-    }
-    if let Some(n) = section["request_timeout_ms"].as_u64() {
-        builder = builder.request_timeout(Duration::from_millis(n));
-    }
+    builder = builder
+        .request_timeout(ms(&section["request_timeout_ms"], 2000))
+        .processing_window(ms(&section["processing_window_ms"], 3000));
     builder.build().map_err(|e| e.to_string())
 }
 

@@ -16,6 +16,8 @@ fn client(base_url: &str, max_attempts: u32) -> Client {
     Client::builder()
         .credentials("key", "password")
         .base_url(base_url)
+        .request_timeout(Duration::from_secs(1))
+        .processing_window(Duration::from_secs(1))
         .retry(RetryPolicy {
             max_attempts,
             initial_backoff: Duration::from_millis(1),

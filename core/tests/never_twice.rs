@@ -12,6 +12,8 @@ async fn sandbox_and_client() -> (Sandbox, Client) {
         .credentials("sandbox-api-key", "sandbox-password")
         .base_url(sandbox.base_url())
         .request_timeout(Duration::from_secs(2))
+        // Lost answers may hide a run still going on: waited out, briefly here.
+        .processing_window(Duration::from_secs(2))
         .retry(RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(5),

@@ -40,6 +40,8 @@ async fn secrets_stay_out_of_trace_logs_errors_and_debug_output() {
     let client = Client::builder()
         .credentials(API_KEY, PASSWORD)
         .base_url(server.start().await)
+        .request_timeout(Duration::from_secs(1))
+        .processing_window(Duration::from_secs(1))
         .retry(RetryPolicy {
             max_attempts: 2,
             initial_backoff: Duration::from_millis(1),

@@ -54,6 +54,9 @@ pub enum SendPlan {
         delivery: Delivery,
         /// How many lookups of each recorded payout answer 723 before it shows.
         lag: u8,
+        /// The backend goes on after a drop, a gateway page or a garbled answer, and records
+        /// only later (as a `Slow` request does).
+        late: bool,
     },
 }
 
@@ -76,6 +79,8 @@ pub enum LookupPlan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginPlan {
     Ok,
+    /// Answers, but only after a while (below the client's timeout).
+    Slow,
     /// A gateway page (502): retried by the client.
     GatewayPage,
     /// 701: wrong credentials.
@@ -136,9 +141,13 @@ fn send_plan() -> impl Strategy<Value = SendPlan> {
         2 => prop::sample::select(vec![602i64, 724, 716, 805, 703]).prop_map(SendPlan::Refuse),
         1 => Just(SendPlan::RateLimited),
         1 => Just(SendPlan::TokenExpired),
-        8 => (prop::collection::vec(item_plan(), 1..4), delivery(), 0u8..3)
-            .prop_map(|(items, delivery, lag)| SendPlan::Process { items, delivery, lag }),
+        8 => (prop::collection::vec(item_plan(), 1..4), delivery(), lag(), prop::bool::weighted(0.3))
+            .prop_map(|(items, delivery, lag, late)| SendPlan::Process { items, delivery, lag, late }),
     ]
+}
+
+fn lag() -> impl Strategy<Value = u8> {
+    prop_oneof![3 => Just(0u8), 1 => 1u8..3]
 }
 
 fn lookup_plan() -> impl Strategy<Value = LookupPlan> {
@@ -154,6 +163,7 @@ fn lookup_plan() -> impl Strategy<Value = LookupPlan> {
 fn login_plan() -> impl Strategy<Value = LoginPlan> {
     prop_oneof![
         8 => Just(LoginPlan::Ok),
+        2 => Just(LoginPlan::Slow),
         1 => Just(LoginPlan::GatewayPage),
         1 => Just(LoginPlan::Refused),
     ]
@@ -169,7 +179,7 @@ pub fn case() -> impl Strategy<Value = Case> {
         1u32..5,
         prop::bool::weighted(0.2),
         prop::collection::vec(
-            (0usize..120, any::<bool>(), 0u8..3).prop_map(|(index, same_payout, lag)| Earlier {
+            (0usize..120, any::<bool>(), lag()).prop_map(|(index, same_payout, lag)| Earlier {
                 index,
                 same_payout,
                 lag,

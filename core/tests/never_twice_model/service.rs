@@ -8,6 +8,7 @@
 //! resends while its first request is still running gets the same id recorded twice.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,8 +22,11 @@ use tokio::net::TcpListener;
 
 use crate::plan::{Delivery, ItemPlan, LoginPlan, LookupPlan, SendPlan};
 
-/// How long a `Slow` request runs before the service records it and answers.
-pub const SLOW_PROCESSING: Duration = Duration::from_millis(90);
+/// How long a `Slow` or `late` request runs before the service records it.
+pub const SLOW_PROCESSING: Duration = Duration::from_millis(700);
+
+/// How long a `Slow` login takes (below the client's timeout).
+pub const SLOW_LOGIN: Duration = Duration::from_millis(350);
 
 /// One payout the service recorded.
 #[derive(Debug, Clone)]
@@ -68,10 +72,19 @@ impl World {
     }
 }
 
-/// The model service; one per test binary, reset between cases.
+/// The model service of one case: its world, served under the case's own path prefix.
 #[derive(Clone, Default)]
 pub struct Service {
     pub world: Arc<Mutex<World>>,
+}
+
+/// One listener for every case, so that cases run side by side (most of a case's time is spent
+/// waiting out processing windows, not computing): `/case-N/v1/...` is served by case N.
+#[derive(Clone)]
+pub struct Server {
+    address: String,
+    cases: Arc<Mutex<HashMap<u64, Service>>>,
+    next: Arc<AtomicU64>,
 }
 
 type Answer = Result<Response<Full<Bytes>>, Dropped>;
@@ -88,29 +101,63 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-impl Service {
-    /// Serves on a free port of 127.0.0.1; returns the base URL.
-    pub async fn start(&self) -> String {
+impl Server {
+    /// Serves on a free port of 127.0.0.1.
+    pub async fn start() -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let service = self.clone();
+        let server = Server {
+            address: format!("http://{}", listener.local_addr().unwrap()),
+            cases: Arc::default(),
+            next: Arc::default(),
+        };
+        let routes = server.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
-                let service = service.clone();
+                let routes = routes.clone();
                 tokio::spawn(async move {
-                    let handler = hyper::service::service_fn(move |req| service.clone().handle(req));
+                    let handler = hyper::service::service_fn(move |req| routes.clone().route(req));
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), handler)
                         .await;
                 });
             }
         });
-        format!("http://{addr}/v1")
+        server
     }
 
+    /// Opens a case with this world; returns its service and the base URL a client uses.
+    pub fn open(&self, world: World) -> (u64, Service, String) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let service = Service {
+            world: Arc::new(Mutex::new(world)),
+        };
+        self.cases.lock().unwrap().insert(id, service.clone());
+        (id, service, format!("{}/case-{id}/v1", self.address))
+    }
+
+    pub fn close(&self, id: u64) {
+        self.cases.lock().unwrap().remove(&id);
+    }
+
+    async fn route(self, req: Request<Incoming>) -> Answer {
+        let path = req.uri().path().to_owned();
+        let mut parts = path.splitn(3, '/').skip(1);
+        let case = parts
+            .next()
+            .and_then(|c| c.strip_prefix("case-"))
+            .and_then(|n| n.parse().ok());
+        let service = case.and_then(|id: u64| self.cases.lock().unwrap().get(&id).cloned());
+        match (service, parts.next()) {
+            (Some(service), Some(rest)) => service.handle(format!("/{rest}"), req).await,
+            _ => Ok(answer(404, "<html>no such case</html>".into())),
+        }
+    }
+}
+
+impl Service {
     /// Waits until no `Slow` request is still running (they record when they end).
     pub async fn settle(&self) {
         while self.world.lock().unwrap().running > 0 {
@@ -118,8 +165,7 @@ impl Service {
         }
     }
 
-    async fn handle(self, req: Request<Incoming>) -> Answer {
-        let path = req.uri().path().to_owned();
+    async fn handle(self, path: String, req: Request<Incoming>) -> Answer {
         let query: HashMap<String, String> =
             serde_urlencoded::from_str(req.uri().query().unwrap_or_default()).unwrap_or_default();
         let body = req.into_body().collect().await.map_err(|_| Dropped)?.to_bytes();
@@ -129,7 +175,7 @@ impl Service {
             .and_then(|d| serde_json::from_str(d).ok())
             .unwrap_or_default();
         match path.as_str() {
-            "/v1/auth/login" => self.login(),
+            "/v1/auth/login" => self.login().await,
             "/v1/transfer/contact" => ok(json!([data
                 .iter()
                 .map(|c| json!({"prefix": c["prefix"], "phone": c["phone"], "code": 0, "status": "success", "lot": "1"}))
@@ -140,7 +186,7 @@ impl Service {
         }
     }
 
-    fn login(&self) -> Answer {
+    async fn login(&self) -> Answer {
         let plan = self
             .world
             .lock()
@@ -148,8 +194,13 @@ impl Service {
             .logins
             .pop_front()
             .unwrap_or(LoginPlan::Ok);
+        let token = json!({"token": "header.eyJpYXQiOjAsImV4cCI6OTYwfQ.sig"});
         match plan {
-            LoginPlan::Ok => ok(json!({"token": "header.eyJpYXQiOjAsImV4cCI6OTYwfQ.sig"})),
+            LoginPlan::Ok => ok(token),
+            LoginPlan::Slow => {
+                tokio::time::sleep(SLOW_LOGIN).await;
+                ok(token)
+            }
             LoginPlan::GatewayPage => Ok(answer(502, "<html>Bad Gateway</html>".into())),
             LoginPlan::Refused => Ok(answer(
                 401,
@@ -168,8 +219,9 @@ impl Service {
             items: vec![ItemPlan::Ok],
             delivery: Delivery::Answer,
             lag: 0,
+            late: false,
         });
-        let (items, delivery, lag) = match plan {
+        let (items, delivery, lag, late) = match plan {
             SendPlan::Refuse(code) => return Ok(refusal(code, 400)),
             SendPlan::RateLimited => {
                 return Ok(answer(
@@ -178,7 +230,12 @@ impl Service {
                 ))
             }
             SendPlan::TokenExpired => return Ok(refusal(705, 401)),
-            SendPlan::Process { items, delivery, lag } => (items, delivery, lag),
+            SendPlan::Process {
+                items,
+                delivery,
+                lag,
+                late,
+            } => (items, delivery, lag, late),
         };
         // Checked on arrival; recorded when the request ends (at once, or after a slow run).
         let (answers, to_record) = {
@@ -220,8 +277,23 @@ impl Service {
                 item["code"] = json!(code);
                 answers.push(item);
             }
+            // Only what reaches the client without the API's own answer can hide a run going on.
+            let no_api_answer = matches!(
+                delivery,
+                Delivery::Drop | Delivery::GatewayPage(_) | Delivery::Malformed | Delivery::Oversized
+            );
             if delivery == Delivery::Slow {
                 world.running += 1;
+            } else if late && no_api_answer {
+                world.running += 1;
+                let world = self.world.clone();
+                let to_record = to_record.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(SLOW_PROCESSING).await;
+                    let mut world = world.lock().unwrap();
+                    world.ledger.extend(to_record);
+                    world.running -= 1;
+                });
             } else {
                 world.ledger.extend(to_record.iter().cloned());
             }

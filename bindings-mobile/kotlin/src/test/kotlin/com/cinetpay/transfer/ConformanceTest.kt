@@ -95,8 +95,8 @@ class ConformanceTest {
             ),
             chunkSize = if (section.has("chunk_size")) section.getInt("chunk_size").toUInt() else null,
             maxConcurrency = if (section.has("max_concurrency")) section.getInt("max_concurrency").toUInt() else null,
-            requestTimeout = if (section.has("request_timeout_ms")) Duration.ofMillis(section.getLong("request_timeout_ms")) else null,
-            processingWindow = if (section.has("processing_window_ms")) Duration.ofMillis(section.getLong("processing_window_ms")) else null,
+            requestTimeout = Duration.ofMillis(section.optLong("request_timeout_ms", 2000)),
+            processingWindow = Duration.ofMillis(section.optLong("processing_window_ms", 3000)),
         )
         return Client.withCredentials(
             config,
