@@ -77,7 +77,7 @@ function clientOptions(section, baseUrl) {
     initialBackoffMs: retry.initial_backoff_ms ?? 10,
     maxBackoffMs: retry.max_backoff_ms ?? 50,
     requestTimeoutMs: section.request_timeout_ms ?? 2000,
-    processingWindowMs: section.processing_window_ms ?? 3000,
+    processingWindowMs: section.processing_window_ms ?? 2500,
   }
   if (section.chunk_size !== undefined) options.chunkSize = section.chunk_size
   if (section.max_concurrency !== undefined) options.maxConcurrency = section.max_concurrency

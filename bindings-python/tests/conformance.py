@@ -76,7 +76,7 @@ def client_options(section: Dict[str, Any], base_url: str) -> Dict[str, Any]:
         "initial_backoff": retry.get("initial_backoff_ms", 10) / 1000,
         "max_backoff": retry.get("max_backoff_ms", 50) / 1000,
         "request_timeout": section.get("request_timeout_ms", 2000) / 1000,
-        "processing_window": section.get("processing_window_ms", 3000) / 1000,
+        "processing_window": section.get("processing_window_ms", 2500) / 1000,
     }
     for key in ("chunk_size", "max_concurrency"):
         if key in section:

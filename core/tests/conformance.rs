@@ -136,7 +136,7 @@ fn build_client(section: &Value, base_url: &str) -> Result<Client, String> {
     }
     builder = builder
         .request_timeout(ms(&section["request_timeout_ms"], 2000))
-        .processing_window(ms(&section["processing_window_ms"], 3000));
+        .processing_window(ms(&section["processing_window_ms"], 2500));
     builder.build().map_err(|e| e.to_string())
 }
 

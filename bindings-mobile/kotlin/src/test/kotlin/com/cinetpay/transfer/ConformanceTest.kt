@@ -96,7 +96,7 @@ class ConformanceTest {
             chunkSize = if (section.has("chunk_size")) section.getInt("chunk_size").toUInt() else null,
             maxConcurrency = if (section.has("max_concurrency")) section.getInt("max_concurrency").toUInt() else null,
             requestTimeout = Duration.ofMillis(section.optLong("request_timeout_ms", 2000)),
-            processingWindow = Duration.ofMillis(section.optLong("processing_window_ms", 3000)),
+            processingWindow = Duration.ofMillis(section.optLong("processing_window_ms", 2500)),
         )
         return Client.withCredentials(
             config,
