@@ -1,0 +1,114 @@
+"""The Python clients of scripts/bench.sh, each on the same workload: log in, register N contacts
+in chunks of CHUNK, send N payouts in chunks of CHUNK, CONCURRENCY requests in flight.
+
+- ``binding``: the ``cinetpay_transfer`` package, ``Client.add_contacts`` then ``Client.send``.
+- ``httpx``: what a competent user writes by hand without the SDK: one keep-alive ``httpx.Client``
+  shared by a thread pool of CONCURRENCY workers, one chunk per task, every answer parsed and
+  every item's code checked (the API's quirks handled: string codes, doubly nested ``data``).
+
+Usage: python clients.py binding|httpx BASE_URL N LABEL [CHUNK] [CONCURRENCY]
+Prints one JSON line: wall and CPU seconds of this process during the workload (every thread,
+from getrusage), and what the client itself saw accepted.
+"""
+
+import json
+import resource
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+API_KEY = "sandbox-api-key"
+PASSWORD = "sandbox-password"
+NOTIFY_URL = "http://127.0.0.1:9/notify"
+
+
+def phone(i: int) -> str:
+    return f"07{i:07d}1"  # a CI number that never ends in 000 (the sandbox rejects those)
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def chunks(items, size):
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def run_binding(base_url, n, label, chunk, concurrency):
+    from cinetpay_transfer import Client, Contact, Transfer
+
+    contacts = [Contact(prefix="225", phone=phone(i), name="Bench", surname=f"Payee{i}") for i in range(n)]
+    transfers = [
+        Transfer(prefix="225", phone=phone(i), amount=500, notify_url=NOTIFY_URL, client_transaction_id=f"{label}-{i}")
+        for i in range(n)
+    ]
+
+    def workload():
+        client = Client(API_KEY, PASSWORD, base_url=base_url, chunk_size=chunk, max_concurrency=concurrency)
+        added = client.add_contacts(contacts)
+        sent = client.send(transfers)
+        return (
+            sum(1 for c in added if c.added),
+            sum(1 for r in sent if r.outcome == "accepted"),
+            1 + 2 * len(chunks(transfers, chunk)),
+        )
+
+    return workload
+
+
+def run_httpx(base_url, n, label, chunk, concurrency):
+    import httpx
+
+    contacts = [
+        {"prefix": "225", "phone": phone(i), "name": "Bench", "surname": f"Payee{i}", "email": ""} for i in range(n)
+    ]
+    transfers = [
+        {"prefix": "225", "phone": phone(i), "amount": 500, "client_transaction_id": f"{label}-{i}", "notify_url": NOTIFY_URL}
+        for i in range(n)
+    ]
+
+    def items_of(answer):
+        body = answer.json()
+        if int(body["code"]) != 0:
+            raise RuntimeError(f"{body.get('code')} {body.get('message')}")
+        data = body["data"]
+        if data and isinstance(data[0], list):  # the live service nests list answers: [[...]]
+            data = data[0]
+        return data
+
+    def workload():
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        with httpx.Client(base_url=base_url.rstrip("/") + "/", limits=limits, timeout=30.0) as http:
+            login = http.post("auth/login", params={"lang": "en"}, data={"apikey": API_KEY, "password": PASSWORD})
+            token = login.json()["data"]["token"]
+            params = {"token": token, "lang": "en"}
+
+            def post_chunk(path, items, ok_codes):
+                answer = http.post(path, params=params, data={"data": json.dumps(items)})
+                return sum(1 for item in items_of(answer) if int(item["code"]) in ok_codes)
+
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                added = sum(pool.map(lambda c: post_chunk("transfer/contact", c, (0, 726)), chunks(contacts, chunk)))
+                sent = sum(pool.map(lambda c: post_chunk("transfer/money/send/contact", c, (0,)), chunks(transfers, chunk)))
+        return added, sent, 1 + 2 * len(chunks(transfers, chunk))
+
+    return workload
+
+
+def main():
+    if len(sys.argv) < 5:
+        sys.exit(__doc__)
+    kind, base_url, n, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    chunk = int(sys.argv[5]) if len(sys.argv) > 5 else 50
+    concurrency = int(sys.argv[6]) if len(sys.argv) > 6 else 4
+    workload = {"binding": run_binding, "httpx": run_httpx}[kind](base_url, n, label, chunk, concurrency)
+    cpu0, started = cpu_seconds(), time.perf_counter()
+    added, accepted, requests = workload()
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu0
+    print(json.dumps({"client": kind, "wall_s": wall, "cpu_s": cpu, "payouts": n, "contacts_ok": added,
+                      "accepted": accepted, "requests": requests}))
+
+
+if __name__ == "__main__":
+    main()
