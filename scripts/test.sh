@@ -19,3 +19,5 @@ echo "== node binding (npm pack, install the tarball, node --test)"
 ./bindings-node/test.sh
 echo "== kotlin binding (uniffi; JUnit on the JVM against the sandbox) and swift generation check"
 ./bindings-mobile/test.sh
+echo "== benchmark, quick mode (issue 13; debug builds): every client completes its workload, every payout accepted on the ledger; no time asserted"
+./scripts/bench.sh --quick
