@@ -21,15 +21,17 @@ fi
 PORT="${CINETPAY_BENCH_PORT:-18089}"
 work="$(mktemp -d)"
 server=""
-cleanup() { [[ -n "$server" ]] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+cleanup() { [[ -n "$server" ]] && kill "$(pgrep -P "$server")" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 # One payee per row: every row also registers a contact, as on a real payroll.
 awk -v n="$N" 'BEGIN { print "phone,prefix,amount,name,surname";
     for (i = 0; i < n; i++) printf "07%08d,225,500,Awa,Kone%d\n", i, i }' > "$work/payouts.csv"
 
+# The server runs under /usr/bin/time too: its CPU says whether it, not the client, is the limit.
 start_server() {
-    "$SERVER" --addr "127.0.0.1:$PORT" --balance 1000000000000 > "$work/server.log" 2>&1 &
+    /usr/bin/time -v -o "$work/server.time" "$SERVER" --addr "127.0.0.1:$PORT" \
+        --balance 1000000000000 > "$work/server.log" 2>&1 &
     server=$!
     for _ in $(seq 100); do
         curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return
@@ -38,7 +40,11 @@ start_server() {
     echo "the sandbox server did not start: $(cat "$work/server.log")" >&2
     exit 1
 }
-stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
+stop_server() {
+    kill "$(pgrep -P "$server")"
+    wait "$server" 2>/dev/null || true
+    server=""
+}
 # "wall_seconds cpu_seconds max_rss_mb" from a /usr/bin/time -v report.
 figures() {
     awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); wall = 0;
@@ -52,6 +58,7 @@ start_server
 /usr/bin/time -v "$CORE" "http://127.0.0.1:$PORT/v1" "$work/payouts.csv" 2> "$work/core.time"
 read -r core_wall core_cpu core_rss < <(figures "$work/core.time")
 stop_server
+read -r _ core_server_cpu _ < <(figures "$work/server.time")
 
 start_server
 rc=0
@@ -59,6 +66,7 @@ CINETPAY_API_KEY=sandbox-api-key CINETPAY_API_PASSWORD=sandbox-password \
     /usr/bin/time -v "$CLI" --base-url "http://127.0.0.1:$PORT/v1" payout "$work/payouts.csv" \
     --journal "$work/run.sqlite" --new-run --no-wait --yes --notify-url http://127.0.0.1:9/notify > "$work/cli.out" 2> "$work/cli.time" || rc=$?
 stop_server
+read -r _ cli_server_cpu _ < <(figures "$work/server.time")
 # --no-wait leaves every payout pending: exit 4 is the expected end.
 if [[ "$rc" != 4 ]]; then
     echo "cinetpay payout exited $rc:" >&2; head -20 "$work/cli.out" >&2
@@ -68,7 +76,7 @@ fi
 read -r cli_wall cli_cpu cli_rss < <(figures "$work/cli.time")
 
 echo "rows: $N (chunks of 25, 4 in flight, one contact per row)"
-printf '%-22s %9s %9s %12s\n' "" "wall s" "CPU s" "peak RSS MB"
-printf '%-22s %9s %9s %12s\n' "core Client::pay" "$core_wall" "$core_cpu" "$core_rss"
-printf '%-22s %9s %9s %12s\n' "cinetpay payout" "$cli_wall" "$cli_cpu" "$cli_rss"
+printf '%-22s %9s %9s %12s %16s\n' "" "wall s" "CPU s" "peak RSS MB" "server CPU s"
+printf '%-22s %9s %9s %12s %16s\n' "core Client::pay" "$core_wall" "$core_cpu" "$core_rss" "$core_server_cpu"
+printf '%-22s %9s %9s %12s %16s\n' "cinetpay payout" "$cli_wall" "$cli_cpu" "$cli_rss" "$cli_server_cpu"
 awk -v c="$core_wall" -v l="$cli_wall" 'BEGIN { printf "cli / core wall: %.2fx\n", l / c }'

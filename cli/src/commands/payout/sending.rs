@@ -136,12 +136,28 @@ impl Sender<'_> {
         amounts: &HashMap<&str, (RowState, i64)>,
     ) -> Result<(), CliError> {
         self.journal.apply(changes)?;
+        self.shift(changes, amounts);
+        Ok(())
+    }
+
+    /// Records the results of one request (`Journal::apply_results`: committed, without waiting
+    /// for the disk), and moves them in the totals.
+    fn record_results(
+        &mut self,
+        changes: &[Change],
+        amounts: &HashMap<&str, (RowState, i64)>,
+    ) -> Result<(), CliError> {
+        self.journal.apply_results(changes)?;
+        self.shift(changes, amounts);
+        Ok(())
+    }
+
+    fn shift(&mut self, changes: &[Change], amounts: &HashMap<&str, (RowState, i64)>) {
         for c in changes {
             if let Some(&(from, amount)) = amounts.get(c.client_transaction_id.as_str()) {
                 self.totals.shift(from, c.state, amount);
             }
         }
-        Ok(())
     }
 
     /// Sends one window in one call of the core's `pay_observed`.
@@ -280,7 +296,7 @@ impl Recorder<'_, '_> {
             return;
         }
         let changes: Vec<Change> = results.iter().map(change_of_result).collect();
-        if let Err(e) = self.sender.apply(&changes, self.amounts) {
+        if let Err(e) = self.sender.record_results(&changes, self.amounts) {
             self.write_error = Some(e);
             return;
         }
