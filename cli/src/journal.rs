@@ -15,12 +15,19 @@
 //! The run is bound to one service and one merchant (base URL and API-key fingerprint): the
 //! states it holds are what *that* account did, and mean nothing against another.
 //!
-//! Schema (version 2, in `PRAGMA user_version`):
+//! Schema (version 3, in `PRAGMA user_version`):
 //! - `run`: one row: its name, the CSV path and SHA-256, the base URL, the merchant fingerprint,
 //!   when the run was created and last changed.
 //! - `payout`: one row per payout of the run: client_transaction_id (key), its current line in the
 //!   file, prefix, phone, amount, notify_url, state, CinetPay's transaction_id and lot, the last
-//!   treatment_status, the last error, and `earlier` (found at CinetPay when the journal started).
+//!   treatment_status, the last error, `earlier` (found at CinetPay when the journal started),
+//!   and `last_sent_at`: when the row's last attempt may have left (Unix milliseconds; set when
+//!   the row is marked `sending`, or by reconciliation to the latest moment an attempt of an
+//!   earlier process may have left). A rerun does not send a row CinetPay does not show until
+//!   the request timeout and the processing window have passed since then (ADR 2).
+//!
+//! Version 3 also changed how ids are derived (occurrences counted among rows without their own
+//! id): journals of version 2 are refused, never read with other ids.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,7 +38,7 @@ use serde::Serialize;
 use crate::exit::{CliError, Exit};
 use crate::output::xof;
 
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 // The state check is a chain of `=`, not `IN (...)`: SQLite evaluates a constant `IN` list through
 // a temporary b-tree opened for every row written, which made each insert and update of a run
@@ -62,6 +69,7 @@ CREATE TABLE IF NOT EXISTS payout (
     treatment_status      TEXT,
     error                 TEXT,
     earlier               INTEGER NOT NULL DEFAULT 0,
+    last_sent_at          INTEGER,
     updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 ";
@@ -116,11 +124,6 @@ impl RowState {
     /// Whether the row still needs to be sent by a payout run.
     pub fn to_send(self) -> bool {
         matches!(self, RowState::Pending | RowState::Failed)
-    }
-
-    /// Whether CinetPay may hold the row without us knowing: look it up before sending.
-    pub fn to_reconcile(self) -> bool {
-        matches!(self, RowState::Sending | RowState::Unknown)
     }
 }
 
@@ -361,14 +364,17 @@ impl Journal {
     }
 
     /// Starts the run: records it and every row as `pending`, except the rows CinetPay already
-    /// held (sent by another journal of the run), recorded as `found` says and flagged `earlier`.
-    /// Rows come one at a time (from the file, read again); the first `Err` among them leaves
+    /// held (sent by another journal of the run), recorded as `found` says and flagged `earlier`,
+    /// and the rows `unsure` names (as it says, `unknown`), whose last attempt may have left until
+    /// now: another journal of the run may still be sending them. Rows come one at a time (from
+    /// the file, read again); the first `Err` among them leaves
     /// no run. One transaction: a crash leaves either no run or all of it.
     pub fn create_run(
         &mut self,
         run: &Run,
         rows: impl IntoIterator<Item = Result<NewRow, CliError>>,
         found: &[Change],
+        unsure: &[Change],
     ) -> Result<(), CliError> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
@@ -395,9 +401,21 @@ impl Journal {
             )?;
             Ok(())
         };
+        // Rows another journal of the run may have sent moments ago, unseen yet: the last attempt
+        // may have left until now.
+        let now = now_ms();
+        let unsure_mark = |c: &Change| -> rusqlite::Result<()> {
+            update_row(&tx, c)?;
+            tx.execute(
+                "UPDATE payout SET last_sent_at = ?2 WHERE client_transaction_id = ?1",
+                params![c.client_transaction_id, now],
+            )?;
+            Ok(())
+        };
         found
             .iter()
             .try_for_each(mark)
+            .and_then(|()| unsure.iter().try_for_each(unsure_mark))
             .and_then(|()| tx.commit())
             .map_err(|e| storage(&path, &e))
     }
@@ -475,6 +493,35 @@ impl Journal {
     /// The rows CinetPay may hold without us knowing (`sending`, `unknown`), by line.
     pub fn uncertain_rows(&self) -> Result<Vec<JournalRow>, CliError> {
         self.select("WHERE state IN ('sending', 'unknown')", [], None)
+    }
+
+    /// When the last attempt of each row in `sending` or `unknown` may have left (Unix ms), for
+    /// the rows that record it.
+    pub fn last_sent_at(&self) -> Result<HashMap<String, i64>, CliError> {
+        let read = || -> rusqlite::Result<HashMap<String, i64>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT client_transaction_id, last_sent_at FROM payout
+                 WHERE state IN ('sending', 'unknown') AND last_sent_at IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
+        read().map_err(|e| self.fail(&e))
+    }
+
+    /// Records that the last attempt of each row may have left as late as the time given (Unix
+    /// ms), keeping a later time already recorded.
+    pub fn set_last_sent_at(&mut self, rows: &[(String, i64)]) -> Result<(), CliError> {
+        self.write(|tx| {
+            for (id, at) in rows {
+                tx.prepare_cached(
+                    "UPDATE payout SET last_sent_at = MAX(COALESCE(last_sent_at, ?2), ?2)
+                     WHERE client_transaction_id = ?1",
+                )?
+                .execute(params![id, at])?;
+            }
+            Ok(())
+        })
     }
 
     /// The first `limit` rows not paid, by line.
@@ -631,6 +678,7 @@ fn update_row(tx: &Transaction<'_>, c: &Change) -> rusqlite::Result<()> {
             lot = COALESCE(?4, lot),
             treatment_status = COALESCE(?5, treatment_status),
             error = ?6,
+            last_sent_at = CASE WHEN ?2 = 'sending' THEN ?7 ELSE last_sent_at END,
             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
          WHERE client_transaction_id = ?1",
     )?
@@ -640,9 +688,17 @@ fn update_row(tx: &Transaction<'_>, c: &Change) -> rusqlite::Result<()> {
         c.transaction_id,
         c.lot,
         c.treatment_status,
-        c.error
+        c.error,
+        now_ms()
     ])?;
     Ok(())
+}
+
+/// Now, in Unix milliseconds (the unit of `last_sent_at`).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 fn storage(path: &Path, e: &rusqlite::Error) -> CliError {
@@ -685,6 +741,7 @@ mod tests {
                 &run(),
                 [new_row(2, "0701020304", 500), new_row(3, "0701020305", 700)].map(Ok),
                 &[],
+                &[],
             )
             .unwrap();
         journal
@@ -724,6 +781,7 @@ mod tests {
                 ]
                 .map(Ok),
                 &[],
+                &[],
             )
             .unwrap();
         journal
@@ -751,6 +809,51 @@ mod tests {
         assert_eq!((rows[1].line, rows[1].state), (3, RowState::Paid));
         assert_eq!(rows[0].state, RowState::Pending);
         assert_eq!(journal.run().unwrap().unwrap().file_sha256, "def");
+    }
+
+    #[test]
+    fn the_last_attempt_time_is_kept_and_older_formats_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+        let unsure = [Change::state("id-0701020305-700", RowState::Unknown)];
+        journal
+            .create_run(
+                &run(),
+                [new_row(2, "0701020304", 500), new_row(3, "0701020305", 700)].map(Ok),
+                &[],
+                &unsure,
+            )
+            .unwrap();
+        let before = now_ms();
+        journal
+            .apply(&[Change::state("id-0701020304-500", RowState::Sending)])
+            .unwrap();
+        let times = journal.last_sent_at().unwrap();
+        assert!(times["id-0701020304-500"] >= before);
+        assert!(times["id-0701020305-700"] <= before);
+        // A later bound wins, an earlier one does not replace it.
+        let later = before + 60_000;
+        journal
+            .set_last_sent_at(&[("id-0701020304-500".into(), later)])
+            .unwrap();
+        journal
+            .set_last_sent_at(&[("id-0701020304-500".into(), 1)])
+            .unwrap();
+        assert_eq!(journal.last_sent_at().unwrap()["id-0701020304-500"], later);
+        // Leaving `sending` keeps the time; only a new `sending` mark sets it again.
+        journal
+            .apply(&[Change::state("id-0701020304-500", RowState::Unknown)])
+            .unwrap();
+        assert_eq!(journal.last_sent_at().unwrap()["id-0701020304-500"], later);
+
+        let old = dir.path().join("v2.sqlite");
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 2;")
+            .unwrap();
+        let refused = Journal::open(&old).err().expect("a format 2 journal is refused");
+        assert_eq!(refused.exit, Exit::InvalidInput);
+        assert!(refused.message.contains("format 2"), "{}", refused.message);
     }
 
     #[test]

@@ -43,7 +43,8 @@ Exit codes:
      waiting. Follow it without sending anything: `cinetpay watch --journal PATH` (payout) or
      `cinetpay status --client-transaction-id ID` (send, which prints its id). `payout` with the
      same journal resumes its run and never sends a row twice; `send` may be repeated only with
-     `--client-transaction-id ID` (a new id is a new payout)
+     `--client-transaction-id ID` (a new id is a new payout), at least --request-timeout plus
+     --processing-window (2 minutes by default) after it was interrupted: it looks the id up first
 
 Credentials come from the environment (CINETPAY_API_KEY, CINETPAY_API_PASSWORD) or from the file
 named by --credentials-file (lines CINETPAY_API_KEY=... and CINETPAY_API_PASSWORD=...). They are
@@ -81,6 +82,14 @@ pub struct GlobalArgs {
     /// Attempts per request when the network or the service fails (1 disables retries).
     #[arg(long, global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,
+    /// How long to wait for the answer to one request before giving up on it (e.g. 30s).
+    #[arg(long, global = true, default_value = "30s", value_parser = duration::parse)]
+    pub request_timeout: Duration,
+    /// How long the service may still be working on a request whose answer was lost, counted
+    /// from when it left (at least --request-timeout, at most a day). Nothing is sent again
+    /// under the same id before it has passed, nor by a rerun of an interrupted command.
+    #[arg(long, global = true, default_value = "90s", value_parser = duration::parse)]
+    pub processing_window: Duration,
     /// Log to stderr: -v for info, -vv for debug (secrets are never logged).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -31,6 +31,32 @@ pub struct Batching {
     pub max_concurrency: Option<usize>,
 }
 
+/// The longest `--processing-window` the core accepts.
+const MAX_PROCESSING_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// `--processing-window` must cover the request timeout (a request may run that long) and be at
+/// most a day: refused as a flag error before anything is sent.
+fn check_window(global: &GlobalArgs) -> Result<(), CliError> {
+    if global.request_timeout.is_zero() {
+        return Err(CliError::invalid("--request-timeout must be more than 0"));
+    }
+    if global.processing_window < global.request_timeout || global.processing_window > MAX_PROCESSING_WINDOW {
+        return Err(CliError::invalid(format!(
+            "--processing-window ({}) must be at least --request-timeout ({}) and at most 1 day; \
+             nothing was sent",
+            humantime::format_duration(global.processing_window),
+            humantime::format_duration(global.request_timeout)
+        )));
+    }
+    Ok(())
+}
+
+/// How long after an attempt left the service may still be working on it: the request timeout
+/// plus the processing window (a rerun or a repeated id waits this long before sending again).
+pub fn in_flight_for(global: &GlobalArgs) -> Duration {
+    global.request_timeout + global.processing_window
+}
+
 /// A client, and the embedded sandbox it uses when there is one (kept alive as long as the client).
 pub struct Session {
     pub client: Client,
@@ -56,7 +82,10 @@ impl Session {
             .retry(RetryPolicy {
                 max_attempts: global.max_attempts,
                 ..RetryPolicy::default()
-            });
+            })
+            .request_timeout(global.request_timeout)
+            .processing_window(global.processing_window);
+        check_window(global)?;
         if let Some(size) = batching.chunk_size {
             builder = builder.chunk_size(size);
         }

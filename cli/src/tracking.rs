@@ -5,10 +5,13 @@
 //! payout), `Conflict` (another payout under the id) or `NotFound`. Reconciliation asks it before
 //! a rerun sends anything, for rows whose request may have reached the service unheard (`sending`,
 //! `unknown`): found means accepted, never sent again; a conflict or a failed lookup leaves the
-//! row unknown for a person to check. Not found goes back to `pending`, although it is no proof
-//! that nothing was recorded (the payout may not be visible yet): the rerun sends the row under
-//! the *same* id, which CinetPay refuses (805) if it holds it, and the core settles that by
-//! lookup. A new id is never made for a row.
+//! row unknown for a person to check. Not found goes back to `pending` only once no earlier
+//! attempt may still be running (the request timeout plus the processing window since it may have
+//! left, as the journal records it; ADR 2): before that the service may be working on it unseen,
+//! and a resend could be recorded twice, so the row stays `unknown` and reconciliation waits.
+//! Not found is still no proof that nothing was recorded (the payout may not be visible yet): the
+//! rerun sends the row under the *same* id, which CinetPay refuses (805) if it holds it, and the
+//! core settles that by lookup. A new id is never made for a row.
 //!
 //! The same lookup tells, when a run starts in a new journal, which rows another journal of the
 //! same run already sent (`look_up_all`).
@@ -26,7 +29,7 @@ use futures::stream::{self, StreamExt};
 use tokio::time::Instant;
 
 use crate::exit::{describe, CliError};
-use crate::journal::{Change, Journal, JournalRow, RowState};
+use crate::journal::{now_ms, Change, Journal, JournalRow, RowState};
 use crate::progress::Progress;
 use crate::summary::Totals;
 use crate::WaitArgs;
@@ -70,19 +73,68 @@ pub async fn look_up_all(
         .await
 }
 
-/// Looks up every row that may be at CinetPay without us knowing; returns their new states.
-pub async fn reconcile(client: &Client, rows: &[JournalRow]) -> Vec<Change> {
-    let uncertain: Vec<&JournalRow> = rows.iter().filter(|r| r.state.to_reconcile()).collect();
-    let transfers: Vec<Transfer> = uncertain.iter().map(|r| r.transfer()).collect();
-    let answers = look_up_all(client, &transfers).await;
-    uncertain
+/// Looks up every row that may be at CinetPay without us knowing (`sending`, `unknown`) and
+/// records what it is now: found -> its state; another payout under the id or a failed lookup ->
+/// `unknown`; not found -> `pending` (sent again under the same id) only once no earlier attempt
+/// of it may still be running, i.e. once the request timeout and the processing window have
+/// passed since it may have left. Before that, the row is recorded `unknown` and this waits (with
+/// a notice saying how long) and looks it up again. An interruption at any point leaves every row
+/// `sending` or `unknown`, with the time its attempt may have left, never `pending`.
+pub async fn reconcile(client: &Client, journal: &mut Journal, json: bool) -> Result<(), CliError> {
+    let rows = journal.uncertain_rows()?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // A `sending` row was left by a process that stopped while its request may have been in
+    // flight (or queued): it may have left at any moment until that process stopped, which was
+    // before this one took the journal's lock, so before now. Recorded first, so that the row
+    // keeps this bound whatever happens next.
+    let started = now_ms();
+    let bounds: Vec<(String, i64)> = rows
         .iter()
-        .zip(answers)
-        .map(|(row, answer)| {
+        .filter(|r| r.state == RowState::Sending)
+        .map(|r| (r.client_transaction_id.clone(), started))
+        .collect();
+    journal.set_last_sent_at(&bounds)?;
+    let sent_at = journal.last_sent_at()?;
+    let config = client.config();
+    let in_flight =
+        i64::try_from((config.request_timeout + config.processing_window).as_millis()).unwrap_or(i64::MAX);
+    // Until when an attempt of the row may still be running (a row without a time: from now).
+    let busy_until = |row: &JournalRow| {
+        sent_at
+            .get(&row.client_transaction_id)
+            .copied()
+            .unwrap_or(started)
+            .saturating_add(in_flight)
+    };
+    // An `unknown` row that may still be in flight was looked up not found when it was recorded
+    // (by the core, a start or an interrupted wait): it is looked up once the wait is over.
+    let (mut rows, mut young): (Vec<JournalRow>, Vec<JournalRow>) = rows
+        .into_iter()
+        .partition(|r| r.state == RowState::Sending || busy_until(r) <= started);
+    loop {
+        let transfers: Vec<Transfer> = rows.iter().map(|r| r.transfer()).collect();
+        let answers = look_up_all(client, &transfers).await;
+        let now = now_ms();
+        let mut changes = Vec::new();
+        for (row, answer) in rows.iter().zip(answers) {
             let id = &row.client_transaction_id;
             let change = match answer {
                 Ok(PayoutLookup::Found(info)) => change_of(id, &info),
-                // Same id, same payout again: CinetPay refuses it (805) if it holds it.
+                Ok(PayoutLookup::NotFound) if now < busy_until(row) => {
+                    young.push(row.clone());
+                    Change {
+                        error: Some(format!(
+                            "not at CinetPay yet, but an earlier attempt may still be running \
+                             there until {}: it is looked up again then, never sent before",
+                            utc(busy_until(row))
+                        )),
+                        ..Change::state(id, RowState::Unknown)
+                    }
+                }
+                // No attempt may still run: the same id, same payout, again (CinetPay refuses it,
+                // 805, if it holds it after all).
                 Ok(PayoutLookup::NotFound) => Change::state(id, RowState::Pending),
                 Ok(PayoutLookup::Conflict(info)) => Change {
                     error: Some(format!(
@@ -99,9 +151,37 @@ pub async fn reconcile(client: &Client, rows: &[JournalRow]) -> Vec<Change> {
                 },
             };
             tracing::info!(line = row.line, client_transaction_id = %id, state = change.state.as_str(), "reconciled");
-            change
-        })
-        .collect()
+            changes.push(change);
+        }
+        journal.apply(&changes)?;
+        let Some(until) = young.iter().map(&busy_until).max() else {
+            return Ok(());
+        };
+        let left = Duration::from_millis(u64::try_from(until - now_ms()).unwrap_or(0));
+        // Whole seconds, rounded up: what the notice says is what is waited.
+        let left = Duration::from_secs(left.as_secs() + u64::from(left.subsec_millis() > 0));
+        crate::output::notice(
+            json,
+            &format!(
+                "{} row(s) are not at CinetPay yet, but an earlier attempt of them (an interrupted \
+                 run, or another journal of this run) may still be running there \
+                 (--request-timeout + --processing-window since it may have left): waiting {} \
+                 (until {}) before looking them up again; nothing is sent meanwhile, and an \
+                 interruption is safe",
+                young.len(),
+                humantime::format_duration(left),
+                utc(until)
+            ),
+        );
+        tokio::time::sleep(left).await;
+        rows = std::mem::take(&mut young);
+    }
+}
+
+/// A Unix time in milliseconds as `2026-12-02T13:40:02Z`.
+fn utc(ms: i64) -> String {
+    let at = std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+    humantime::format_rfc3339_seconds(at).to_string()
 }
 
 /// A row (or a payout of `send`) to poll: its id, and its lot when known.

@@ -56,6 +56,7 @@ fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str) -> Command {
         .env("CINETPAY_API_PASSWORD", &env.password)
         .arg("--base-url")
         .arg(env.sandbox.base_url())
+        .args(common::SHORT_WINDOW)
         .arg("payout")
         .arg(csv)
         .arg("--journal")

@@ -269,3 +269,103 @@ fn a_journal_in_use_by_another_process_is_refused() {
     env.payout(&csv, "run.sqlite", &[]).assert().code(0);
     assert_eq!(env.ledger().len(), 2);
 }
+
+/// Issue 11: a run interrupted (Ctrl-C) while its request is still being processed at CinetPay,
+/// then resumed at once with the command it printed. The payout is not visible yet when the
+/// resume looks it up; the resume must not send it again before no earlier attempt may still be
+/// running (--request-timeout + --processing-window), and then finds it: one send attempt ever.
+#[test]
+fn a_resume_right_after_an_interruption_waits_out_the_request_still_in_flight() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let env = TestEnv::new();
+    let csv = env.write_csv("slow.csv", &["0701020304,225,1000,Awa,Kone,,,,".to_owned()]);
+    // Processed 2.5 s after it arrives, whatever the client does meanwhile (longer than the
+    // request timeout, shorter than the processing window).
+    env.sandbox
+        .add_fault(Fault::new(Endpoint::Send, FaultKind::SlowProcessing).with_latency_ms(2_500));
+    let bin = assert_cmd::cargo::cargo_bin("cinetpay");
+    let mut first = Command::new(&bin)
+        .env_remove("CINETPAY_BASE_URL")
+        .env("CINETPAY_API_KEY", &env.api_key)
+        .env("CINETPAY_API_PASSWORD", &env.password)
+        .args(["--base-url", env.sandbox.base_url().as_str()])
+        .args(["--request-timeout", "1s", "--processing-window", "4s"])
+        .arg("payout")
+        .arg(&csv)
+        .arg("--journal")
+        .arg(env.dir.path().join("slow.sqlite"))
+        .args(["--new-run", "--yes", "--interval", "50ms", "--chunk-size", "5"])
+        .args(["--notify-url", "http://127.0.0.1:9/notify"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = first.stderr.take().unwrap();
+    let lines = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<String>>()
+    });
+    // Interrupted once the request is at the sandbox (its fault taken), still being processed.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !env.sandbox.faults().is_empty() {
+        assert!(Instant::now() < deadline, "the payout request never left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let arrived = Instant::now();
+    std::thread::sleep(Duration::from_millis(100));
+    let pid = first.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = first.wait().unwrap();
+    let err = lines.join().unwrap().join("\n");
+    assert_eq!(status.code(), Some(4), "{err}");
+    assert!(env.ledger().is_empty(), "still being processed");
+
+    // The command the interruption printed, run literally and at once.
+    let resume = err
+        .split("Resume the run with `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or_else(|| panic!("no resume command: {err}"))
+        .to_owned();
+    assert!(
+        err.contains(&format!("resume it with: {resume}")),
+        "the same command at the start: {err}"
+    );
+    let words: Vec<&str> = resume.split(' ').collect();
+    assert_eq!(words[0], "cinetpay", "{resume}");
+    let started = Instant::now();
+    let second = Command::new(&bin)
+        .env_remove("CINETPAY_BASE_URL")
+        .env("CINETPAY_API_KEY", &env.api_key)
+        .env("CINETPAY_API_PASSWORD", &env.password)
+        .args(&words[1..])
+        // As a script would (no terminal to confirm on): a resend would not be stopped by a
+        // question.
+        .arg("--yes")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let second_err = stderr_of(&second);
+    // Once the slow request has landed: one payout, one send attempt carrying its id.
+    std::thread::sleep((arrived + Duration::from_millis(3_500)).saturating_duration_since(Instant::now()));
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 1, "{ledger:?}\n{second_err}");
+    assert_eq!(ledger[0].send_attempts, 1, "sent once: {ledger:?}\n{second_err}");
+    assert_eq!(ledger[0].accepted_count, 1);
+    assert_eq!(second.status.code(), Some(0), "{resume}\n{second_err}");
+    assert!(second_err.contains("waiting"), "{second_err}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(4),
+        "looked up again only after the window"
+    );
+}

@@ -208,7 +208,7 @@ fn send_names_its_id_before_sending_and_in_every_hint() {
     assert_eq!(output.status.code(), Some(4), "{err}");
     assert!(err.contains(&format!("--client-transaction-id {id}")), "{err}");
     assert!(!err.contains("same command"), "{err}");
-    // Repeating it with the id does not pay again.
+    // Repeating it with the id does not pay again: it is looked up first, and nothing is sent.
     env.cli()
         .args(["send", "--phone", "+2250701020304", "--amount", "1500"])
         .args([
@@ -218,10 +218,25 @@ fn send_names_its_id_before_sending_and_in_every_hint() {
             &id,
         ])
         .assert()
-        .code(0);
+        .code(0)
+        .stderr(contains("already holds this payout").and(contains("nothing was sent")));
     let ledger = env.ledger();
     assert_eq!(ledger.len(), 1);
     assert_eq!(ledger[0].client_transaction_id, id);
+    assert_eq!(ledger[0].send_attempts, 1, "the repeat sent nothing");
+    // The same id for another payout is refused before anything is sent.
+    env.cli()
+        .args(["send", "--phone", "+2250701020304", "--amount", "2000"])
+        .args([
+            "--notify-url",
+            "http://127.0.0.1:9/notify",
+            "--client-transaction-id",
+            &id,
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("already used at CinetPay by another payout"));
+    assert_eq!(env.ledger()[0].send_attempts, 1);
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub fn prepare(cli: &mut Cli) {
 /// What Ctrl-C means for the command: only what is true of it, with what to do next.
 pub fn interrupted_message(cli: &Cli) -> String {
     match &cli.command {
-        Command::Send(args) => send::interrupted_message(args),
+        Command::Send(args) => send::interrupted_message(&cli.global, args),
         Command::Payout(args) => payout::interrupted_message(&cli.global, args),
         Command::Watch(_) => {
             "interrupted; watch sends nothing and every status seen is in the journal: run it again to keep following".into()

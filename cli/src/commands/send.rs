@@ -6,7 +6,7 @@
 //! *before* sending (`ensure_id`) and prints it first: if the answer is lost or the command
 //! interrupted, every hint names it, and repeating the command with it cannot pay again.
 
-use cinetpay_transfer::{SendOutcome, SendResult, Transfer, TransferInfo, TreatmentStatus};
+use cinetpay_transfer::{PayoutLookup, SendOutcome, SendResult, Transfer, TransferInfo, TreatmentStatus};
 use clap::Args;
 use serde::Serialize;
 
@@ -50,6 +50,9 @@ pub struct SendArgs {
     pub wait: bool,
     #[command(flatten)]
     pub wait_args: WaitArgs,
+    /// Whether the id was made up by `ensure_id` (never used before: nothing to look up).
+    #[arg(skip)]
+    pub generated_id: bool,
 }
 
 #[derive(Serialize)]
@@ -62,6 +65,7 @@ struct Report<'a> {
 pub fn ensure_id(args: &mut SendArgs) {
     if args.client_transaction_id.is_none() {
         args.client_transaction_id = Some(format!("cli-{}", uuid::Uuid::new_v4().simple()));
+        args.generated_id = true;
     }
 }
 
@@ -71,13 +75,27 @@ fn id_of(args: &SendArgs) -> &str {
 }
 
 /// What a user interrupting `send` needs to know: the id, how to check, how to retry safely.
-pub fn interrupted_message(args: &SendArgs) -> String {
+pub fn interrupted_message(global: &GlobalArgs, args: &SendArgs) -> String {
     let id = id_of(args);
     format!(
         "interrupted: the payout may or may not have been sent under client_transaction_id {id}. \
-         Check it with `cinetpay status --client-transaction-id {id}`. To try again, repeat the \
-         command with `--client-transaction-id {id}`: CinetPay never pays one id twice, while a \
-         new id is a new payout."
+         {}",
+        how_to_retry(global, id)
+    )
+}
+
+/// How to check a payout whose outcome is not known, and how to try again without paying twice:
+/// after the request timeout and the processing window (ADR 2), a request that left can no
+/// longer be running at CinetPay, so a lookup that does not show it means it was not recorded.
+fn how_to_retry(global: &GlobalArgs, id: &str) -> String {
+    let window = crate::session::in_flight_for(global);
+    let minutes = (window.as_secs() + u64::from(window.subsec_nanos() > 0)).div_ceil(60);
+    format!(
+        "Check it first with `cinetpay status --client-transaction-id {id}`. To try again, wait \
+         at least {minutes} minute(s) (CinetPay may still be working on the request that left: \
+         --request-timeout plus --processing-window), then repeat the command with \
+         `--client-transaction-id {id}`: it looks the id up first and sends nothing if CinetPay \
+         holds it, and CinetPay never pays one id twice, while a new id is a new payout."
     )
 }
 
@@ -106,14 +124,33 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
         },
         transfer.phone
     );
-    notice(global.json, &announce);
-    let result = session
-        .client
-        .pay(&[transfer])
-        .await?
-        .into_iter()
-        .next()
-        .expect("one result per payout");
+    // An id given on the command line may have been sent already (a repeated command): what
+    // CinetPay holds under it is reported, and nothing is sent again.
+    let earlier = if args.generated_id {
+        None
+    } else {
+        already_sent(&session, &transfer, &id).await?
+    };
+    let result = match earlier {
+        Some(result) => {
+            let already = format!(
+                "CinetPay already holds this payout under client_transaction_id {id}: nothing was \
+                 sent (it is never paid twice)"
+            );
+            notice(global.json, &already);
+            result
+        }
+        None => {
+            notice(global.json, &announce);
+            session
+                .client
+                .pay(&[transfer])
+                .await?
+                .into_iter()
+                .next()
+                .expect("one result per payout")
+        }
+    };
     let status = if args.wait && result.outcome == SendOutcome::Accepted {
         wait_final(&session, &result, &args.wait_args).await?
     } else {
@@ -128,21 +165,19 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
         print_report(&result, status.as_ref());
     }
     let exit = exit_of(&result, status.as_ref(), args.wait);
-    if let Some(hint) = hint(&result, status.as_ref()) {
+    if let Some(hint) = hint(global, &result, status.as_ref()) {
         notice(global.json, &hint);
     }
     Ok(exit)
 }
 
 /// What to do next when the payout is not simply paid, naming its id.
-fn hint(result: &SendResult, status: Option<&TransferInfo>) -> Option<String> {
+fn hint(global: &GlobalArgs, result: &SendResult, status: Option<&TransferInfo>) -> Option<String> {
     let id = &result.client_transaction_id;
     match (result.outcome, status.map(|s| &s.treatment_status)) {
         (SendOutcome::Unknown, _) => Some(format!(
-            "the outcome is unknown: the payout may have been recorded. Check it with `cinetpay \
-             status --client-transaction-id {id}`. To try again, repeat the command with \
-             `--client-transaction-id {id}`: CinetPay never pays one id twice, while a new id is a \
-             new payout."
+            "the outcome is unknown: the payout may have been recorded. {}",
+            how_to_retry(global, id)
         )),
         (SendOutcome::Accepted, Some(s)) if s.is_final() => None,
         (SendOutcome::Accepted, _) => Some(format!(
@@ -150,6 +185,44 @@ fn hint(result: &SendResult, status: Option<&TransferInfo>) -> Option<String> {
              (do not send it again: it is recorded)"
         )),
         (SendOutcome::Failed, _) => Some(format!("failed: no money left for client_transaction_id {id}")),
+    }
+}
+
+/// What CinetPay already holds under the id given on the command line: the payout itself (reported
+/// as accepted, nothing sent), nothing (`None`: send it), or another payout (refused).
+async fn already_sent(
+    session: &Session,
+    transfer: &Transfer,
+    id: &str,
+) -> Result<Option<SendResult>, crate::exit::CliError> {
+    use crate::exit::CliError;
+    match session.client.look_up(transfer).await {
+        Ok(PayoutLookup::NotFound) => Ok(None),
+        Ok(PayoutLookup::Found(info)) => Ok(Some(SendResult {
+            client_transaction_id: id.to_owned(),
+            prefix: transfer.prefix.clone(),
+            phone: transfer.phone.clone(),
+            amount: info.amount,
+            outcome: SendOutcome::Accepted,
+            transaction_id: Some(info.transaction_id.clone()),
+            lot: info.lot.clone(),
+            treatment_status: Some(info.treatment_status.clone()),
+            error: None,
+        })),
+        Ok(PayoutLookup::Conflict(info)) => Err(CliError::invalid(format!(
+            "client_transaction_id {id} is already used at CinetPay by another payout ({}, {}): \
+             nothing was sent. A new payout needs a new id.",
+            xof(info.amount),
+            info.transaction_id
+        ))),
+        Err(e) => Err(CliError::new(
+            Exit::Error,
+            format!(
+                "cannot tell whether CinetPay already holds client_transaction_id {id}: {}. \
+                 Nothing was sent; the same command asks again.",
+                describe(&e)
+            ),
+        )),
     }
 }
 

@@ -72,8 +72,7 @@ async fn watch_journal(global: &GlobalArgs, path: &std::path::Path, wait: &WaitA
         )));
     };
     run.check_account(&session.client.config().base_url, &session.merchant, path)?;
-    let uncertain = reconcile(&session.client, &journal.uncertain_rows()?).await;
-    journal.apply(&uncertain)?;
+    reconcile(&session.client, &mut journal, global.json).await?;
     let progress = Progress::new(!global.json);
     progress.phase("waiting", journal.rows()?.len() as u64);
     follow(&session.client, &mut journal, wait, &progress).await?;

@@ -13,6 +13,10 @@ use cinetpay_sandbox::{
 };
 use tempfile::TempDir;
 
+/// A short request timeout and processing window: a lost answer, an interrupted run or a new
+/// journal of a named run waits 3 s before a row is sent again, not the default 2 minutes.
+pub const SHORT_WINDOW: [&str; 4] = ["--request-timeout", "1s", "--processing-window", "2s"];
+
 pub const HEADER: &str =
     "phone,prefix,amount,name,surname,email,payment_method,client_transaction_id,notify_url";
 
@@ -57,6 +61,7 @@ impl TestEnv {
             .env("CINETPAY_API_PASSWORD", &self.password)
             .arg("--base-url")
             .arg(self.sandbox.base_url())
+            .args(SHORT_WINDOW)
             .timeout(Duration::from_secs(60));
         cmd
     }

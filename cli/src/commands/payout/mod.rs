@@ -7,7 +7,9 @@
 //!    `--run` (or `--new-run`), after asking CinetPay which rows another journal of that run
 //!    already sent (ADR 5); an existing journal continues its own run, on its own service and
 //!    merchant only, with the file as it is now (rows matched by id; sent rows may not vanish);
-//! 3. reconcile rows an earlier attempt left `sending` or `unknown` (the core's `look_up`);
+//! 3. reconcile rows an earlier attempt left `sending` or `unknown` (the core's `look_up`); a row
+//!    not found goes back to `pending` only once no earlier attempt of it may still be running
+//!    (`--request-timeout` + `--processing-window` since it may have left): until then it waits;
 //! 4. ask before the first payout leaves (`plan.rs`); `--dry-run` shows the plan and stops;
 //! 5. send the rows still to send a window at a time (`sending.rs`): the window's rows marked
 //!    `sending` in one transaction, then one call of the core's `pay_observed` (contacts, then
@@ -66,7 +68,9 @@ own client_transaction_id, which keep it.
 
 Journal: FILE.csv.journal.sqlite beside the file, or --journal PATH. Running the same command
 again resumes the run it holds: paid, rejected and accepted rows are never sent again; rows whose
-outcome was unknown are looked up first, then sent under their same id. Rows are matched by id,
+outcome was unknown are looked up first, and sent again under their same id only once no earlier
+request of them may still be running (--request-timeout + --processing-window since it may have
+left; the command waits, saying how long). Rows are matched by id,
 not line: fixing names or reordering changes nothing; rows added or removed since the run started
 are taken only with --allow-changed-file (the refusal says, in rows and XOF, what that would pay);
 payouts already sent that are no longer in the file as sent stop the run.
@@ -127,6 +131,16 @@ pub struct PayoutArgs {
     pub wait: WaitArgs,
 }
 
+impl PayoutArgs {
+    /// The flags as clap defaults them (to leave defaults out of printed commands).
+    fn defaults() -> PayoutArgs {
+        match <crate::Cli as clap::Parser>::parse_from(["cinetpay", "payout", "x.csv"]).command {
+            crate::Command::Payout(args) => args,
+            _ => unreachable!("a payout command line"),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Summary<'a> {
     run: &'a Run,
@@ -169,14 +183,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         );
         notice(global.json, &hint);
     }
-    let uncertain = reconcile(client, &journal.uncertain_rows()?).await;
-    if !uncertain.is_empty() {
-        tracing::info!(
-            rows = uncertain.len(),
-            "reconciled rows left uncertain by an earlier run"
-        );
-        journal.apply(&uncertain)?;
-    }
+    reconcile(client, &mut journal, global.json).await?;
 
     confirm(global, &args, &session, &run, &journal).await?;
 
@@ -230,26 +237,97 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     Ok(exit)
 }
 
-/// The command that continues this run: same service, same file, same journal.
+/// The command that continues this run: same service, same file, same journal, and every flag
+/// given that changes what is sent or how (credentials stay where they are: never flags).
+/// Confirmation (`--yes`) and a changed file (`--allow-changed-file`) are asked for again.
 fn resume_command(global: &GlobalArgs, args: &PayoutArgs, journal: &Path) -> String {
-    format!(
+    let mut command = format!(
         "cinetpay{} payout {} --journal {}",
         connection_flags(global),
-        args.file.display(),
-        journal.display()
-    )
+        shell_word(&args.file.display().to_string()),
+        shell_word(&journal.display().to_string())
+    );
+    if let Some(url) = &args.notify_url {
+        command.push_str(&format!(" --notify-url {}", shell_word(url)));
+    }
+    let defaults = PayoutArgs::defaults();
+    if args.chunk_size != defaults.chunk_size {
+        command.push_str(&format!(" --chunk-size {}", args.chunk_size));
+    }
+    if args.max_concurrency != defaults.max_concurrency {
+        command.push_str(&format!(" --max-concurrency {}", args.max_concurrency));
+    }
+    if args.no_wait {
+        command.push_str(" --no-wait");
+    }
+    if args.wait.interval != defaults.wait.interval {
+        command.push_str(&format!(" --interval {}", duration_word(args.wait.interval)));
+    }
+    if args.wait.timeout != defaults.wait.timeout {
+        command.push_str(&format!(" --timeout {}", duration_word(args.wait.timeout)));
+    }
+    command
 }
 
-/// The global flags that choose the service and the account, as given, for hints.
+/// The global flags that choose the service and the account, and how requests are sent, as
+/// given (those left at their default are left out), for hints.
 fn connection_flags(global: &GlobalArgs) -> String {
     let mut flags = String::new();
     if let Some(url) = &global.base_url {
-        flags.push_str(&format!(" --base-url {url}"));
+        flags.push_str(&format!(" --base-url {}", shell_word(url)));
     }
     if let Some(path) = &global.credentials_file {
-        flags.push_str(&format!(" --credentials-file {}", path.display()));
+        flags.push_str(&format!(
+            " --credentials-file {}",
+            shell_word(&path.display().to_string())
+        ));
+    }
+    let defaults = <crate::Cli as clap::Parser>::parse_from(["cinetpay", "balance"]).global;
+    if global.lang != defaults.lang {
+        flags.push_str(match global.lang {
+            crate::LangArg::En => " --lang en",
+            crate::LangArg::Fr => " --lang fr",
+        });
+    }
+    if global.max_attempts != defaults.max_attempts {
+        flags.push_str(&format!(" --max-attempts {}", global.max_attempts));
+    }
+    if global.request_timeout != defaults.request_timeout {
+        flags.push_str(&format!(
+            " --request-timeout {}",
+            duration_word(global.request_timeout)
+        ));
+    }
+    if global.processing_window != defaults.processing_window {
+        flags.push_str(&format!(
+            " --processing-window {}",
+            duration_word(global.processing_window)
+        ));
     }
     flags
+}
+
+/// A duration as a flag value that reads back the same: `90s`, `1500ms`.
+fn duration_word(d: std::time::Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+/// A value as one shell word: as is when it has no character a shell treats specially, else in
+/// single quotes, so that a printed command can be pasted literally.
+fn shell_word(raw: &str) -> String {
+    let plain = !raw.is_empty()
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        raw.to_owned()
+    } else {
+        format!("'{}'", raw.replace('\'', r"'\''"))
+    }
 }
 
 /// What Ctrl-C means for a payout run.
@@ -363,4 +441,72 @@ fn print_summary(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn parse(words: &[&str]) -> (GlobalArgs, PayoutArgs) {
+        let cli = crate::Cli::try_parse_from(words).expect("a valid command line");
+        match cli.command {
+            crate::Command::Payout(args) => (cli.global, args),
+            _ => unreachable!(),
+        }
+    }
+
+    /// Issue 11: the printed resume command, run literally, sends as the first run did: every
+    /// flag that changes what is sent or how is in it (credentials never are).
+    #[test]
+    fn the_resume_command_keeps_every_flag_that_changes_what_is_sent() {
+        let (global, args) = parse(&[
+            "cinetpay",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--lang",
+            "fr",
+            "--max-attempts",
+            "5",
+            "--request-timeout",
+            "1500ms",
+            "--processing-window",
+            "2m",
+            "payout",
+            "pay.csv",
+            "--journal",
+            "j.sqlite",
+            "--run",
+            "nov",
+            "--notify-url",
+            "https://m.example/n",
+            "--chunk-size",
+            "7",
+            "--max-concurrency",
+            "2",
+            "--yes",
+        ]);
+        let resume = resume_command(&global, &args, Path::new("j.sqlite"));
+        let words: Vec<&str> = resume.split(' ').collect();
+        let (g, a) = parse(&words);
+        assert_eq!(g.base_url, global.base_url);
+        assert_eq!(g.lang, crate::LangArg::Fr);
+        assert_eq!(g.max_attempts, 5);
+        assert_eq!(g.request_timeout, global.request_timeout);
+        assert_eq!(g.processing_window, global.processing_window);
+        assert_eq!(a.file, args.file);
+        assert_eq!(a.journal, args.journal);
+        assert_eq!(a.notify_url, args.notify_url);
+        assert_eq!((a.chunk_size, a.max_concurrency), (7, 2));
+        assert!(a.run.is_none() && !a.yes && !a.allow_changed_file, "{resume}");
+
+        // Defaults are left out; a path with a space is one shell word.
+        let (global, args) = parse(&["cinetpay", "payout", "my pay.csv"]);
+        let resume = resume_command(&global, &args, Path::new("my pay.csv.journal.sqlite"));
+        assert_eq!(
+            resume,
+            "cinetpay payout 'my pay.csv' --journal 'my pay.csv.journal.sqlite'"
+        );
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+    }
 }

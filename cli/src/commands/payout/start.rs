@@ -13,7 +13,7 @@ use cinetpay_transfer::PayoutLookup;
 use crate::csv_input::PayoutRow;
 use crate::exit::{describe, CliError, Exit};
 use crate::identity::{fresh_run_name, SANDBOX_RUN_PREFIX};
-use crate::journal::{Change, FilePlan, Journal, NewRow, Run};
+use crate::journal::{Change, FilePlan, Journal, NewRow, RowState, Run};
 use crate::output::{notice, xof};
 use crate::session::Session;
 use crate::tracking::{change_of, look_up_all};
@@ -108,10 +108,11 @@ pub(super) async fn start_or_resume(
                 }
             }
             let found = already_at_cinetpay(session, &maybe_used).await?;
+            let unsure = maybe_in_flight(&run.name, global.sandbox, &found, &maybe_used);
             let rows = file
                 .rows(&run.name)?
                 .map(|row| row.map(|(id, r)| new_row(id, &r)));
-            journal.create_run(&run, rows, &found)?;
+            journal.create_run(&run, rows, &found, &unsure)?;
             for note in found_notes(&run.name, &found, &maybe_used) {
                 notice(global.json, &note);
             }
@@ -119,6 +120,30 @@ pub(super) async fn start_or_resume(
         }
     };
     Ok(run)
+}
+
+/// The rows looked up and not found: another journal of the run (a lost one, another machine) may
+/// have sent them moments ago, its requests still running unseen at CinetPay. They start
+/// `unknown` (with the time they were looked up), so that the run looks them up again, and sends
+/// them only once no such request may still be running (`tracking::reconcile`), a Ctrl-C or a
+/// crash included. The embedded sandbox is new in this process: nothing of it can be in flight.
+fn maybe_in_flight(run: &str, sandbox: bool, found: &[Change], looked_up: &[(NewRow, bool)]) -> Vec<Change> {
+    if sandbox {
+        return Vec::new();
+    }
+    let found: HashSet<&str> = found.iter().map(|c| c.client_transaction_id.as_str()).collect();
+    looked_up
+        .iter()
+        .map(|(r, _)| r.client_transaction_id.as_str())
+        .filter(|id| !found.contains(id))
+        .map(|id| Change {
+            error: Some(format!(
+                "not at CinetPay when this journal started; another journal of run {run:?} may \
+                 have sent it moments ago: looked up again before it is sent"
+            )),
+            ..Change::state(id, RowState::Unknown)
+        })
+        .collect()
 }
 
 /// The journal's record of a row of the file.
