@@ -274,7 +274,15 @@ fn print_report(result: &SendResult, status: Option<&TransferInfo>) {
             "client_transaction_id".to_owned(),
             result.client_transaction_id.clone(),
         ],
-        vec!["to".to_owned(), format!("+{} {}", result.prefix, result.phone)],
+        vec![
+            "to".to_owned(),
+            // A payout found by lookup keeps the number as given (`+225...` without --prefix).
+            if result.prefix.is_empty() {
+                result.phone.clone()
+            } else {
+                format!("+{} {}", result.prefix, result.phone)
+            },
+        ],
         vec!["amount".to_owned(), xof(result.amount)],
         vec!["outcome".to_owned(), outcome.to_owned()],
         vec![
