@@ -324,3 +324,56 @@ fn rows_with_their_own_ids_are_never_paid_twice_whatever_the_run_name() {
     assert_eq!(paid_per_phone(&env).len(), 3);
     assert_eq!(env.ledger().len(), 3);
 }
+
+/// Issue 11: a run interrupted while its request is still processed, then started again at once
+/// in a new journal under the same run name (the journal path forgotten): the rows it does not
+/// find yet are sent only once the first request cannot be running any more.
+#[test]
+fn a_new_journal_of_a_run_interrupted_moments_ago_does_not_resend_its_rows_in_flight() {
+    use cinetpay_sandbox::{Endpoint, Fault, FaultKind};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(1));
+    let payout = |journal: &str| {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("cinetpay"));
+        cmd.env_remove("CINETPAY_BASE_URL")
+            .env("CINETPAY_API_KEY", &env.api_key)
+            .env("CINETPAY_API_PASSWORD", &env.password)
+            .args(["--base-url", env.sandbox.base_url().as_str()])
+            .args(["--request-timeout", "1s", "--processing-window", "3s"])
+            .arg("payout")
+            .arg(&csv)
+            .arg("--journal")
+            .arg(env.dir.path().join(journal))
+            .args(["--run", "nov", "--yes", "--interval", "50ms"])
+            .stdin(Stdio::null());
+        cmd
+    };
+    env.sandbox
+        .add_fault(Fault::new(Endpoint::Send, FaultKind::SlowProcessing).with_latency_ms(2_000));
+    let mut first = payout("a.sqlite")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !env.sandbox.faults().is_empty() {
+        assert!(Instant::now() < deadline, "the payout request never left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let arrived = Instant::now();
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(env.ledger().is_empty(), "still being processed");
+
+    let second = payout("b.sqlite").output().unwrap();
+    let err = stderr_of(&second);
+    std::thread::sleep((arrived + Duration::from_millis(3_000)).saturating_duration_since(Instant::now()));
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 1, "{ledger:?}\n{err}");
+    assert_eq!(ledger[0].send_attempts, 1, "sent once: {ledger:?}\n{err}");
+    assert_eq!(second.status.code(), Some(0), "{err}");
+    assert!(err.contains("waiting"), "{err}");
+}
