@@ -13,7 +13,7 @@
 #   scripts/bench.sh [--quick] [--latency-ms MS] [--payouts N] [--cli-rows N] [--runs R]
 #
 # Full (default): release builds (cargo --release, maturin --release, napi --release), 5,000
-# payouts, 3 runs per client (medians), 150 ms latency mode, CLI on 100,000 rows.
+# payouts, 5 runs per client (medians), 150 ms latency mode, CLI on 100,000 rows.
 # --quick (CI): no release build at all: the debug builds (cargo's, and the bindings' that
 # bindings-python/test.sh and bindings-node/test.sh left), 500 payouts, 1 run, CLI on 2,000 rows.
 # Figures from debug builds say nothing about speed; quick mode exists so the benchmark cannot rot.
@@ -40,7 +40,7 @@ done
 if [[ $quick == 1 ]]; then
     payouts="${payouts:-500}" cli_rows="${cli_rows:-2000}" runs="${runs:-1}" profile=debug
 else
-    payouts="${payouts:-5000}" cli_rows="${cli_rows:-100000}" runs="${runs:-3}" profile=release
+    payouts="${payouts:-5000}" cli_rows="${cli_rows:-100000}" runs="${runs:-5}" profile=release
 fi
 step() { printf '== %s\n' "$*" >&2; }
 PYTHON="${PYTHON:-python3}"

@@ -8,7 +8,7 @@
 //!
 //! Usage: `cinetpay-bench raw|core BASE_URL N LABEL [CHUNK] [CONCURRENCY]` (BASE_URL ends in
 //! `/v1`). Prints one JSON line: wall and CPU seconds of this process during the workload (CPU of
-//! every thread, from `/proc/self/stat`), and what the client itself saw accepted. Whether every
+//! every thread, from getrusage), and what the client itself saw accepted. Whether every
 //! payout really was accepted is checked by the caller on the sandbox's ledger.
 
 use std::time::Instant;
@@ -25,14 +25,16 @@ fn phone(i: usize) -> String {
     format!("07{i:07}1")
 }
 
-/// User + system CPU seconds of this process so far, every thread included.
+/// User + system CPU seconds of this process so far, every thread included (getrusage).
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    // Fields after the command name in parentheses: state is field 3, utime 14, stime 15.
-    let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
-    ticks / 100.0 // USER_HZ is 100 on Linux
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_SELF, &mut usage), 0);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 struct Args {
