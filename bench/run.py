@@ -283,7 +283,7 @@ def print_table(report):
     print(f"\n{n} contacts + {n} payouts, chunks of {CHUNK}, {CONCURRENCY} in flight; "
           f"{report['profile']} builds; median of {report['runs']} run(s) per client")
     if report["profile"] != "release":
-        print("QUICK MODE: debug builds (release builds absent by design): the figures say nothing about speed")
+        print("QUICK MODE: debug builds (quick mode builds nothing in release): the figures say nothing about speed")
     head = f"{'client':<16}{'wall s':>8}{'CPU s/10k':>11}{'srv CPU':>9}{'wall/raw':>10}{'CPU/raw':>9}  {'peer':<14}{'peer wall/this':>15}{'peer CPU/this':>14}"
     if report.get("latency"):
         head += f"{'lat wall/min':>14}"
