@@ -10,9 +10,10 @@
 # Every client must complete its workload with every payout accepted (checked on the sandbox's
 # ledger): the script fails otherwise. It asserts nothing about time.
 #
-#   scripts/bench.sh [--quick] [--latency-ms MS] [--payouts N] [--cli-rows N] [--runs R]
+#   scripts/bench.sh [--quick] [--latency-ms MS] [--payouts N] [--cli-rows N] [--runs R] [--no-mobile]
 #
-# Full (default): release builds (cargo --release, maturin --release, napi --release), 5,000
+# Full (default): release builds (cargo --release, maturin --release, napi --release, the mobile
+# library in the release-mobile profile for its size unless --no-mobile), 5,000
 # payouts, 5 runs per client (medians), 150 ms latency mode, CLI on 100,000 rows.
 # --quick (CI): no release build at all: the debug builds (cargo's, and the bindings' that
 # bindings-python/test.sh and bindings-node/test.sh left), 500 payouts, 1 run, CLI on 2,000 rows.
@@ -24,7 +25,7 @@ root="$PWD"
 out="$root/target/bench"
 mkdir -p "$out"
 
-quick=0 latency=150 payouts="" cli_rows="" runs=""
+quick=0 latency=150 payouts="" cli_rows="" runs="" mobile=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) quick=1 ;;
@@ -32,7 +33,8 @@ while [[ $# -gt 0 ]]; do
         --payouts) payouts="$2"; shift ;;
         --cli-rows) cli_rows="$2"; shift ;;
         --runs) runs="$2"; shift ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        --no-mobile) mobile=0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -63,6 +65,10 @@ if [[ $profile == release ]]; then
     cargo build -q --release --locked -p cinetpay-sandbox -p cinetpay-bench
     [[ $cli_rows == 0 ]] || cargo build -q --release --locked -p cinetpay-cli --bin cinetpay --example bench_core_bulk
     bin="$root/target/release"
+    if [[ $mobile == 1 ]]; then
+        step "mobile library (release-mobile profile: lto, one codegen unit; slow the first time)"
+        cargo build -q --locked -p cinetpay-transfer-mobile --profile release-mobile
+    fi
 
     step "python wheel (maturin build --release)"
     build_venv="$out/venv-build"
