@@ -307,12 +307,13 @@ def print_table(report):
               f"{CONCURRENCY} x {lat['latency_ms']} ms = {lat['minimum_s']:.2f} s (in whole rounds of {CONCURRENCY}: "
               f"{lat['rounds']} x {lat['latency_ms']} ms = {lat['minimum_rounds_s']:.2f} s; wall / that: "
               + ", ".join(f"{k} {v['wall_over_minimum_rounds']:.2f}x" for k, v in lat["results"].items()) + ")")
-    imp = report["imports"]
-    print(f"import cinetpay_transfer: {imp['python_in_process_ms']:.1f} ms in process, "
-          f"{imp['python_cinetpay_transfer_ms']:.1f} ms over bare python (import httpx: {imp['python_httpx_ms']:.1f} ms; "
-          f"-X importtime: {imp.get('python_importtime_cumulative_ms', 0):.1f} ms); require('cinetpay-transfer'): "
-          f"{imp['node_in_process_ms']:.1f} ms in process, {imp['node_cinetpay_transfer_ms']:.1f} ms over bare node "
-          f"(medians of {imp['runs']})")
+    imp = report["imports"] or {}
+    if imp:
+        print(f"import cinetpay_transfer: {imp['python_in_process_ms']:.1f} ms in process, "
+              f"{imp['python_cinetpay_transfer_ms']:.1f} ms over bare python (import httpx: {imp['python_httpx_ms']:.1f} ms; "
+              f"-X importtime: {imp.get('python_importtime_cumulative_ms', 0):.1f} ms); require('cinetpay-transfer'): "
+              f"{imp['node_in_process_ms']:.1f} ms in process, {imp['node_cinetpay_transfer_ms']:.1f} ms over bare node "
+              f"(medians of {imp['runs']})")
     for key, a in report["sizes"].items():
         print(f"size {key}: {a['bytes'] / 1e6:.2f} MB ({a['path']})")
     cli = report.get("cli")
@@ -406,7 +407,11 @@ def main():
                              "rounds": rounds, "minimum_rounds_s": minimum_rounds, "results": lat_results}
 
     print("== import / require times", file=sys.stderr, flush=True)
-    report["imports"] = import_times(args, 7 if args.quick else 21)
+    try:
+        report["imports"] = import_times(args, 7 if args.quick else 21)
+    except (subprocess.CalledProcessError, ValueError) as e:
+        failures.append(f"import/require times: {e}")
+        report["imports"] = None
     report["sizes"] = artifact_sizes(args)
     if args.cli_rows:
         print(f"== CLI on {args.cli_rows} rows (scripts/bench-cli.sh)", file=sys.stderr, flush=True)
