@@ -24,22 +24,30 @@ from ._errors import (
     TransportError,
     ValidationError,
 )
-from ._models import (
-    PING,
-    Balance,
-    Contact,
-    ContactResult,
-    CountryBalance,
-    Notification,
-    NotificationReply,
-    Ping,
-    SendingStatus,
-    SendOutcome,
-    SendResult,
-    Transfer,
-    TransferInfo,
-    TreatmentStatus,
-)
+
+# Import time (issue 13): the records and enums (dataclasses, enum) are loaded on first use, by
+# PEP 562 ``__getattr__`` below, so that ``import cinetpay_transfer`` stays cheap; the native
+# module loads them itself when it first builds a result. ``from cinetpay_transfer import
+# Transfer`` works as before. Type checkers read the plain imports under TYPE_CHECKING.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._models import (
+        PING,
+        Balance,
+        Contact,
+        ContactResult,
+        CountryBalance,
+        Notification,
+        NotificationReply,
+        Ping,
+        SendingStatus,
+        SendOutcome,
+        SendResult,
+        Transfer,
+        TransferInfo,
+        TreatmentStatus,
+    )
+
 from ._native import NOTIFICATION_BODY_LIMIT, USER_AGENT, AsyncClient, Client, __version__, parse_notification
 
 __all__ = [
@@ -77,3 +85,36 @@ __all__ = [
     "__version__",
     "parse_notification",
 ]
+
+_LAZY = frozenset(
+    (
+        "PING",
+        "Balance",
+        "Contact",
+        "ContactResult",
+        "CountryBalance",
+        "Notification",
+        "NotificationReply",
+        "Ping",
+        "SendingStatus",
+        "SendOutcome",
+        "SendResult",
+        "Transfer",
+        "TransferInfo",
+        "TreatmentStatus",
+    )
+)
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        if name in _LAZY:
+            from . import _models
+
+            value = getattr(_models, name)
+            globals()[name] = value  # later lookups skip __getattr__
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list:
+        return sorted(set(globals()) | _LAZY)

@@ -10,7 +10,9 @@ credential or a token.
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Sequence, Tuple, Type
+TYPE_CHECKING = False  # typing is not imported at run time (issue 13, import time)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Sequence, Tuple, Type
 
 
 class CinetPayError(Exception):

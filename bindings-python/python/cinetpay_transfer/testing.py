@@ -19,7 +19,9 @@ A payout to a number ending in ``000`` is rejected (REJ); every other one is pai
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing is not imported at run time (issue 13, import time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ._native import AsyncClient, Client
 from ._native import Sandbox as _NativeSandbox
