@@ -63,17 +63,7 @@ fn check(data: &[u8]) {
 
 /// A column name: the real ones, in any case and with spaces, repeated, or made up.
 fn column() -> impl Strategy<Value = String> {
-    let known = prop::sample::select(vec![
-        "phone",
-        "prefix",
-        "amount",
-        "name",
-        "surname",
-        "email",
-        "payment_method",
-        "client_transaction_id",
-        "notify_url",
-    ]);
+    let known = prop::sample::select(crate::csv_input::PAYOUT_COLUMNS);
     prop_oneof![
         4 => known.clone().prop_map(str::to_owned),
         1 => known.prop_map(|c| format!(" {} ", c.to_uppercase())),

@@ -67,7 +67,7 @@ impl PayoutRow {
     }
 }
 
-const PAYOUT_COLUMNS: &[&str] = &[
+pub(crate) const PAYOUT_COLUMNS: &[&str] = &[
     "phone",
     "prefix",
     "amount",

@@ -17,7 +17,7 @@ use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Failure, Http, Request};
 use crate::limits::Limits;
-use crate::lookup::{Expected, PayoutLookup};
+use crate::lookup::PayoutLookup;
 use crate::model::{
     Balance, Contact, ContactResult, Lang, SendResult, Transfer, TransferInfo, TransferQuery,
 };
@@ -363,13 +363,7 @@ impl Client {
             ));
         }
         let checked = validate::check_transfers(std::slice::from_ref(transfer), &self.inner.config.limits)?;
-        let t = &checked[0];
-        let expected = Expected {
-            client_transaction_id: &t.client_transaction_id,
-            phone: &t.phone,
-            amount: t.amount,
-        };
-        crate::lookup::look_up(&self.inner, &expected).await
+        crate::lookup::look_up(&self.inner, &checked[0]).await
     }
 
     /// Confirms a notification the way the provider asks: never trusting its body, it re-queries

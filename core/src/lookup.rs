@@ -13,6 +13,7 @@
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TransferInfo, TransferQuery};
+use crate::validate::CheckedTransfer;
 
 /// What the service shows under a `client_transaction_id`, compared with the payout meant.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,16 +27,10 @@ pub enum PayoutLookup {
     NotFound,
 }
 
-/// The payout a lookup is about: its id, and the number and amount it must show.
-pub(crate) struct Expected<'a> {
-    pub client_transaction_id: &'a str,
-    pub phone: &'a str,
-    pub amount: i64,
-}
-
-/// Looks up one payout by its id. `Err` when the service could not be asked or answered
-/// something that does not settle the question (retried like every read before that).
-pub(crate) async fn look_up(inner: &Inner, expected: &Expected<'_>) -> Result<PayoutLookup> {
+/// Looks up one payout by its id, and compares what is shown with its number and amount. `Err`
+/// when the service could not be asked or answered something that does not settle the question
+/// (retried like every read before that).
+pub(crate) async fn look_up(inner: &Inner, expected: &CheckedTransfer) -> Result<PayoutLookup> {
     let query = TransferQuery::ClientTransactionId(expected.client_transaction_id.to_owned());
     let infos = match inner.transfer_status(&query).await {
         Ok(infos) => infos,
@@ -44,10 +39,10 @@ pub(crate) async fn look_up(inner: &Inner, expected: &Expected<'_>) -> Result<Pa
     };
     let ours: Vec<TransferInfo> = infos
         .into_iter()
-        .filter(|i| i.client_transaction_id.as_deref() == Some(expected.client_transaction_id))
+        .filter(|i| i.client_transaction_id.as_deref() == Some(expected.client_transaction_id.as_str()))
         .collect();
     match <[TransferInfo; 1]>::try_from(ours) {
-        Ok([info]) if info.is_payout_of(expected.phone, expected.amount) => Ok(PayoutLookup::Found(info)),
+        Ok([info]) if info.is_payout_of(&expected.phone, expected.amount) => Ok(PayoutLookup::Found(info)),
         Ok([info]) => Ok(PayoutLookup::Conflict(info)),
         Err(ours) if ours.is_empty() => Err(Error::new(
             ErrorKind::Protocol,

@@ -36,7 +36,7 @@ use futures::StreamExt;
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Failure, Processed, Request};
-use crate::lookup::{look_up, Expected, PayoutLookup};
+use crate::lookup::{look_up, PayoutLookup};
 use crate::model::{ContactResult, SendOutcome, SendResult, TransferInfo, TreatmentStatus};
 use crate::validate::CheckedTransfer;
 use crate::wire;
@@ -421,12 +421,7 @@ impl Chunk<'_> {
         let mut unseen = Vec::new();
         for (i, doubt) in doubts {
             let t = &self.items[i];
-            let expected = Expected {
-                client_transaction_id: &t.client_transaction_id,
-                phone: &t.phone,
-                amount: t.amount,
-            };
-            let lookup = look_up(self.inner, &expected).await;
+            let lookup = look_up(self.inner, t).await;
             let maybe_sent = self.maybe_sent[i];
             match (lookup, &doubt) {
                 (Ok(PayoutLookup::Found(info)), _) => self.settled[i] = Some(accepted_from(t, info)),
