@@ -13,5 +13,7 @@ if ((${#need[@]})); then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
-java -version 2>&1 | head -1
-mvn -v 2>/dev/null | head -1
+# The versions, first line each. Not `| head -1`: head exits early, the writer may then fail on the
+# closed pipe and pipefail turns that into a failed CI run (seen: 1 run in 5).
+java -version 2>&1 | sed -n 1p
+mvn -v 2>/dev/null | sed -n 1p
