@@ -291,6 +291,13 @@ impl Client {
         list(types::transfer_infos(py, &infos))
     }
 
+    fn look_up<'py>(&self, py: Python<'py>, transfer: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let transfer = types::transfer(transfer)?;
+        let client = self.shared.client(py)?;
+        let found = run(py, move || async move { client.look_up(&transfer).await })?;
+        types::payout_lookup(py, &found)
+    }
+
     fn confirm_notification<'py>(
         &self,
         py: Python<'py>,
@@ -428,6 +435,16 @@ impl AsyncClient {
             py,
             async move { client.transfer_status(&query).await },
             |py, r| list(types::transfer_infos(py, r)),
+        )
+    }
+
+    fn look_up<'py>(&self, py: Python<'py>, transfer: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let transfer = types::transfer(transfer)?;
+        let client = self.shared.client(py)?;
+        spawn(
+            py,
+            async move { client.look_up(&transfer).await },
+            types::payout_lookup,
         )
     }
 

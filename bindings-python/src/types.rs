@@ -9,8 +9,8 @@
 //! `ValidationError` naming the field and the item, like the core's own checks.
 
 use cinetpay_transfer::{
-    Balance, Contact, ContactResult, Notification, SendOutcome, SendResult, SendingStatus, Transfer,
-    TransferInfo, TreatmentStatus,
+    Balance, Contact, ContactResult, Notification, PayoutLookup, SendOutcome, SendResult, SendingStatus,
+    Transfer, TransferInfo, TreatmentStatus,
 };
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -140,21 +140,27 @@ pub fn transfers(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<Vec<Transf
     items(py, list, "transfers")?
         .iter()
         .enumerate()
-        .map(|(index, obj)| {
-            let item = Item { obj, index };
-            Ok(Transfer {
-                prefix: item.required_text("prefix")?,
-                phone: item.required_text("phone")?,
-                amount: item.amount()?,
-                notify_url: item.required_text("notify_url")?,
-                client_transaction_id: item.text("client_transaction_id")?,
-                payment_method: item.text("payment_method")?,
-                name: item.text("name")?,
-                surname: item.text("surname")?,
-                email: item.text("email")?,
-            })
-        })
+        .map(|(index, obj)| transfer_item(&Item { obj, index }))
         .collect()
+}
+
+/// One `Transfer` dataclass or mapping (for `look_up`).
+pub fn transfer(obj: &Bound<'_, PyAny>) -> PyResult<Transfer> {
+    transfer_item(&Item { obj, index: 0 })
+}
+
+fn transfer_item(item: &Item<'_, '_>) -> PyResult<Transfer> {
+    Ok(Transfer {
+        prefix: item.required_text("prefix")?,
+        phone: item.required_text("phone")?,
+        amount: item.amount()?,
+        notify_url: item.required_text("notify_url")?,
+        client_transaction_id: item.text("client_transaction_id")?,
+        payment_method: item.text("payment_method")?,
+        name: item.text("name")?,
+        surname: item.text("surname")?,
+        email: item.text("email")?,
+    })
 }
 
 /// A `Notification` dataclass (or mapping) back into the core's type, for `confirm_notification`.
@@ -296,6 +302,19 @@ pub fn transfer_info<'py>(py: Python<'py>, i: &TransferInfo) -> PyResult<Bound<'
     f.set_item("validated_at", &i.validated_at)?;
     f.set_item("operator_transaction_id", &i.operator_transaction_id)?;
     build(py, "TransferInfo", &f)
+}
+
+/// A `PayoutLookup`: what the service holds under a payout's id, compared with that payout.
+pub fn payout_lookup<'py>(py: Python<'py>, found: &PayoutLookup) -> PyResult<Bound<'py, PyAny>> {
+    let (status, transfer) = match found {
+        PayoutLookup::Found(info) => ("found", Some(info)),
+        PayoutLookup::Conflict(info) => ("conflict", Some(info)),
+        PayoutLookup::NotFound => ("not_found", None),
+    };
+    let f = PyDict::new(py);
+    f.set_item("status", model(py, "LookupStatus")?.call1((status,))?)?;
+    f.set_item("transfer", transfer.map(|i| transfer_info(py, i)).transpose()?)?;
+    build(py, "PayoutLookup", &f)
 }
 
 pub fn transfer_infos<'py>(py: Python<'py>, infos: &[TransferInfo]) -> PyResult<Bound<'py, PyList>> {

@@ -75,6 +75,17 @@ class SendOutcome(str, enum.Enum):
         return str(self.value)
 
 
+class LookupStatus(str, enum.Enum):
+    """What the service shows under a payout's ``client_transaction_id`` (``Client.look_up``)."""
+
+    FOUND = "found"  #: this payout (same number and amount) is held under the id
+    CONFLICT = "conflict"  #: another payout is held under the id: the id is taken
+    NOT_FOUND = "not_found"  #: nothing shown now (right after a send that may have been processed: no proof)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 @dataclass(frozen=True)
 class Contact:
     """A payee to register before money can be sent to them."""
@@ -165,6 +176,18 @@ class TransferInfo:
     comment: Optional[str] = None
     validated_at: Optional[str] = None  #: "2018-06-27 12:53:26", as sent
     operator_transaction_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class PayoutLookup:
+    """What ``look_up`` found under a payout's id; ``transfer`` is set with FOUND and CONFLICT.
+
+    NOT_FOUND right after a request that may have been processed is not proof that no money left:
+    a payout being recorded may not be visible yet (the core's rule, ADR 2).
+    """
+
+    status: LookupStatus
+    transfer: Optional[TransferInfo] = None
 
 
 @dataclass(frozen=True)

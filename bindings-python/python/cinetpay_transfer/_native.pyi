@@ -8,6 +8,7 @@ from ._models import (
     ContactResult,
     Notification,
     NotificationReply,
+    PayoutLookup,
     Ping,
     SendResult,
     Transfer,
@@ -54,6 +55,7 @@ class Client:
         client_transaction_id: Optional[str] = None,
         lot: Optional[str] = None,
     ) -> List[TransferInfo]: ...
+    def look_up(self, transfer: TransferLike) -> PayoutLookup: ...
     def confirm_notification(self, notification: Notification) -> TransferInfo: ...
     def reply_to_notification(self, method: str, data: NotificationData = None) -> NotificationReply: ...
 
@@ -89,6 +91,7 @@ class AsyncClient:
         client_transaction_id: Optional[str] = None,
         lot: Optional[str] = None,
     ) -> Awaitable[List[TransferInfo]]: ...
+    def look_up(self, transfer: TransferLike) -> Awaitable[PayoutLookup]: ...
     def confirm_notification(self, notification: Notification) -> Awaitable[TransferInfo]: ...
     def reply_to_notification(
         self, method: str, data: NotificationData = None
