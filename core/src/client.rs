@@ -16,6 +16,7 @@ use crate::auth::{Credentials, TokenCache, TokenProvider};
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Failure, Http, Request};
+use crate::i18n::{Localize, Message};
 use crate::limits::Limits;
 use crate::lookup::PayoutLookup;
 use crate::model::{
@@ -128,19 +129,20 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client. Makes no request.
     pub fn build(self) -> Result<Client> {
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::validation(
-                "credentials",
-                None,
-                "give an API key and password, or a token provider",
-            )
-        })?;
+        let lang = self.config.lang;
+        self.build_in_english().map_err(|e| e.in_lang(lang))
+    }
+
+    fn build_in_english(self) -> Result<Client> {
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::invalid("credentials", None, Message::new("credentials-missing")))?;
         if let Credentials::ApiKey { api_key, password } = &credentials {
             if api_key.expose().trim().is_empty() {
-                return Err(Error::validation("api_key", None, "the API key is empty"));
+                return Err(Error::invalid("api_key", None, Message::new("api-key-empty")));
             }
             if password.expose().is_empty() {
-                return Err(Error::validation("password", None, "the API password is empty"));
+                return Err(Error::invalid("password", None, Message::new("password-empty")));
             }
         }
         let config = self.config;
@@ -148,11 +150,7 @@ impl ClientBuilder {
             .map(|u| matches!(u.scheme(), "http" | "https"))
             .unwrap_or(false);
         if !base_ok {
-            return Err(Error::validation(
-                "base_url",
-                None,
-                "base_url must be an absolute http(s) URL",
-            ));
+            return Err(Error::invalid("base_url", None, Message::new("base-url-invalid")));
         }
         for (field, value) in [
             ("chunk_size", config.chunk_size),
@@ -160,10 +158,10 @@ impl ClientBuilder {
             ("retry.max_attempts", config.retry.max_attempts as usize),
         ] {
             if value == 0 {
-                return Err(Error::validation(
+                return Err(Error::invalid(
                     field,
                     None,
-                    format!("{field} must be at least 1"),
+                    Message::new("setting-below-one").text("field", field),
                 ));
             }
         }
@@ -172,10 +170,10 @@ impl ClientBuilder {
         if config.processing_window < config.request_timeout
             || config.processing_window > MAX_PROCESSING_WINDOW
         {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "processing_window",
                 None,
-                "processing_window must be at least request_timeout and at most one day",
+                Message::new("processing-window-invalid"),
             ));
         }
         Client::from_parts(config, credentials, HashSet::new())
@@ -225,6 +223,10 @@ impl Client {
 
     /// The transfer balance, with the per-country breakdown when the service sends it.
     pub async fn balance(&self) -> Result<Balance> {
+        self.balance_in_english().await.localize(self.inner.config.lang)
+    }
+
+    async fn balance_in_english(&self) -> Result<Balance> {
         let request = Request {
             post: false,
             path: "/transfer/check/balance",
@@ -238,6 +240,12 @@ impl Client {
     /// Registers payees. A payee who already was a contact (726) counts as added. Results come
     /// in input order; long lists are split into chunks sent concurrently.
     pub async fn add_contacts(&self, contacts: &[Contact]) -> Result<Vec<ContactResult>> {
+        self.add_contacts_in_english(contacts)
+            .await
+            .localize(self.inner.config.lang)
+    }
+
+    async fn add_contacts_in_english(&self, contacts: &[Contact]) -> Result<Vec<ContactResult>> {
         let checked = validate::check_contacts(contacts, &self.inner.config.limits)?;
         // Owned chunks and `async move`: a closure over borrowed chunks makes the future lose `Send`
         // (a higher-ranked lifetime), which every binding's async runtime requires.
@@ -303,6 +311,16 @@ impl Client {
         transfers: &[Transfer],
         on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
     ) -> Result<Vec<SendResult>> {
+        self.send_observed_in_english(transfers, on_chunk)
+            .await
+            .localize(self.inner.config.lang)
+    }
+
+    async fn send_observed_in_english(
+        &self,
+        transfers: &[Transfer],
+        on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
+    ) -> Result<Vec<SendResult>> {
         let checked = validate::check_transfers(transfers, &self.inner.config.limits)?;
         crate::send::send_checked(&self.inner, checked, on_chunk).await
     }
@@ -324,6 +342,16 @@ impl Client {
         transfers: &[Transfer],
         on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
     ) -> Result<Vec<SendResult>> {
+        self.pay_observed_in_english(transfers, on_chunk)
+            .await
+            .localize(self.inner.config.lang)
+    }
+
+    async fn pay_observed_in_english(
+        &self,
+        transfers: &[Transfer],
+        on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
+    ) -> Result<Vec<SendResult>> {
         let checked = validate::check_transfers(transfers, &self.inner.config.limits)?;
         let contacts = self.contacts_to_add(transfers, &checked);
         let refused = if contacts.is_empty() {
@@ -340,9 +368,19 @@ impl Client {
 
     /// The state of transfers, by exactly one id (a lot gives every transfer of the batch).
     pub async fn transfer_status(&self, query: &TransferQuery) -> Result<Vec<TransferInfo>> {
+        self.transfer_status_in_english(query)
+            .await
+            .localize(self.inner.config.lang)
+    }
+
+    async fn transfer_status_in_english(&self, query: &TransferQuery) -> Result<Vec<TransferInfo>> {
         let (name, value) = query.param();
         if value.trim().is_empty() {
-            return Err(Error::validation(name, None, format!("{name} is empty")));
+            return Err(Error::invalid(
+                name,
+                None,
+                Message::new("field-empty").text("field", name),
+            ));
         }
         self.inner.transfer_status(query).await
     }
@@ -355,11 +393,17 @@ impl Client {
     /// `NotFound` right after a request that may have been processed is not proof that no money
     /// left: a payout being recorded may not be visible yet (see ADR 2).
     pub async fn look_up(&self, transfer: &Transfer) -> Result<PayoutLookup> {
+        self.look_up_in_english(transfer)
+            .await
+            .localize(self.inner.config.lang)
+    }
+
+    async fn look_up_in_english(&self, transfer: &Transfer) -> Result<PayoutLookup> {
         if transfer.client_transaction_id.is_none() {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "client_transaction_id",
                 None,
-                "a lookup needs the payout's client_transaction_id",
+                Message::new("lookup-needs-id"),
             ));
         }
         let checked = validate::check_transfers(std::slice::from_ref(transfer), &self.inner.config.limits)?;
@@ -371,17 +415,18 @@ impl Client {
     /// agree. Returns the service's view of the transfer; a disagreement is an
     /// [`ErrorKind::NotificationMismatch`] error.
     pub async fn confirm_notification(&self, notification: &Notification) -> Result<TransferInfo> {
+        self.confirm_notification_in_english(notification)
+            .await
+            .localize(self.inner.config.lang)
+    }
+
+    async fn confirm_notification_in_english(&self, notification: &Notification) -> Result<TransferInfo> {
         let query = TransferQuery::TransactionId(notification.transaction_id.clone());
         let infos = self.transfer_status(&query).await?;
         let info = infos
             .into_iter()
             .find(|i| i.transaction_id == notification.transaction_id)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::NotFound,
-                    "the service does not know the notified transfer",
-                )
-            })?;
+            .ok_or_else(|| Error::of(ErrorKind::NotFound, Message::new("notified-transfer-unknown")))?;
         notification.check_against(&info)?;
         Ok(info)
     }
@@ -426,9 +471,9 @@ impl Inner {
                 tokio::time::timeout(limit, provider.fetch_token())
                     .await
                     .unwrap_or_else(|_| {
-                        Err(Error::new(
+                        Err(Error::of(
                             ErrorKind::Transport,
-                            format!("the token provider gave no token within {limit:?}"),
+                            Message::new("token-provider-timeout").text("limit", format!("{limit:?}")),
                         ))
                     })
             }
@@ -446,7 +491,7 @@ impl Inner {
                     .and_then(|t| t.as_str())
                     .filter(|t| !t.is_empty())
                     .map(str::to_owned)
-                    .ok_or_else(|| wire::protocol("login answer without a token".into()))
+                    .ok_or_else(|| wire::protocol(Message::new("login-without-token")))
             }
         }
     }
@@ -519,9 +564,11 @@ impl Inner {
             .map(wire::parse_transfer_info)
             .collect::<Result<Vec<_>>>()?;
         if infos.is_empty() {
-            return Err(Error::new(
+            return Err(Error::of(
                 ErrorKind::NotFound,
-                format!("no transfer with {name} {value:?}"),
+                Message::new("transfer-not-found")
+                    .text("field", name)
+                    .quoted("value", value),
             ));
         }
         Ok(infos)

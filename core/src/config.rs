@@ -79,6 +79,10 @@ pub struct Config {
     /// with that refusal instead of logging in again (default 30 s): a wrong password is tried
     /// once, not by every waiting call and chunk (accounts get locked for less).
     pub login_retry_after: Duration,
+    /// How long the login lock of a shared [`crate::TokenStore`] lives (default 10 s): while one
+    /// process logs in, the others wait for its token at most this long (twice, if the lock was
+    /// taken again), so a process that died holding it delays the others, never blocks them.
+    pub login_lock_ttl: Duration,
 }
 
 impl Default for Config {
@@ -96,6 +100,7 @@ impl Default for Config {
             processing_window: Duration::from_secs(90),
             token_provider_timeout: Duration::from_secs(30),
             login_retry_after: Duration::from_secs(30),
+            login_lock_ttl: Duration::from_secs(10),
         }
     }
 }

@@ -7,10 +7,17 @@
 //! logs and support tickets. Kinds have stable snake_case names ([`ErrorKind::as_str`]) that every
 //! language binding exposes unchanged.
 //!
+//! The human text (`detail`) comes from the message catalogue ([`crate::i18n`]) and follows the
+//! language of the client that returns the error; `message` and `description` are the service's
+//! own words and are never translated (ADR 7).
+//!
 //! No variant ever holds a secret: errors are built from the service's answer and from our own
 //! validation messages, never from request bodies or URLs with a token in them.
 
 use std::fmt;
+
+use crate::i18n::{self, Arg, Message};
+use crate::model::Lang;
 
 /// What the caller can do about a failure. Stable across versions and languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,6 +109,10 @@ pub struct Error(Box<Details>);
 struct Details {
     kind: ErrorKind,
     detail: String,
+    /// What `detail` was rendered from; `None` for a text given as is ([`Error::new`]).
+    message: Option<Message>,
+    /// The language of `detail` and of the `Display` text.
+    lang: Lang,
     code: Option<i64>,
     api_message: Option<String>,
     description: Option<String>,
@@ -112,11 +123,14 @@ struct Details {
 }
 
 impl Error {
-    /// A bare error of `kind` with a human-readable `detail`.
+    /// A bare error of `kind` with a human-readable `detail`, kept as given in every language
+    /// (for texts a binding writes itself; the SDK's own texts come from its catalogue).
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         Error(Box::new(Details {
             kind,
             detail: detail.into(),
+            message: None,
+            lang: Lang::En,
             code: None,
             api_message: None,
             description: None,
@@ -135,6 +149,36 @@ impl Error {
         err
     }
 
+    /// An error of `kind` whose text is a catalogue message, rendered in English until
+    /// [`in_lang`](Error::in_lang) says otherwise.
+    pub(crate) fn of(kind: ErrorKind, message: Message) -> Self {
+        let mut err = Error::new(kind, message.render(Lang::En));
+        err.0.message = Some(message);
+        err
+    }
+
+    /// [`Error::validation`] with a catalogue message.
+    pub(crate) fn invalid(field: &str, index: Option<usize>, message: Message) -> Self {
+        let mut err = Error::of(ErrorKind::Validation, message);
+        err.0.field = Some(field.to_owned());
+        err.0.index = index;
+        err
+    }
+
+    /// The same error with its human text in `lang` (the service's `message` and `description`
+    /// are left as they came). A client does this to every error it returns; it is public for
+    /// errors of functions that take no client, such as
+    /// [`NotificationEvent::from_request`](crate::NotificationEvent::from_request).
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        if self.0.lang != lang {
+            self.0.lang = lang;
+            if let Some(message) = &self.0.message {
+                self.0.detail = message.render(lang);
+            }
+        }
+        self
+    }
+
     /// An error answer of the service: `code`, `message` and `description` as sent.
     pub fn from_api(
         code: i64,
@@ -143,12 +187,14 @@ impl Error {
         http_status: Option<u16>,
     ) -> Self {
         let kind = ErrorKind::from_api_code(code);
-        let detail = match (&message, &description) {
-            (Some(m), Some(d)) => format!("CinetPay refused the request: {code} {m} ({d})"),
-            (Some(m), None) => format!("CinetPay refused the request: {code} {m}"),
-            _ => format!("CinetPay refused the request with code {code}"),
+        let text = match (&message, &description) {
+            (Some(m), Some(d)) => Message::new("api-refused-described")
+                .text("message", m)
+                .text("description", d),
+            (Some(m), None) => Message::new("api-refused").text("message", m),
+            _ => Message::new("api-refused-code"),
         };
-        let mut err = Error::new(kind, detail);
+        let mut err = Error::of(kind, text.text("code", code));
         err.0.code = Some(code);
         err.0.api_message = message;
         err.0.description = description;
@@ -159,14 +205,12 @@ impl Error {
 
     /// Payout requests whose execution could not be confirmed nor ruled out.
     pub fn outcome_unknown(client_transaction_ids: Vec<String>, cause: &Error) -> Self {
-        let mut err = Error::new(
+        let mut err = Error::of(
             ErrorKind::OutcomeUnknown,
-            format!(
-                "the outcome of {} payout(s) is unknown ({cause}); look them up by \
-                 client_transaction_id before sending them again: {}",
-                client_transaction_ids.len(),
-                client_transaction_ids.join(", ")
-            ),
+            Message::new("outcome-unknown")
+                .count("count", client_transaction_ids.len())
+                .text("ids", client_transaction_ids.join(", "))
+                .cause(cause),
         );
         err.0.http_status = cause.0.http_status;
         err.0.client_transaction_ids = client_transaction_ids;
@@ -191,7 +235,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
-    /// The human-readable explanation (also the `Display` text).
+    /// The human-readable explanation (also the `Display` text), in the client's language.
     pub fn detail(&self) -> &str {
         &self.0.detail
     }
@@ -244,11 +288,16 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.detail)?;
         if let Some(field) = &self.0.field {
-            write!(f, " [field: {field}")?;
-            if let Some(i) = self.0.index {
-                write!(f, ", item {i}")?;
-            }
-            write!(f, "]")?;
+            let field = ("field", Arg::Text(field.clone()));
+            let place = match self.0.index {
+                Some(i) => i18n::errors().render(
+                    self.0.lang,
+                    "error-field-item",
+                    &[field, ("item", Arg::Count(i64::try_from(i).unwrap_or(i64::MAX)))],
+                ),
+                None => i18n::errors().render(self.0.lang, "error-field", &[field]),
+            };
+            write!(f, " {place}")?;
         }
         Ok(())
     }
@@ -320,5 +369,63 @@ mod tests {
             "amount must be at least 200 XOF [field: amount, item 3]"
         );
         assert_eq!(err.kind().as_str(), "validation");
+    }
+
+    #[test]
+    fn the_text_follows_the_language_and_the_service_words_do_not() {
+        let refused = Error::from_api(
+            602,
+            Some("INSUFFICIENT_BALANCE".into()),
+            Some("Solde insuffisant".into()),
+            Some(200),
+        );
+        assert_eq!(
+            refused.detail(),
+            "CinetPay refused the request: 602 INSUFFICIENT_BALANCE (Solde insuffisant)"
+        );
+        let french = refused.clone().in_lang(Lang::Fr);
+        assert_eq!(
+            french.detail(),
+            "CinetPay a refusé la demande : 602 INSUFFICIENT_BALANCE (Solde insuffisant)"
+        );
+        assert_eq!(french.api_message(), Some("INSUFFICIENT_BALANCE"));
+        assert_eq!(french.description(), Some("Solde insuffisant"));
+        assert_eq!(french.clone().in_lang(Lang::En), refused);
+
+        let field = Error::invalid(
+            "amount",
+            Some(2),
+            Message::new("amount-multiple")
+                .amount("amount", 1005)
+                .amount("multiple", 5),
+        );
+        assert_eq!(
+            field.to_string(),
+            "amount 1005 XOF must be a multiple of 5 [field: amount, item 2]"
+        );
+        assert_eq!(
+            field.in_lang(Lang::Fr).to_string(),
+            "le montant 1\u{202F}005 XOF doit être un multiple de 5 [champ : amount, élément 2]"
+        );
+        let raw = Error::new(ErrorKind::Service, "as written").in_lang(Lang::Fr);
+        assert_eq!(raw.detail(), "as written");
+    }
+
+    #[test]
+    fn an_unknown_outcome_names_its_cause_in_the_same_language() {
+        let cause = Error::of(ErrorKind::Transport, Message::new("transport-timeout"));
+        let err = Error::outcome_unknown(vec!["a".into(), "b".into()], &cause);
+        assert_eq!(
+            err.detail(),
+            "the outcome of 2 payout(s) is unknown (CinetPay did not answer in time); look them up \
+             by client_transaction_id before sending them again: a, b"
+        );
+        let french = err.in_lang(Lang::Fr);
+        assert!(
+            french.detail().contains("(CinetPay n'a pas répondu à temps)"),
+            "{}",
+            french.detail()
+        );
+        assert!(french.detail().ends_with(": a, b"), "{}", french.detail());
     }
 }

@@ -10,8 +10,6 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use std::time::Duration;
-
 use crate::auth::{token_lifetime, TokenCache};
 use crate::notification::NotificationEvent;
 use crate::wire;
@@ -131,9 +129,9 @@ proptest! {
             prop_assert!(!lifetime.is_zero());
         }
         // And the cache that schedules its renewal from it.
-        let cache = TokenCache::new(Duration::from_secs(30), Duration::from_secs(30));
+        let cache = TokenCache::for_tests();
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let cached = runtime.block_on(cache.get(async { Ok(token.clone()) })).unwrap();
+        let (cached, _) = runtime.block_on(cache.get(async { Ok(token.clone()) })).unwrap();
         prop_assert_eq!(cached.expose(), token.as_str());
     }
 

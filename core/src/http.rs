@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::i18n::Message;
 use crate::secret::Secret;
 use crate::wire::{self, Envelope};
 
@@ -88,7 +89,12 @@ impl Http {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .build()
-            .map_err(|e| Error::new(ErrorKind::Transport, format!("cannot build HTTP client: {e}")))?;
+            .map_err(|e| {
+                Error::of(
+                    ErrorKind::Transport,
+                    Message::new("http-client-failed").text("reason", e),
+                )
+            })?;
         Ok(Http {
             client,
             base_url: config.base_url.trim_end_matches('/').to_owned(),
@@ -133,9 +139,11 @@ impl Http {
         let elapsed_ms = elapsed_ms(started.elapsed());
         match outcome {
             Ok((status, None)) => Err(Failure {
-                error: Error::new(
+                error: Error::of(
                     ErrorKind::Protocol,
-                    format!("HTTP {status} with an answer larger than {MAX_ANSWER_BYTES} bytes"),
+                    Message::new("answer-too-large")
+                        .text("status", status)
+                        .text("limit", MAX_ANSWER_BYTES),
                 )
                 .with_http_status(status),
                 processed: Processed::MaybeStillRunning,
@@ -157,14 +165,15 @@ impl Http {
                 })
             }
             Err(e) => {
-                tracing::debug!(method, path = request.path, elapsed_ms, attempt, error = %describe(&e), "cinetpay request failed");
+                let error = Error::of(ErrorKind::Transport, describe(&e));
+                tracing::debug!(method, path = request.path, elapsed_ms, attempt, %error, "cinetpay request failed");
                 let processed = if e.is_connect() {
                     Processed::No
                 } else {
                     Processed::MaybeStillRunning
                 };
                 Err(Failure {
-                    error: Error::new(ErrorKind::Transport, describe(&e)),
+                    error,
                     processed,
                     sent_at: started,
                 })
@@ -190,16 +199,17 @@ fn processing_behind_answer(error: &Error) -> Processed {
     }
 }
 
-/// The failure of a reqwest call in words, without the URL (it carries the token).
-fn describe(e: &reqwest::Error) -> String {
-    let what = if e.is_connect() {
-        "could not connect to CinetPay"
+/// The failure of a reqwest call in words, without the URL (it carries the token). The innermost
+/// cause (an OS or TLS message) is kept as written.
+fn describe(e: &reqwest::Error) -> Message {
+    let (what, because) = if e.is_connect() {
+        ("transport-connect", "transport-connect-because")
     } else if e.is_timeout() {
-        "CinetPay did not answer in time"
+        ("transport-timeout", "transport-timeout-because")
     } else if e.is_body() || e.is_decode() {
-        "the connection broke while reading CinetPay's answer"
+        ("transport-broken", "transport-broken-because")
     } else {
-        "the connection to CinetPay failed"
+        ("transport-failed", "transport-failed-because")
     };
     let mut cause = String::new();
     let mut source = std::error::Error::source(e);
@@ -208,9 +218,9 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     if cause.is_empty() {
-        what.to_owned()
+        Message::new(what)
     } else {
-        format!("{what}: {cause}")
+        Message::new(because).text("reason", cause)
     }
 }
 

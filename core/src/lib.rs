@@ -37,6 +37,7 @@ mod client;
 mod config;
 mod error;
 mod http;
+pub mod i18n;
 mod limits;
 mod lookup;
 mod model;

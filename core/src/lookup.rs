@@ -12,6 +12,7 @@
 
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
+use crate::i18n::Message;
 use crate::model::{TransferInfo, TransferQuery};
 use crate::validate::CheckedTransfer;
 
@@ -44,19 +45,13 @@ pub(crate) async fn look_up(inner: &Inner, expected: &CheckedTransfer) -> Result
     match <[TransferInfo; 1]>::try_from(ours) {
         Ok([info]) if info.is_payout_of(&expected.phone, expected.amount) => Ok(PayoutLookup::Found(info)),
         Ok([info]) => Ok(PayoutLookup::Conflict(info)),
-        Err(ours) if ours.is_empty() => Err(Error::new(
+        Err(ours) if ours.is_empty() => Err(Error::of(
             ErrorKind::Protocol,
-            format!(
-                "the lookup of client_transaction_id {:?} answered about other payouts only",
-                expected.client_transaction_id
-            ),
+            Message::new("lookup-other-payouts").quoted("id", &expected.client_transaction_id),
         )),
-        Err(_) => Err(Error::new(
+        Err(_) => Err(Error::of(
             ErrorKind::Protocol,
-            format!(
-                "the lookup of client_transaction_id {:?} answered several payouts under that id",
-                expected.client_transaction_id
-            ),
+            Message::new("lookup-several-payouts").quoted("id", &expected.client_transaction_id),
         )),
     }
 }

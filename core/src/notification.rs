@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
+use crate::i18n::Message;
 use crate::model::{TransferInfo, TransferQuery, TreatmentStatus};
 use crate::wire::read_int;
 
@@ -82,17 +83,17 @@ impl NotificationEvent {
             return Ok(NotificationEvent::Ping);
         }
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|e| {
-            Error::new(
+            Error::of(
                 ErrorKind::Validation,
-                format!("notification body is not form-encoded: {e}"),
+                Message::new("notification-not-form").text("reason", e),
             )
         })?;
         // A body that carries something but no field (JSON, a relay's wrapper) is not a ping:
         // answering it 200 would drop a notification that may be genuine.
         if pairs.iter().all(|(_, v)| v.trim().is_empty()) {
-            return Err(Error::new(
+            return Err(Error::of(
                 ErrorKind::Validation,
-                "the notification body has no form field: not a ping, and not readable",
+                Message::new("notification-no-field"),
             ));
         }
         Self::from_fields(method, pairs)
@@ -120,15 +121,19 @@ impl NotificationEvent {
         }
         let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
         let transaction_id = get("transaction_id").ok_or_else(|| {
-            Error::validation("transaction_id", None, "the notification has no transaction_id")
+            Error::invalid(
+                "transaction_id",
+                None,
+                Message::new("notification-no-transaction-id"),
+            )
         })?;
         let amount = match get("amount") {
             None => None,
             Some(raw) => Some(read_int(&serde_json::Value::String(raw.clone())).ok_or_else(|| {
-                Error::validation(
+                Error::invalid(
                     "amount",
                     None,
-                    format!("notification amount {raw:?} is not a whole number"),
+                    Message::new("notification-bad-amount").quoted("value", &raw),
                 )
             })?),
         };
@@ -328,9 +333,12 @@ fn is_ping_method(method: &str) -> bool {
 }
 
 fn mismatch(field: &str, notified: &str, actual: &str) -> Error {
-    let mut err = Error::new(
+    let mut err = Error::of(
         ErrorKind::NotificationMismatch,
-        format!("notification says {field} {notified:?} but CinetPay says {actual:?}: not trusted"),
+        Message::new("notification-mismatch")
+            .text("field", field)
+            .quoted("notified", notified)
+            .quoted("actual", actual),
     );
     err.set_field(field);
     err

@@ -36,6 +36,7 @@ use futures::StreamExt;
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Failure, Processed, Request};
+use crate::i18n::{Localize, Message};
 use crate::lookup::{look_up, PayoutLookup};
 use crate::model::{ContactResult, SendOutcome, SendResult, TransferInfo, TreatmentStatus};
 use crate::validate::CheckedTransfer;
@@ -129,7 +130,9 @@ pub(crate) async fn send_checked_except(
                     },
                 );
             }
-            let report = send_chunk(inner, items).await;
+            let mut report = send_chunk(inner, items).await;
+            // The observer reads the texts too: in the client's language, like the returned results.
+            report.results = report.results.localize(inner.config.lang);
             observe(&report.results);
             (positions, report)
         })
@@ -174,7 +177,7 @@ fn single_request_result(report: ChunkReport) -> Result<Vec<SendResult>> {
             .request_error
             .clone()
             .or_else(|| first.error.clone())
-            .unwrap_or_else(|| wire::protocol("the service did not say what became of the payouts".into()));
+            .unwrap_or_else(|| wire::protocol(Message::new("outcome-not-reported")));
         let ids = unknown.iter().map(|r| r.client_transaction_id.clone()).collect();
         return Err(Error::outcome_unknown(ids, &cause));
     }
@@ -366,15 +369,13 @@ impl Chunk<'_> {
             let [answer] = mine.as_slice() else {
                 // Not mentioned, or mentioned twice: the answer does not say what became of it.
                 self.maybe_sent[i] = true;
-                let error = wire::protocol(format!(
-                    "the answer did not report client_transaction_id {id:?} once"
-                ));
+                let error = wire::protocol(Message::new("answer-missing-id").quoted("id", id));
                 doubts.push((i, Doubt::MaybeSent(error)));
                 continue;
             };
             let Some(code) = answer.get("code").and_then(wire::read_int) else {
                 self.maybe_sent[i] = true;
-                let error = wire::protocol(format!("the answer about {id:?} has no readable code"));
+                let error = wire::protocol(Message::new("answer-without-code").quoted("id", id));
                 doubts.push((i, Doubt::MaybeSent(error)));
                 continue;
             };
@@ -514,14 +515,12 @@ fn accepted_from(t: &CheckedTransfer, info: TransferInfo) -> SendResult {
 }
 
 fn duplicate_error(info: &TransferInfo) -> Error {
-    Error::new(
+    Error::of(
         ErrorKind::DuplicateTransaction,
-        format!(
-            "client_transaction_id {:?} is already used by another payout ({} XOF, {})",
-            info.client_transaction_id.as_deref().unwrap_or_default(),
-            info.amount,
-            info.transaction_id
-        ),
+        Message::new("duplicate-other-payout")
+            .quoted("id", info.client_transaction_id.as_deref().unwrap_or_default())
+            .amount("amount", info.amount)
+            .text("transaction_id", &info.transaction_id),
     )
 }
 

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use crate::error::{Error, Result};
+use crate::i18n::Message;
 use crate::limits::Limits;
 use crate::model::{Contact, Transfer};
 
@@ -71,7 +72,7 @@ fn check_each_transfer(
     faults: &mut Vec<Error>,
 ) -> Vec<CheckedTransfer> {
     if transfers.is_empty() {
-        faults.push(Error::validation("transfers", None, "no transfer to send"));
+        faults.push(Error::invalid("transfers", None, Message::new("no-transfers")));
     }
     let mut seen = HashSet::new();
     let mut checked = Vec::with_capacity(transfers.len());
@@ -88,10 +89,10 @@ fn check_each_transfer(
         };
         if let Some(id) = &client_transaction_id {
             if !seen.insert(id.clone()) {
-                faults.push(Error::validation(
+                faults.push(Error::invalid(
                     "client_transaction_id",
                     at,
-                    format!("client_transaction_id {id:?} appears twice in this call"),
+                    Message::new("id-twice").quoted("id", id),
                 ));
             }
         }
@@ -118,7 +119,7 @@ fn check_each_transfer(
 /// Runs every check on every contact, recording all faults; returns the items that passed.
 fn check_each_contact(contacts: &[Contact], limits: &Limits, faults: &mut Vec<Error>) -> Vec<Contact> {
     if contacts.is_empty() {
-        faults.push(Error::validation("contacts", None, "no contact to add"));
+        faults.push(Error::invalid("contacts", None, Message::new("no-contacts")));
     }
     let mut checked = Vec::with_capacity(contacts.len());
     for (index, c) in contacts.iter().enumerate() {
@@ -127,15 +128,19 @@ fn check_each_contact(contacts: &[Contact], limits: &Limits, faults: &mut Vec<Er
         let phone = keep(check_phone(&c.prefix, &c.phone, limits, at), faults);
         for (field, value) in [("name", &c.name), ("surname", &c.surname)] {
             if value.trim().is_empty() {
-                faults.push(Error::validation(field, at, format!("{field} is empty")));
+                faults.push(Error::invalid(
+                    field,
+                    at,
+                    Message::new("field-empty").text("field", field),
+                ));
             }
         }
         let email = c.email.trim();
         if !email.is_empty() && !looks_like_email(email) {
-            faults.push(Error::validation(
+            faults.push(Error::invalid(
                 "email",
                 at,
-                format!("email {email:?} is not an e-mail address"),
+                Message::new("email-invalid").quoted("email", email),
             ));
         }
         if let (Some((prefix, phone)), true) = (phone, faults.len() == before) {
@@ -156,10 +161,10 @@ fn check_payment_method(raw: Option<&str>, at: Option<usize>) -> Result<Option<S
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(m) if m.chars().all(|c| c.is_ascii_alphanumeric()) => Ok(Some(m.to_ascii_uppercase())),
-        Some(m) => Err(Error::validation(
+        Some(m) => Err(Error::invalid(
             "payment_method",
             at,
-            format!("payment_method {m:?} must be an operator code such as OM or MOMO"),
+            Message::new("payment-method-invalid").quoted("method", m),
         )),
     }
 }
@@ -179,19 +184,21 @@ fn check_phone(prefix: &str, phone: &str, limits: &Limits, at: Option<usize>) ->
         Some(international) => {
             let (p, rest) = if prefix.is_empty() {
                 limits.split_international(international).ok_or_else(|| {
-                    Error::validation(
+                    Error::invalid(
                         "phone",
                         at,
-                        format!("cannot tell the country of {phone:?}: give its prefix"),
+                        Message::new("phone-country-unknown").quoted("phone", phone),
                     )
                 })?
             } else if let Some(rest) = international.strip_prefix(prefix) {
                 (prefix, rest)
             } else {
-                return Err(Error::validation(
+                return Err(Error::invalid(
                     "phone",
                     at,
-                    format!("phone {phone:?} does not start with its prefix +{prefix}"),
+                    Message::new("phone-prefix-mismatch")
+                        .quoted("phone", phone)
+                        .text("prefix", prefix),
                 ));
             };
             (p.to_owned(), rest.to_owned())
@@ -199,30 +206,30 @@ fn check_phone(prefix: &str, phone: &str, limits: &Limits, at: Option<usize>) ->
         None => (prefix.to_owned(), compact),
     };
     if prefix.is_empty() || prefix.len() > 4 || !prefix.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "prefix",
             at,
-            format!("prefix {prefix:?} must be a country calling code such as 225"),
+            Message::new("prefix-invalid").quoted("prefix", &prefix),
         ));
     }
     if national.is_empty() || !national.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "phone",
             at,
-            format!("phone {phone:?} must be digits only"),
+            Message::new("phone-not-digits").quoted("phone", phone),
         ));
     }
     let digits = limits.national_digits(&prefix);
     if !digits.contains(&national.len()) {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "phone",
             at,
-            format!(
-                "phone {phone:?} has {} digits; numbers of +{prefix} have {} to {}",
-                national.len(),
-                digits.start(),
-                digits.end()
-            ),
+            Message::new("phone-length")
+                .quoted("phone", phone)
+                .count("digits", national.len())
+                .text("prefix", &prefix)
+                .count("min", *digits.start())
+                .count("max", *digits.end()),
         ));
     }
     Ok((prefix, national))
@@ -231,21 +238,17 @@ fn check_phone(prefix: &str, phone: &str, limits: &Limits, at: Option<usize>) ->
 fn check_amount(amount: i64, prefix: &str, limits: &Limits, at: Option<usize>) -> Result<()> {
     let min = limits.min_amount(prefix);
     let problem = if amount < min {
-        format!("amount {amount} XOF is below the minimum of {min} XOF for +{prefix}")
+        Message::new("amount-below-minimum")
+            .amount("min", min)
+            .text("prefix", prefix)
     } else if amount > limits.max_amount {
-        format!(
-            "amount {amount} XOF is above the maximum of {} XOF",
-            limits.max_amount
-        )
+        Message::new("amount-above-maximum").amount("max", limits.max_amount)
     } else if limits.amount_multiple > 1 && amount % limits.amount_multiple != 0 {
-        format!(
-            "amount {amount} XOF must be a multiple of {}",
-            limits.amount_multiple
-        )
+        Message::new("amount-multiple").amount("multiple", limits.amount_multiple)
     } else {
         return Ok(());
     };
-    Err(Error::validation("amount", at, problem))
+    Err(Error::invalid("amount", at, problem.amount("amount", amount)))
 }
 
 fn check_notify_url(raw: &str, at: Option<usize>) -> Result<()> {
@@ -255,10 +258,10 @@ fn check_notify_url(raw: &str, at: Option<usize>) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::validation(
+        Err(Error::invalid(
             "notify_url",
             at,
-            format!("notify_url {raw:?} must be an absolute http(s) URL"),
+            Message::new("notify-url-invalid").quoted("url", raw),
         ))
     }
 }
@@ -267,10 +270,10 @@ fn check_client_transaction_id(raw: &str, at: Option<usize>) -> Result<String> {
     let id = raw.trim();
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
     if id.is_empty() || id.len() > 100 || !id.chars().all(allowed) {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "client_transaction_id",
             at,
-            format!("client_transaction_id {raw:?} must be 1 to 100 letters, digits, '-', '_', '.' or ':'"),
+            Message::new("client-transaction-id-invalid").quoted("id", raw),
         ));
     }
     Ok(id.to_owned())

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::i18n::Message;
 use crate::model::{Balance, CountryBalance, SendingStatus, TransferInfo, TreatmentStatus};
 
 /// The envelope every answer shares.
@@ -38,9 +39,9 @@ pub(crate) fn parse_envelope(status: u16, body: &[u8]) -> Result<Envelope> {
             // JSON from a gateway or rate limiter, not from the API: judged by its status.
             return Err(non_json_answer(status, body));
         }
-        return Err(Error::new(
+        return Err(Error::of(
             ErrorKind::Protocol,
-            format!("the answer's `code` is not a number: {}", envelope.code),
+            Message::new("code-not-number").text("code", &envelope.code),
         )
         .with_http_status(status));
     };
@@ -64,9 +65,11 @@ fn non_json_answer(status: u16, body: &[u8]) -> Error {
         ErrorKind::Protocol
     };
     let snippet: String = String::from_utf8_lossy(body).chars().take(80).collect();
-    Error::new(
+    Error::of(
         kind,
-        format!("HTTP {status} with a body that is not an API answer: {snippet:?}"),
+        Message::new("answer-not-api")
+            .text("status", status)
+            .quoted("body", &snippet),
     )
     .with_http_status(status)
 }
@@ -119,7 +122,7 @@ pub(crate) fn parse_balance(data: &Value) -> Result<Balance> {
     let field = |name: &str| {
         data.get(name)
             .and_then(read_int)
-            .ok_or_else(|| protocol(format!("balance answer without a numeric `{name}`")))
+            .ok_or_else(|| protocol(Message::new("balance-field-missing").text("name", name)))
     };
     let mut countries = BTreeMap::new();
     if let Some(Value::Object(map)) = data.get("countryBalance") {
@@ -146,12 +149,12 @@ pub(crate) fn parse_balance(data: &Value) -> Result<Balance> {
 
 /// One item of `check/money`.
 pub(crate) fn parse_transfer_info(item: &serde_json::Map<String, Value>) -> Result<TransferInfo> {
-    let transaction_id = read_text(item.get("transaction_id"))
-        .ok_or_else(|| protocol("transfer status without `transaction_id`".into()))?;
+    let transaction_id =
+        read_text(item.get("transaction_id")).ok_or_else(|| protocol(Message::new("status-without-id")))?;
     let amount = item
         .get("amount")
         .and_then(read_int)
-        .ok_or_else(|| protocol(format!("transfer {transaction_id} without a numeric `amount`")))?;
+        .ok_or_else(|| protocol(Message::new("status-without-amount").text("id", &transaction_id)))?;
     Ok(TransferInfo {
         transaction_id,
         client_transaction_id: read_text(item.get("client_transaction_id")),
@@ -176,8 +179,8 @@ pub(crate) fn item_code(item: &serde_json::Map<String, Value>) -> i64 {
     item.get("code").and_then(read_int).unwrap_or(0)
 }
 
-pub(crate) fn protocol(detail: String) -> Error {
-    Error::new(ErrorKind::Protocol, detail)
+pub(crate) fn protocol(message: Message) -> Error {
+    Error::of(ErrorKind::Protocol, message)
 }
 
 #[cfg(test)]
