@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 
-use crate::auth::{Credentials, TokenCache, TokenProvider};
+use crate::auth::{Credentials, IssuedToken, TokenCache, TokenProvider, TokenTimes};
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Failure, Http, Request};
@@ -24,6 +24,7 @@ use crate::model::{
 };
 use crate::notification::Notification;
 use crate::secret::Secret;
+use crate::token_store::{token_store_from_url, MemoryTokenStore, TokenStore};
 use crate::validate;
 use crate::wire::{self, Envelope};
 
@@ -40,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) http: Http,
     credentials: Credentials,
+    /// The store given to the builder (`None`: the client's own, in memory).
+    token_store: Option<Arc<dyn TokenStore>>,
     tokens: TokenCache,
     /// Contacts this client added or found existing, so `pay` does not add them again.
     known_contacts: Mutex<HashSet<(String, String)>>,
@@ -50,6 +53,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.config.base_url)
             .field("credentials", &self.inner.credentials)
+            .field("token_store", &self.inner.token_store)
             .finish_non_exhaustive()
     }
 }
@@ -58,6 +62,7 @@ impl std::fmt::Debug for Client {
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
+    token_store: Option<Result<Arc<dyn TokenStore>>>,
     config: Config,
 }
 
@@ -73,6 +78,20 @@ impl ClientBuilder {
     /// Gets tokens from the application instead of logging in (for apps that must not hold the password).
     pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
         self.credentials = Some(Credentials::Provider(provider));
+        self
+    }
+    /// Shares the token through `store` with every client (and process) using the same store:
+    /// one login per token lifetime for all of them (see [`TokenStore`]). Only with
+    /// [`credentials`](ClientBuilder::credentials): a token provider has no login to share.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(Ok(store));
+        self
+    }
+    /// [`token_store`](ClientBuilder::token_store) named by a URL: `redis://host:6379/0` (with
+    /// the `redis` feature) or `memory`. The URL is checked by [`build`](ClientBuilder::build);
+    /// nothing connects before the first login.
+    pub fn token_store_url(mut self, url: &str) -> Self {
+        self.token_store = Some(token_store_from_url(url));
         self
     }
     /// Base URL (production by default; the sandbox's `base_url()` in tests).
@@ -145,6 +164,14 @@ impl ClientBuilder {
                 return Err(Error::invalid("password", None, Message::new("password-empty")));
             }
         }
+        let token_store = self.token_store.transpose()?;
+        if token_store.is_some() && matches!(credentials, Credentials::Provider(_)) {
+            return Err(Error::validation(
+                "token_store",
+                None,
+                "a token store shares logins: give an API key and password, not a token provider",
+            ));
+        }
         let config = self.config;
         let base_ok = url::Url::parse(&config.base_url)
             .map(|u| matches!(u.scheme(), "http" | "https"))
@@ -176,7 +203,7 @@ impl ClientBuilder {
                 Message::new("processing-window-invalid"),
             ));
         }
-        Client::from_parts(config, credentials, HashSet::new())
+        Client::from_parts(config, credentials, token_store, HashSet::new())
     }
 }
 
@@ -189,12 +216,22 @@ impl Client {
     fn from_parts(
         config: Config,
         credentials: Credentials,
+        token_store: Option<Arc<dyn TokenStore>>,
         known_contacts: HashSet<(String, String)>,
     ) -> Result<Client> {
+        let store = token_store
+            .clone()
+            .unwrap_or_else(|| Arc::new(MemoryTokenStore::default()));
+        let times = TokenTimes {
+            refresh_margin: config.token_refresh_margin,
+            login_retry_after: config.login_retry_after,
+            login_lock_ttl: config.login_lock_ttl,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http: Http::new(&config)?,
-                tokens: TokenCache::new(config.token_refresh_margin, config.login_retry_after),
+                tokens: TokenCache::new(store, token_key(&config.base_url, &credentials), times),
+                token_store,
                 credentials,
                 known_contacts: Mutex::new(known_contacts),
                 config,
@@ -207,10 +244,11 @@ impl Client {
         &self.inner.config
     }
 
-    /// A client with the same settings and credentials but its own connection pool and an empty
-    /// token cache. For a process forked from one that used this client (gunicorn `--preload`):
-    /// the parent's pooled connections belong to the parent's runtime and must not be reused, and
-    /// a binding can rebuild its client without keeping the credentials itself.
+    /// A client with the same settings, credentials and token store but its own connection pool
+    /// (to the service and to the store) and an empty token cache. For a process forked from one
+    /// that used this client (gunicorn `--preload`): the parent's pooled connections belong to
+    /// the parent's runtime and must not be reused, and a binding can rebuild its client without
+    /// keeping the credentials itself.
     pub fn reconnected(&self) -> Result<Client> {
         let known = self
             .inner
@@ -218,7 +256,22 @@ impl Client {
             .lock()
             .expect("contact set poisoned")
             .clone();
-        Client::from_parts(self.inner.config.clone(), self.inner.credentials.clone(), known)
+        let store = (self.inner.token_store.as_ref()).map(|s| s.reconnected().unwrap_or_else(|| s.clone()));
+        let (config, credentials) = (self.inner.config.clone(), self.inner.credentials.clone());
+        Client::from_parts(config, credentials, store, known)
+    }
+
+    /// A valid token and when this client renews it, for a backend that hands tokens to its
+    /// apps (which then never hold the password): the same token the client uses, from the
+    /// shared store when there is one, logging in only when needed. Hand it only to callers you
+    /// have authenticated: it spends the merchant's balance.
+    pub async fn issue_token(&self) -> Result<IssuedToken> {
+        let (token, renew_at) = self.inner.tokens.get(self.inner.fetch_token()).await?;
+        let left = renew_at.saturating_duration_since(std::time::Instant::now());
+        Ok(IssuedToken {
+            token,
+            expires_at: std::time::SystemTime::now() + left,
+        })
     }
 
     /// The transfer balance, with the per-country breakdown when the service sends it.
@@ -460,7 +513,7 @@ impl Client {
 impl Inner {
     /// A token from the cache, or from a login / the provider when there is none.
     pub(crate) async fn token(&self) -> Result<Secret> {
-        self.tokens.get(self.fetch_token()).await
+        Ok(self.tokens.get(self.fetch_token()).await?.0)
     }
 
     async fn fetch_token(&self) -> Result<String> {
@@ -616,4 +669,17 @@ impl Inner {
         let mut known = self.known_contacts.lock().expect("contact set poisoned");
         known.remove(&(prefix.to_owned(), phone.to_owned()));
     }
+}
+
+/// The store key of a merchant's token at one service URL: a hash, so that neither the API key
+/// nor anything else secret is written to the store as a key.
+fn token_key(base_url: &str, credentials: &Credentials) -> String {
+    use sha2::Digest;
+    let who = match credentials {
+        Credentials::ApiKey { api_key, .. } => api_key.expose(),
+        Credentials::Provider(_) => "",
+    };
+    let digest = sha2::Sha256::digest(format!("{base_url}\n{who}"));
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("cinetpay-transfer:token:{hex}")
 }

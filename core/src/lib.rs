@@ -44,6 +44,9 @@ mod model;
 mod notification;
 mod secret;
 mod send;
+mod token_store;
+#[cfg(feature = "redis")]
+mod token_store_redis;
 mod validate;
 mod wire;
 
@@ -52,7 +55,7 @@ mod fixture_tests;
 #[cfg(test)]
 mod fuzz_tests;
 
-pub use auth::{Credentials, TokenProvider};
+pub use auth::{Credentials, IssuedToken, TokenProvider};
 pub use client::{Client, ClientBuilder};
 pub use config::{Config, RetryPolicy, PRODUCTION_BASE_URL};
 pub use error::{Error, ErrorKind, Result};
@@ -64,6 +67,9 @@ pub use model::{
 };
 pub use notification::{Notification, NotificationEvent, NotificationReply, NOTIFICATION_BODY_LIMIT};
 pub use secret::Secret;
+#[cfg(feature = "redis")]
+pub use token_store::RedisTokenStore;
+pub use token_store::{token_store_from_url, MemoryTokenStore, StoredToken, TokenStore};
 pub use validate::{normalize_phone, validate_contacts, validate_transfers};
 
 /// The `User-Agent` this SDK sends.
