@@ -7,8 +7,9 @@
 //! Fork: the core client's connection pool belongs to the runtime of the process that built it
 //! (its pooled connections are driven by tasks of that runtime, and their sockets are shared with
 //! the parent). A forked child therefore gets its own core client on its first call
-//! (`Client::reconnected`: same settings and credentials, new pool); the parent keeps its own. The
-//! token cache starts empty in the child (one extra login).
+//! (`Client::reconnected`: same settings, credentials and token store, new pools); the parent keeps
+//! its own. The token cache starts empty in the child: one extra login, or none when a shared
+//! `token_store` (Redis) already holds the token.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -61,6 +62,7 @@ fn shared(
     chunk_size: Option<usize>,
     max_concurrency: Option<usize>,
     processing_window: Option<f64>,
+    token_store: Option<String>,
 ) -> PyResult<Arc<Shared>> {
     let seconds = |field: &str, value: Option<f64>, default: Duration| -> PyResult<Duration> {
         match value {
@@ -102,11 +104,13 @@ fn shared(
         processing_window: seconds("processing_window", processing_window, defaults.processing_window)?,
         ..defaults
     };
-    let client = cinetpay_transfer::Client::builder()
+    let mut builder = cinetpay_transfer::Client::builder()
         .credentials(Secret::new(api_key), Secret::new(password))
-        .config(config)
-        .build()
-        .map_err(|e| errors::to_pyerr(py, &e))?;
+        .config(config);
+    if let Some(url) = token_store {
+        builder = builder.token_store_url(&url);
+    }
+    let client = builder.build().map_err(|e| errors::to_pyerr(py, &e))?;
     Ok(Arc::new(Shared {
         current: Mutex::new((std::process::id(), client)),
     }))
@@ -202,7 +206,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (api_key, password, *, base_url=None, lang="en", connect_timeout=None,
         request_timeout=None, max_attempts=None, initial_backoff=None, max_backoff=None,
-        chunk_size=None, max_concurrency=None, processing_window=None))]
+        chunk_size=None, max_concurrency=None, processing_window=None, token_store=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -218,6 +222,7 @@ impl Client {
         chunk_size: Option<usize>,
         max_concurrency: Option<usize>,
         processing_window: Option<f64>,
+        token_store: Option<String>,
     ) -> PyResult<Self> {
         let shared = shared(
             py,
@@ -233,6 +238,7 @@ impl Client {
             chunk_size,
             max_concurrency,
             processing_window,
+            token_store,
         )?;
         Ok(Client { shared })
     }
@@ -250,6 +256,12 @@ impl Client {
         let client = self.shared.client(py)?;
         let balance = run(py, move || async move { client.balance().await })?;
         types::balance(py, &balance)
+    }
+
+    fn issue_token<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.shared.client(py)?;
+        let issued = run(py, move || async move { client.issue_token().await })?;
+        types::issued_token(py, &issued)
     }
 
     fn add_contacts<'py>(
@@ -340,7 +352,7 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key, password, *, base_url=None, lang="en", connect_timeout=None,
         request_timeout=None, max_attempts=None, initial_backoff=None, max_backoff=None,
-        chunk_size=None, max_concurrency=None, processing_window=None))]
+        chunk_size=None, max_concurrency=None, processing_window=None, token_store=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -356,6 +368,7 @@ impl AsyncClient {
         chunk_size: Option<usize>,
         max_concurrency: Option<usize>,
         processing_window: Option<f64>,
+        token_store: Option<String>,
     ) -> PyResult<Self> {
         let shared = shared(
             py,
@@ -371,6 +384,7 @@ impl AsyncClient {
             chunk_size,
             max_concurrency,
             processing_window,
+            token_store,
         )?;
         Ok(AsyncClient { shared })
     }
@@ -388,6 +402,13 @@ impl AsyncClient {
         let client = self.shared.client(py)?;
         spawn(py, async move { client.balance().await }, |py, b| {
             types::balance(py, b)
+        })
+    }
+
+    fn issue_token<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.shared.client(py)?;
+        spawn(py, async move { client.issue_token().await }, |py, t| {
+            types::issued_token(py, t)
         })
     }
 

@@ -9,8 +9,8 @@
 //! `ValidationError` naming the field and the item, like the core's own checks.
 
 use cinetpay_transfer::{
-    Balance, Contact, ContactResult, Notification, PayoutLookup, SendOutcome, SendResult, SendingStatus,
-    Transfer, TransferInfo, TreatmentStatus,
+    Balance, Contact, ContactResult, IssuedToken, Notification, PayoutLookup, SendOutcome, SendResult,
+    SendingStatus, Transfer, TransferInfo, TreatmentStatus,
 };
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -240,6 +240,23 @@ pub fn balance<'py>(py: Python<'py>, b: &Balance) -> PyResult<Bound<'py, PyAny>>
     f.set_item("available", b.available)?;
     f.set_item("countries", countries)?;
     build(py, "Balance", &f)
+}
+
+/// A token for the merchant's backend to hand out; `expires_at` is an aware UTC `datetime`.
+pub fn issued_token<'py>(py: Python<'py>, t: &IssuedToken) -> PyResult<Bound<'py, PyAny>> {
+    let seconds = t
+        .expires_at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let datetime = py.import("datetime")?;
+    let utc = datetime.getattr("timezone")?.getattr("utc")?;
+    let expires_at = datetime
+        .getattr("datetime")?
+        .call_method1("fromtimestamp", (seconds, utc))?;
+    let f = PyDict::new(py);
+    f.set_item("token", t.token.expose())?;
+    f.set_item("expires_at", expires_at)?;
+    build(py, "IssuedToken", &f)
 }
 
 pub fn contact_results<'py>(py: Python<'py>, results: &[ContactResult]) -> PyResult<Bound<'py, PyList>> {

@@ -11,6 +11,7 @@ member named ``UNKNOWN`` whose ``value`` is ``"HOLD"``.
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Optional
@@ -129,6 +130,23 @@ class Balance:
     in_using: int
     available: int
     countries: Dict[str, CountryBalance] = field(default_factory=dict)  #: keyed by ISO code ("CI")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token for a caller the merchant's backend has authenticated (a phone app), from
+    ``Client.issue_token()``: the client's own token, from the shared ``token_store`` when there
+    is one. ``expires_at`` (aware, UTC) is when the client renews it: ask again before then. The
+    repr never shows the token."""
+
+    token: str = field(repr=False)
+    expires_at: datetime.datetime
+
+    @property
+    def expires_in(self) -> int:
+        """Whole seconds left before ``expires_at`` (0 when past)."""
+        left = self.expires_at - datetime.datetime.now(datetime.timezone.utc)
+        return max(0, int(left.total_seconds()))
 
 
 @dataclass(frozen=True)
