@@ -8,6 +8,13 @@
 #
 # Env: PYTHON (default python3), CINETPAY_PY_PROFILE=debug|release (default debug: a faster cold
 # build; the code under test is the same), CINETPAY_PY_WHEEL=path to test a prebuilt wheel.
+#
+# `test.sh --from-sdist` (what scripts/test.sh runs) tests the release artifacts instead of a debug
+# wheel: `maturin sdist`, then the wheel built FROM that sdist by pip as a user's `pip install
+# cinetpay_transfer-*.tar.gz` builds it (isolated build, release profile, in the workspace's
+# target/ so nothing is compiled twice; zig for the manylinux2014 tag), then twine check --strict,
+# abi3audit, auditwheel show, the licenses inside both, the 4 MB size budget, then steps 2-4 on
+# that wheel. CINETPAY_PY_DIST=dir keeps the sdist and the wheel there.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +26,45 @@ trap 'rm -rf "$WORK"' EXIT
 step() { printf '\n== %s\n' "$*"; }
 
 wheel="${CINETPAY_PY_WHEEL:-}"
-if [[ -z "$wheel" ]]; then
+if [[ "${1:-}" == "--from-sdist" ]]; then
+    step "release tools"
+    "$PYTHON" -m venv "$WORK/build"
+    "$WORK/build/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements-build.txt" -r "$HERE/requirements-release.txt"
+    # maturin looks for a `zig` on PATH; the ziglang wheel ships one inside the package.
+    ln -s "$("$WORK/build/bin/python" -c 'import ziglang, os; print(os.path.dirname(ziglang.__file__))')/zig" "$WORK/build/bin/zig"
+    dist="${CINETPAY_PY_DIST:-$WORK/dist}"
+    rm -rf "$dist" && mkdir -p "$dist"
+
+    step "maturin sdist"
+    "$WORK/build/bin/maturin" sdist --manifest-path "$HERE/Cargo.toml" --out "$dist"
+    sdist="$(ls "$dist"/*.tar.gz)"
+
+    step "the wheel, built by pip from the sdist (release)"
+    start=$SECONDS
+    PATH="$WORK/build/bin:$PATH" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HERE/../target}" \
+        PIP_CONSTRAINT="$HERE/requirements-build.txt" MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014" \
+        "$WORK/build/bin/pip" wheel -q --no-deps --no-cache-dir --disable-pip-version-check -w "$dist" "$sdist"
+    echo "built in $((SECONDS - start)) s"
+    wheel="$(ls "$dist"/*.whl)"
+
+    step "release checks"
+    "$WORK/build/bin/twine" check --strict "$sdist" "$wheel"
+    "$WORK/build/bin/abi3audit" --strict --summary "$wheel"
+    "$WORK/build/bin/auditwheel" show "$wheel" | tee "$WORK/auditwheel.txt"
+    grep -q '"manylinux_2_17_x86_64"' "$WORK/auditwheel.txt" || { echo "the wheel is not manylinux2014" >&2; exit 1; }
+    "$WORK/build/bin/python" - "$wheel" "$sdist" <<'PY'
+import os, sys, tarfile, zipfile
+wheel, sdist = sys.argv[1:]
+in_wheel = {n.rsplit("/", 1)[-1] for n in zipfile.ZipFile(wheel).namelist() if ".dist-info/licenses/" in n}
+in_sdist = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if n.count("/") == 1}
+for name in ("LICENSE-MIT", "LICENSE-APACHE"):
+    assert name in in_wheel, f"{name} missing from the wheel's .dist-info/licenses/"
+    assert name in in_sdist, f"{name} missing from the sdist's root"
+size = os.path.getsize(wheel)
+print(f"size: wheel {size} bytes ({size / 2**20:.2f} MB, budget 4 MB), sdist {os.path.getsize(sdist)} bytes")
+assert size < 4 * 2**20, "the release wheel is over its 4 MB budget"
+PY
+elif [[ -z "$wheel" ]]; then
     step "build tools"
     "$PYTHON" -m venv "$WORK/build"
     "$WORK/build/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements-build.txt"
