@@ -13,6 +13,8 @@ mod csv_input;
 mod csv_lines;
 mod duration;
 mod exit;
+mod help;
+mod i18n;
 mod identity;
 mod journal;
 mod logging;
@@ -27,7 +29,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::exit::{CliError, Exit};
 
@@ -66,7 +68,8 @@ pub struct GlobalArgs {
     /// Base URL of the Transfer API (default: production, https://client.cinetpay.com/v1).
     #[arg(long, global = true, env = "CINETPAY_BASE_URL")]
     pub base_url: Option<String>,
-    /// Language of the service's descriptions.
+    /// Language of messages: this command's and the service's descriptions (default: the
+    /// locale, French when LANG=fr_*).
     #[arg(long, global = true, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
     /// Print machine-readable JSON on stdout instead of tables (no progress bar).
@@ -95,7 +98,7 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
-/// Language of the service's `description` texts.
+/// Language of the messages (the CLI's and the service's `description` texts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
     /// English.
@@ -138,7 +141,12 @@ pub enum Command {
 }
 
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
+    // The language is known before parsing: the help and clap's errors are in it too.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = i18n::detect(&args, |name| std::env::var(name).ok());
+    i18n::set(lang);
+    let matches = help::localized(Cli::command(), lang).get_matches_from(args);
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     commands::prepare(&mut cli);
     let json = cli.global.json;
     let interrupted = commands::interrupted_message(&cli);

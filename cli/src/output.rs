@@ -7,21 +7,10 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::exit::Exit;
+use crate::i18n::{t, text};
 use crate::summary::Totals;
 
-/// `1234500` as `1,234,500 XOF`.
-pub fn xof(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if amount < 0 { "-" } else { "" };
-    format!("{sign}{grouped} XOF")
-}
+pub use crate::i18n::xof;
 
 /// A table with a header line; columns listed in `right` are right-aligned (numbers). Widths are
 /// display widths (comfy-table), so names with accents or wide characters stay aligned; no
@@ -54,14 +43,29 @@ pub fn totals_table(totals: &Totals) -> String {
     let mut rows: Vec<Vec<String>> = totals
         .named()
         .iter()
-        .map(|(name, t)| vec![(*name).to_owned(), t.count.to_string(), xof(t.amount_xof)])
+        .map(|(name, t)| vec![bucket_name(name), t.count.to_string(), xof(t.amount_xof)])
         .collect();
     rows.push(vec![
-        "total".into(),
+        t!("bucket-total"),
         totals.total.count.to_string(),
         xof(totals.total.amount_xof),
     ]);
-    table(&["status", "payouts", "amount"], &rows, &[1, 2])
+    table(
+        &[&t!("col-status"), &t!("col-payouts"), &t!("col-amount")],
+        &rows,
+        &[1, 2],
+    )
+}
+
+/// The name of a bucket of [`Totals::named`] in the command's language.
+pub fn bucket_name(name: &str) -> String {
+    match name {
+        "paid" => t!("bucket-paid"),
+        "rejected" => t!("bucket-rejected"),
+        "failed" => t!("bucket-failed"),
+        "pending" => t!("bucket-pending"),
+        _ => t!("bucket-unknown"),
+    }
 }
 
 /// An optional cell.
@@ -85,7 +89,7 @@ pub fn error(json: bool, message: &str, exit: Exit) {
         let value = serde_json::json!({ "error": { "message": message, "exit_code": exit as u8 } });
         eprintln!("{value}");
     } else {
-        eprintln!("error: {message}");
+        eprintln!("{}", t!("error-prefix", message = text(message)));
     }
 }
 
@@ -93,20 +97,19 @@ pub fn error(json: bool, message: &str, exit: Exit) {
 pub fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        Err(e) => eprintln!(
+            "{}",
+            t!(
+                "error-prefix",
+                message = text(t!("json-unwritable", reason = text(e)))
+            )
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_are_grouped() {
-        assert_eq!(xof(0), "0 XOF");
-        assert_eq!(xof(1_234_500), "1,234,500 XOF");
-        assert_eq!(xof(-500), "-500 XOF");
-    }
 
     #[test]
     fn tables_align() {

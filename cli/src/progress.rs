@@ -6,8 +6,15 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::output::xof;
+use crate::i18n::t;
+use crate::output::{bucket_name, xof};
 use crate::summary::Totals;
+
+/// The two phases of a run.
+pub enum Phase {
+    Sending,
+    Waiting,
+}
 
 pub struct Progress {
     bar: ProgressBar,
@@ -30,8 +37,11 @@ impl Progress {
     }
 
     /// Starts a phase (`sending`, `waiting`) over `len` rows.
-    pub fn phase(&self, name: &'static str, len: u64) {
-        self.bar.set_prefix(name);
+    pub fn phase(&self, name: Phase, len: u64) {
+        self.bar.set_prefix(match name {
+            Phase::Sending => t!("phase-sending"),
+            Phase::Waiting => t!("phase-waiting"),
+        });
         self.bar.set_length(len);
         self.bar.set_position(0);
     }
@@ -43,7 +53,7 @@ impl Progress {
             .named()
             .iter()
             .filter(|(_, t)| t.count > 0)
-            .map(|(name, t)| format!("{name} {} ({})", t.count, xof(t.amount_xof)))
+            .map(|(name, t)| format!("{} {} ({})", bucket_name(name), t.count, xof(t.amount_xof)))
             .collect();
         self.bar.set_message(parts.join(", "));
     }

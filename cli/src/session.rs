@@ -13,6 +13,7 @@ use cinetpay_transfer::{Client, Lang, RetryPolicy};
 
 use crate::credentials;
 use crate::exit::{CliError, Exit};
+use crate::i18n::{t, text};
 use crate::identity::merchant_fingerprint;
 use crate::{GlobalArgs, LangArg};
 
@@ -97,11 +98,8 @@ impl Session {
             let config = SandboxConfig::default().with_clock(ClockMode::Real(EMBEDDED_DELAYS));
             let sandbox = Sandbox::start(config)
                 .await
-                .map_err(|e| CliError::new(Exit::Error, format!("cannot start the embedded sandbox: {e}")))?;
-            let banner = format!(
-                "using the embedded sandbox at {}: no real money moves",
-                sandbox.base_url()
-            );
+                .map_err(|e| CliError::new(Exit::Error, t!("embedded-sandbox-failed", reason = text(e))))?;
+            let banner = t!("embedded-sandbox", url = text(sandbox.base_url()));
             crate::output::notice(global.json, &banner);
             builder = builder
                 .base_url(sandbox.base_url())

@@ -1,6 +1,7 @@
 //! `cinetpay balance`: the transfer balance, total and per country.
 
 use crate::exit::{CliResult, Exit};
+use crate::i18n::t;
 use crate::output::{print_json, table, xof};
 use crate::session::Session;
 use crate::GlobalArgs;
@@ -13,7 +14,7 @@ pub async fn run(global: &GlobalArgs) -> CliResult {
         return Ok(Exit::Ok);
     }
     let mut rows = vec![vec![
-        "all".to_owned(),
+        t!("balance-all"),
         xof(balance.available),
         xof(balance.in_using),
         xof(balance.amount),
@@ -28,7 +29,16 @@ pub async fn run(global: &GlobalArgs) -> CliResult {
     }));
     println!(
         "{}",
-        table(&["country", "available", "in use", "total"], &rows, &[1, 2, 3])
+        table(
+            &[
+                &t!("col-country"),
+                &t!("col-available"),
+                &t!("col-in-use"),
+                &t!("col-total")
+            ],
+            &rows,
+            &[1, 2, 3]
+        )
     );
     Ok(Exit::Ok)
 }

@@ -10,6 +10,7 @@ use clap::{ArgGroup, Args, Subcommand};
 
 use crate::csv_input::read_contacts;
 use crate::exit::{describe, CliError, CliResult, Exit};
+use crate::i18n::{count, t, text};
 use crate::output::{print_json, table};
 use crate::session::Session;
 use crate::GlobalArgs;
@@ -47,16 +48,17 @@ pub async fn run(global: &GlobalArgs, command: ContactsCommand) -> CliResult {
     let ContactsCommand::Add(args) = command;
     let contacts = match &args.file {
         Some(path) => {
-            let data = std::fs::read(path)
-                .map_err(|e| CliError::invalid(format!("cannot read {}: {e}", path.display())))?;
+            let data = std::fs::read(path).map_err(|e| {
+                CliError::invalid(t!("cannot-read", path = text(path.display()), reason = text(e)))
+            })?;
             read_contacts(&data, &Limits::default()).map_err(|errors| {
                 let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
-                CliError::invalid(format!(
-                    "{} has {} problem(s); nothing was sent:\n{}",
-                    path.display(),
-                    errors.len(),
-                    lines.join("\n")
-                ))
+                let title = t!(
+                    "file-problems",
+                    file = text(path.display()),
+                    count = count(errors.len() as u64)
+                );
+                CliError::invalid(format!("{title}\n{}", lines.join("\n")))
             })?
         }
         None => vec![Contact {
@@ -76,14 +78,14 @@ pub async fn run(global: &GlobalArgs, command: ContactsCommand) -> CliResult {
             .iter()
             .map(|r| {
                 let outcome = match (&r.error, r.already_existed) {
-                    (Some(e), _) => format!("refused: {}", describe(e)),
-                    (None, true) => "already a contact".to_owned(),
-                    (None, false) => "added".to_owned(),
+                    (Some(e), _) => t!("contact-refused", reason = text(describe(e))),
+                    (None, true) => t!("contact-existed"),
+                    (None, false) => t!("contact-added"),
                 };
                 vec![format!("+{} {}", r.prefix, r.phone), outcome]
             })
             .collect();
-        println!("{}", table(&["phone", "result"], &rows, &[]));
+        println!("{}", table(&[&t!("col-phone"), &t!("col-result")], &rows, &[]));
     }
     Ok(if results.iter().all(|r| r.added) {
         Exit::Ok

@@ -10,6 +10,7 @@ pub mod status;
 pub mod watch;
 
 use crate::exit::CliResult;
+use crate::i18n::t;
 use crate::{Cli, Command};
 
 /// Settles what a command needs to say if it is interrupted (the id `send` will use).
@@ -24,11 +25,9 @@ pub fn interrupted_message(cli: &Cli) -> String {
     match &cli.command {
         Command::Send(args) => send::interrupted_message(&cli.global, args),
         Command::Payout(args) => payout::interrupted_message(&cli.global, args),
-        Command::Watch(_) => {
-            "interrupted; watch sends nothing and every status seen is in the journal: run it again to keep following".into()
-        }
-        Command::Contacts(_) => "interrupted; contacts already added stay added (adding one again is harmless)".into(),
-        _ => "interrupted".into(),
+        Command::Watch(_) => t!("interrupted-watch"),
+        Command::Contacts(_) => t!("interrupted-contacts"),
+        _ => t!("interrupted"),
     }
 }
 

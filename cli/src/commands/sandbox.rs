@@ -10,6 +10,7 @@ use cinetpay_sandbox::{ClockMode, Sandbox, SandboxConfig, DEFAULT_API_KEY, DEFAU
 use clap::Args;
 
 use crate::exit::{CliError, CliResult, Exit};
+use crate::i18n::{t, text};
 use crate::output::print_json;
 use crate::session::EMBEDDED_DELAYS;
 use crate::GlobalArgs;
@@ -33,7 +34,7 @@ pub async fn run(global: &GlobalArgs, args: SandboxArgs) -> CliResult {
     };
     let sandbox = Sandbox::start_on(SandboxConfig::default().with_clock(clock), args.addr)
         .await
-        .map_err(|e| CliError::new(Exit::Error, format!("cannot start the sandbox: {e}")))?;
+        .map_err(|e| CliError::new(Exit::Error, t!("sandbox-failed", reason = text(e))))?;
     if global.json {
         print_json(&serde_json::json!({
             "base_url": sandbox.base_url(),
@@ -41,21 +42,24 @@ pub async fn run(global: &GlobalArgs, args: SandboxArgs) -> CliResult {
         }));
     } else {
         println!(
-            "sandbox serving at {} (admin API: {})",
-            sandbox.base_url(),
-            sandbox.admin_url()
+            "{}",
+            t!(
+                "sandbox-serving",
+                url = text(sandbox.base_url()),
+                admin = text(sandbox.admin_url())
+            )
         );
-        println!("no real money moves; use it from another shell with:");
+        println!("{}", t!("sandbox-use"));
         println!(
             "  CINETPAY_API_KEY={DEFAULT_API_KEY} CINETPAY_API_PASSWORD={DEFAULT_PASSWORD} \
              cinetpay --base-url {} balance",
             sandbox.base_url()
         );
-        println!("Ctrl-C to stop.");
+        println!("{}", t!("sandbox-stop"));
     }
     tokio::signal::ctrl_c()
         .await
-        .map_err(|e| CliError::new(Exit::Error, format!("cannot wait for Ctrl-C: {e}")))?;
+        .map_err(|e| CliError::new(Exit::Error, t!("ctrl-c-failed", reason = text(e))))?;
     sandbox.shutdown().await;
     Ok(Exit::Ok)
 }

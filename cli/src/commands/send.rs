@@ -11,6 +11,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::exit::{describe, CliResult, Exit};
+use crate::i18n::{t, text};
 use crate::output::{cell, notice, print_json, table, xof};
 use crate::session::Session;
 use crate::tracking::{poll_once, Poller, Target};
@@ -114,15 +115,16 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
         email: args.email,
     };
     let session = Session::open(global).await?;
-    let announce = format!(
-        "sending {} to {}{} under client_transaction_id {id}",
-        xof(transfer.amount),
-        if transfer.prefix.is_empty() {
-            String::new()
-        } else {
-            format!("+{} ", transfer.prefix)
-        },
-        transfer.phone
+    let to = if transfer.prefix.is_empty() {
+        transfer.phone.clone()
+    } else {
+        format!("+{} {}", transfer.prefix, transfer.phone)
+    };
+    let announce = t!(
+        "send-announce",
+        amount = text(xof(transfer.amount)),
+        phone = text(to),
+        id = text(&id)
     );
     // An id given on the command line may have been sent already (a repeated command): what
     // CinetPay holds under it is reported, and nothing is sent again.
@@ -133,10 +135,7 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
     };
     let result = match earlier {
         Some(result) => {
-            let already = format!(
-                "CinetPay already holds this payout under client_transaction_id {id}: nothing was \
-                 sent (it is never paid twice)"
-            );
+            let already = t!("send-already-held", id = text(&id));
             notice(global.json, &already);
             result
         }
@@ -175,16 +174,10 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
 fn hint(global: &GlobalArgs, result: &SendResult, status: Option<&TransferInfo>) -> Option<String> {
     let id = &result.client_transaction_id;
     match (result.outcome, status.map(|s| &s.treatment_status)) {
-        (SendOutcome::Unknown, _) => Some(format!(
-            "the outcome is unknown: the payout may have been recorded. {}",
-            how_to_retry(global, id)
-        )),
+        (SendOutcome::Unknown, _) => Some(t!("send-unknown", retry = text(how_to_retry(global, id)))),
         (SendOutcome::Accepted, Some(s)) if s.is_final() => None,
-        (SendOutcome::Accepted, _) => Some(format!(
-            "accepted, not final yet: follow it with `cinetpay status --client-transaction-id {id}` \
-             (do not send it again: it is recorded)"
-        )),
-        (SendOutcome::Failed, _) => Some(format!("failed: no money left for client_transaction_id {id}")),
+        (SendOutcome::Accepted, _) => Some(t!("send-accepted-not-final", id = text(id))),
+        (SendOutcome::Failed, _) => Some(t!("send-failed", id = text(id))),
     }
 }
 
@@ -265,9 +258,9 @@ fn exit_of(result: &SendResult, status: Option<&TransferInfo>, waited: bool) -> 
 
 fn print_report(result: &SendResult, status: Option<&TransferInfo>) {
     let outcome = match result.outcome {
-        SendOutcome::Accepted => "accepted",
-        SendOutcome::Failed => "failed",
-        SendOutcome::Unknown => "unknown",
+        SendOutcome::Accepted => t!("outcome-accepted"),
+        SendOutcome::Failed => t!("outcome-failed"),
+        SendOutcome::Unknown => t!("outcome-unknown"),
     };
     let mut rows = vec![
         vec![
@@ -275,7 +268,7 @@ fn print_report(result: &SendResult, status: Option<&TransferInfo>) {
             result.client_transaction_id.clone(),
         ],
         vec![
-            "to".to_owned(),
+            t!("row-to"),
             // A payout found by lookup keeps the number as given (`+225...` without --prefix).
             if result.prefix.is_empty() {
                 result.phone.clone()
@@ -283,8 +276,8 @@ fn print_report(result: &SendResult, status: Option<&TransferInfo>) {
                 format!("+{} {}", result.prefix, result.phone)
             },
         ],
-        vec!["amount".to_owned(), xof(result.amount)],
-        vec!["outcome".to_owned(), outcome.to_owned()],
+        vec![t!("row-amount"), xof(result.amount)],
+        vec![t!("row-outcome"), outcome],
         vec![
             "transaction_id".to_owned(),
             cell(result.transaction_id.as_deref()),
@@ -292,11 +285,11 @@ fn print_report(result: &SendResult, status: Option<&TransferInfo>) {
         vec!["lot".to_owned(), cell(result.lot.as_deref())],
     ];
     if let Some(error) = &result.error {
-        rows.push(vec!["error".to_owned(), describe(error)]);
+        rows.push(vec![t!("row-error"), describe(error)]);
     }
     if let Some(info) = status {
-        rows.push(vec!["status".to_owned(), info.treatment_status.to_string()]);
-        rows.push(vec!["comment".to_owned(), cell(info.comment.as_deref())]);
+        rows.push(vec![t!("row-status"), info.treatment_status.to_string()]);
+        rows.push(vec![t!("row-comment"), cell(info.comment.as_deref())]);
     }
-    println!("{}", table(&["payout", ""], &rows, &[]));
+    println!("{}", table(&[&t!("col-payout"), ""], &rows, &[]));
 }

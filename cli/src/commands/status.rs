@@ -4,6 +4,7 @@ use cinetpay_transfer::{TransferInfo, TransferQuery};
 use clap::{ArgGroup, Args};
 
 use crate::exit::{CliResult, Exit};
+use crate::i18n::t;
 use crate::output::{cell, print_json, table, xof};
 use crate::session::Session;
 use crate::GlobalArgs;
@@ -69,12 +70,12 @@ pub fn print_infos(json: bool, infos: &[TransferInfo]) {
                 "transaction_id",
                 "client_transaction_id",
                 "lot",
-                "amount",
-                "receiver",
-                "operator",
-                "status",
-                "sending",
-                "comment"
+                &t!("col-amount"),
+                &t!("col-receiver"),
+                &t!("col-operator"),
+                &t!("col-status"),
+                &t!("col-sending"),
+                &t!("col-comment"),
             ],
             &rows,
             &[3]

@@ -10,8 +10,10 @@ use cinetpay_transfer::{TransferInfo, TransferQuery, TreatmentStatus};
 use clap::{ArgGroup, Args};
 
 use crate::exit::{CliError, CliResult, Exit};
+use crate::i18n::{t, text};
 use crate::journal::Journal;
 use crate::output::{print_json, totals_table};
+use crate::progress::Phase;
 use crate::progress::Progress;
 use crate::session::Session;
 use crate::summary::Totals;
@@ -66,15 +68,15 @@ async fn watch_journal(global: &GlobalArgs, path: &std::path::Path, wait: &WaitA
     let mut journal = Journal::open_existing(path)?;
     let session = Session::open(global).await?;
     let Some(run) = journal.run()? else {
-        return Err(CliError::invalid(format!(
-            "the journal {} holds no run yet: nothing to watch",
-            path.display()
+        return Err(CliError::invalid(t!(
+            "watch-no-run",
+            journal = text(path.display())
         )));
     };
     run.check_account(&session.client.config().base_url, &session.merchant, path)?;
     reconcile(&session.client, &mut journal, global.json).await?;
     let progress = Progress::new(!global.json);
-    progress.phase("waiting", journal.rows()?.len() as u64);
+    progress.phase(Phase::Waiting, journal.rows()?.len() as u64);
     follow(&session.client, &mut journal, wait, &progress).await?;
     progress.finish();
     let rows = journal.rows()?;
@@ -84,7 +86,14 @@ async fn watch_journal(global: &GlobalArgs, path: &std::path::Path, wait: &WaitA
             &serde_json::json!({ "run": run, "journal": path.display().to_string(), "totals": totals, "rows": rows }),
         );
     } else {
-        println!("run {:?} (journal: {})", run.name, path.display());
+        println!(
+            "{}",
+            t!(
+                "watch-title",
+                run = text(format!("{:?}", run.name)),
+                journal = text(path.display())
+            )
+        );
         println!("{}", totals_table(&totals));
     }
     Ok(totals.exit())

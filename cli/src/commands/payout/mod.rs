@@ -191,7 +191,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     let stopped = send_rows(&session, &mut journal, &file, &run.name, &progress).await?;
     if !args.no_wait && stopped.is_none() {
         let rows = Totals::of_tallies(&journal.tallies(false)?).total.count;
-        progress.phase("waiting", rows);
+        progress.phase(crate::progress::Phase::Waiting, rows);
         follow(client, &mut journal, &args.wait, &progress).await?;
     }
     progress.finish();

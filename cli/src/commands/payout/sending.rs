@@ -65,7 +65,7 @@ pub(super) async fn send_rows(
         .filter(|(state, ..)| state.to_send())
         .map(|&(_, count, _)| count)
         .sum();
-    progress.phase("sending", to_send);
+    progress.phase(crate::progress::Phase::Sending, to_send);
     if to_send == 0 {
         return Ok(None);
     }
