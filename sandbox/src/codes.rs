@@ -9,6 +9,7 @@
 //! 717, 500 for the execution errors.
 
 use axum::http::StatusCode;
+use strum::{EnumIter, IntoEnumIterator};
 
 /// The language of `description`, from the `lang` query parameter. French is the default, as the
 /// service is French first; anything but `en` gives French.
@@ -58,7 +59,9 @@ impl Text {
 }
 
 /// Every code the sandbox produces (the ones its rules never give, through faults only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `EnumIter` lists them for [`ApiCode::from_number`]: a new code is found by its number without
+/// a second list to keep in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter)]
 pub enum ApiCode {
     /// 0 OPERATION_SUCCES.
     Success,
@@ -118,41 +121,6 @@ pub enum ApiCode {
     ClientTransactionIdExist,
 }
 
-/// Every code, for [`ApiCode::from_number`].
-const ALL: [ApiCode; 28] = {
-    use ApiCode::*;
-    [
-        Success,
-        OperationError,
-        InvalidCredentials,
-        CouldNotCreateToken,
-        InvalidUser,
-        InvalidParam,
-        ExpiredToken,
-        InvalidToken,
-        CantRefreshToken,
-        NotAllowed,
-        ExecutionError709,
-        ExecutionError710,
-        UnexpectedError,
-        DataNotValid,
-        PhoneNotParticular,
-        JsonParseError,
-        AmountTooSmall,
-        AmountTooLarge,
-        OperatorNotAvailable,
-        InsufficientBalance,
-        NotFound,
-        PhoneNotMyContact,
-        MissingNotifyUrl,
-        PhoneAlreadyMyContact,
-        InvalidAmount,
-        InvalidPhone,
-        OperatorUnavailable,
-        ClientTransactionIdExist,
-    ]
-};
-
 impl ApiCode {
     /// The numeric code.
     pub fn number(self) -> i64 {
@@ -191,7 +159,7 @@ impl ApiCode {
 
     /// The code numbered `number`, if the sandbox knows it (faults name codes by number).
     pub fn from_number(number: i64) -> Option<ApiCode> {
-        ALL.iter().copied().find(|c| c.number() == number)
+        ApiCode::iter().find(|c| c.number() == number)
     }
 
     /// The `message` field.
@@ -356,7 +324,7 @@ mod tests {
 
     #[test]
     fn every_code_is_found_by_its_number_and_unknown_numbers_are_not() {
-        for code in ALL {
+        for code in ApiCode::iter() {
             assert_eq!(ApiCode::from_number(code.number()), Some(code));
         }
         assert_eq!(ApiCode::from_number(-1), Some(ApiCode::OperationError));
