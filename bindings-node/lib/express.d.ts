@@ -23,3 +23,25 @@ export interface NotificationHandlerOptions {
 export declare function notificationHandler(
   options: NotificationHandlerOptions,
 ): (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void>
+
+export interface TokenHandlerOptions {
+  /** The client whose token is handed out (`issueToken`). */
+  client: Pick<Client, 'issueToken'>
+  /**
+   * Decides whether this request may have a token (the app's user is logged in to your backend,
+   * and may pay out). Resolve truthy to hand it out; falsy answers 403; throwing calls
+   * `next(error)`. Never hand a token to a caller you have not authenticated: it spends the
+   * merchant's balance.
+   */
+  authorize: (req: IncomingMessage) => unknown
+}
+
+/**
+ * A handler that gives the client's token to callers `authorize` accepts, so that phone apps
+ * (the mobile SDK's `TokenProvider`) never hold the API password: 200
+ * `{"token", "expires_at", "expires_in"}`, 403 when refused, 503 `{"error": "token_unavailable"}`
+ * when no token could be had. Answers carry `Cache-Control: no-store`.
+ */
+export declare function tokenHandler(
+  options: TokenHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void>

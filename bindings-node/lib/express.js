@@ -70,4 +70,52 @@ function notificationHandler({ client, onConfirmed } = {}) {
   }
 }
 
-module.exports = { notificationHandler }
+/**
+ * `tokenHandler`: hands the client's token to a caller `authorize(req)` accepts (a phone app of
+ * the merchant, logged in to the merchant's backend), so the app never holds the API password.
+ *   authorize resolved truthy  -> 200 {"token", "expires_at" (ISO 8601 UTC), "expires_in" (s)}
+ *   authorize resolved falsy   -> 403, no token
+ *   authorize threw            -> next(error) (Express answers 500), or 500; no token
+ *   no token could be had      -> 503 {"error": "token_unavailable", "kind"}; the app retries later
+ * Every answer carries `Cache-Control: no-store`. The token is never logged nor put in an error.
+ *
+ * @param {{ client: { issueToken(): Promise<{ token: string, expiresAt: Date, expiresIn: number }> },
+ *           authorize: (req: object) => unknown }} options
+ */
+function tokenHandler({ client, authorize } = {}) {
+  if (!client || typeof client.issueToken !== 'function') {
+    throw new TypeError('tokenHandler needs { client }, a cinetpay-transfer Client')
+  }
+  if (typeof authorize !== 'function') {
+    throw new TypeError('tokenHandler needs { authorize }, a function that accepts or refuses a request')
+  }
+  return async function cinetpayTokenHandler(req, res, next) {
+    const json = (status, body) => {
+      res.statusCode = status
+      res.setHeader('cache-control', 'no-store')
+      res.setHeader('content-type', 'application/json; charset=utf-8')
+      res.end(JSON.stringify(body))
+    }
+    let allowed
+    try {
+      allowed = await authorize(req)
+    } catch (error) {
+      if (typeof next === 'function') return next(error)
+      return json(500, { error: 'authorize_failed' })
+    }
+    if (!allowed) return json(403, { error: 'forbidden' })
+    let issued
+    try {
+      issued = await client.issueToken()
+    } catch (error) {
+      return json(503, { error: 'token_unavailable', kind: error && error.kind ? error.kind : null })
+    }
+    return json(200, {
+      token: issued.token,
+      expires_at: issued.expiresAt.toISOString(),
+      expires_in: issued.expiresIn,
+    })
+  }
+}
+
+module.exports = { notificationHandler, tokenHandler }

@@ -1,4 +1,4 @@
 import cjs from './express.js'
 
-export const { notificationHandler } = cjs
+export const { notificationHandler, tokenHandler } = cjs
 export default cjs

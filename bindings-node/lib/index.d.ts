@@ -55,6 +55,12 @@ export declare class Client {
   constructor(options: ClientOptions)
   /** The transfer balance, with the per-country breakdown when the service sends it. */
   balance(): Promise<Balance>
+  /**
+   * The client's token and when it renews it, for a backend that hands tokens to its apps (see
+   * `tokenHandler` in `cinetpay-transfer/express`): from the shared `tokenStore` when there is
+   * one, logging in only when needed. Hand it only to callers you authenticated.
+   */
+  issueToken(): Promise<IssuedToken>
   /** Registers payees (required before sending to them); one already registered counts as added. */
   addContacts(contacts: Contact[]): Promise<ContactResult[]>
   /**
@@ -85,6 +91,20 @@ export declare class Client {
     method: string,
     input: string | Buffer | Record<string, string>,
   ): Promise<NotificationReply>
+}
+
+/**
+ * A token from `client.issueToken()`. `token` is a getter over a private field: `console.log`,
+ * `util.inspect` and `JSON.stringify` never show it.
+ */
+export declare class IssuedToken {
+  private constructor()
+  /** The token, for the caller's `Authorization` header. */
+  readonly token: string
+  /** When the client renews it: ask again before then. */
+  readonly expiresAt: Date
+  /** Whole seconds left before `expiresAt` (0 when past). */
+  readonly expiresIn: number
 }
 
 /** The largest notify-URL body the core reads, in bytes (64 KiB); larger ones are answered 413. */

@@ -6,6 +6,7 @@
 // the native object in a private field (nothing about the credentials is reachable from JS) and
 // turns every native error into a CinetPayError subclass (see errors.js). No API behaviour here.
 
+const { inspect } = require('node:util')
 const native = require('../native/index.js')
 const errors = require('./errors.js')
 
@@ -16,6 +17,34 @@ async function call(invoke) {
     return await invoke()
   } catch (error) {
     throw fromNative(error)
+  }
+}
+
+/**
+ * A token for a caller the merchant's backend authenticated (a phone app), and when the client
+ * renews it. The token is a getter over a private field: `console.log`, `util.inspect` and
+ * `JSON.stringify` never show it; read `.token` where it is sent.
+ */
+class IssuedToken {
+  #token
+
+  constructor(token, expiresAt) {
+    this.#token = token
+    this.expiresAt = expiresAt
+    Object.freeze(this)
+  }
+
+  get token() {
+    return this.#token
+  }
+
+  /** Whole seconds left before `expiresAt` (0 when past). */
+  get expiresIn() {
+    return Math.max(0, Math.floor((this.expiresAt.getTime() - Date.now()) / 1000))
+  }
+
+  [inspect.custom]() {
+    return `IssuedToken { token: '***', expiresAt: ${this.expiresAt.toISOString()} }`
   }
 }
 
@@ -33,6 +62,11 @@ class Client {
 
   balance() {
     return call(() => this.#native.balance())
+  }
+
+  async issueToken() {
+    const issued = await call(() => this.#native.issueToken())
+    return new IssuedToken(issued.token, new Date(issued.expiresAtMs))
   }
 
   addContacts(contacts) {
@@ -80,6 +114,7 @@ function isFinalStatus(status) {
 
 module.exports = {
   Client,
+  IssuedToken,
   NOTIFICATION_BODY_LIMIT: native.NOTIFICATION_BODY_LIMIT,
   parseNotification,
   isFinalStatus,

@@ -3,6 +3,7 @@ import cjs from './index.js'
 
 export const {
   Client,
+  IssuedToken,
   NOTIFICATION_BODY_LIMIT,
   parseNotification,
   isFinalStatus,

@@ -13,8 +13,8 @@ use napi_derive::napi;
 
 use crate::errors::js;
 use crate::types::{
-    core_transfers, Balance, ClientOptions, Contact, ContactResult, Notification, NotificationReply, Ping,
-    SendResult, Transfer, TransferInfo, TransferQuery,
+    core_transfers, Balance, ClientOptions, Contact, ContactResult, NativeIssuedToken, Notification,
+    NotificationReply, Ping, SendResult, Transfer, TransferInfo, TransferQuery,
 };
 
 /// The largest notify-URL body the core reads (64 KiB); read at most one byte more.
@@ -41,6 +41,13 @@ impl NativeClient {
     #[napi]
     pub async fn balance(&self) -> napi::Result<Balance> {
         js(self.inner.balance().await).map(Balance::from)
+    }
+
+    /// The client's token and when it renews it (from the shared store when there is one), for a
+    /// backend that hands tokens to its apps.
+    #[napi]
+    pub async fn issue_token(&self) -> napi::Result<NativeIssuedToken> {
+        js(self.inner.issue_token().await).map(NativeIssuedToken::from)
     }
 
     /// Registers payees; one already registered (726) counts as added.

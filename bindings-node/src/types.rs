@@ -78,6 +78,9 @@ pub struct ClientOptions {
     pub chunk_size: Option<f64>,
     /// Requests of one call in flight at once (default 4).
     pub max_concurrency: Option<f64>,
+    /// Where processes share their token (one login for all of them): `redis://host:6379/0`.
+    /// Without it, each client logs in on its own.
+    pub token_store: Option<String>,
 }
 
 impl ClientOptions {
@@ -117,6 +120,9 @@ impl ClientOptions {
         }
         if let Some(n) = self.max_concurrency {
             builder = builder.max_concurrency(count(n, "maxConcurrency")?);
+        }
+        if let Some(url) = self.token_store {
+            builder = builder.token_store_url(&url);
         }
         builder.build()
     }
@@ -371,6 +377,29 @@ impl From<core::TransferInfo> for TransferInfo {
             comment: i.comment,
             validated_at: i.validated_at,
             operator_transaction_id: i.operator_transaction_id,
+        }
+    }
+}
+
+/// A token to hand to a caller the merchant's backend authenticated, as the addon returns it;
+/// `lib/index.js` wraps it in `IssuedToken`, whose inspection hides the token.
+#[napi(object, object_from_js = false)]
+pub struct NativeIssuedToken {
+    /// The token.
+    pub token: String,
+    /// When the client renews it, ms since the Unix epoch.
+    pub expires_at_ms: f64,
+}
+
+impl From<core::IssuedToken> for NativeIssuedToken {
+    fn from(t: core::IssuedToken) -> Self {
+        let ms = t
+            .expires_at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_millis() as f64);
+        NativeIssuedToken {
+            token: t.token.expose().to_owned(),
+            expires_at_ms: ms,
         }
     }
 }

@@ -19,7 +19,7 @@ import {
   type TransferInfo,
   type TreatmentStatus,
 } from 'cinetpay-transfer'
-import { notificationHandler } from 'cinetpay-transfer/express'
+import { notificationHandler, tokenHandler } from 'cinetpay-transfer/express'
 import { Sandbox, type LedgerEntry, type NotificationDelivery } from 'cinetpay-transfer/testing'
 
 export async function usage(): Promise<void> {
@@ -116,6 +116,15 @@ export async function usage(): Promise<void> {
       },
     }),
   )
+
+  app.get('/cinetpay/token', tokenHandler({ client, authorize: (req) => req.headers['x-session'] === 'alice' }))
+  // @ts-expect-error authorize is required
+  tokenHandler({ client })
+  const issued = await new Client({ ...options, tokenStore: 'redis://127.0.0.1:6379/0' }).issueToken()
+  const bearer: string = issued.token
+  const until: Date = issued.expiresAt
+  const seconds: number = issued.expiresIn
+  void [bearer, until, seconds]
 
   const sandbox = await Sandbox.start({ quirks: 'documented', tokenLifetimeSeconds: 60 })
   const local = new Client(sandbox.clientOptions({ maxAttempts: 1 }))
