@@ -211,22 +211,12 @@ mod tests {
 
     #[test]
     fn every_core_kind_has_a_variant_of_the_same_name() {
-        let all = [
-            core::ErrorKind::Authentication,
-            core::ErrorKind::Validation,
-            core::ErrorKind::InsufficientBalance,
-            core::ErrorKind::NotFound,
-            core::ErrorKind::NotAContact,
-            core::ErrorKind::DuplicateTransaction,
-            core::ErrorKind::OperatorUnavailable,
-            core::ErrorKind::Service,
-            core::ErrorKind::Transport,
-            core::ErrorKind::OutcomeUnknown,
-            core::ErrorKind::Protocol,
-            core::ErrorKind::NotificationMismatch,
-        ];
-        for kind in all {
-            assert_eq!(ErrorKind::from_core(kind).as_str(), kind.as_str());
+        for &kind in core::ErrorKind::ALL {
+            assert_eq!(
+                ErrorKind::from_core(kind).as_str(),
+                kind.as_str(),
+                "core kind {kind:?} has no Kotlin/Swift variant"
+            );
         }
     }
 

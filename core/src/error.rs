@@ -20,7 +20,10 @@ use crate::i18n::{self, Arg, Message};
 use crate::model::Lang;
 
 /// What the caller can do about a failure. Stable across versions and languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// [`ErrorKind::ALL`] lists every kind (derived, so it cannot miss one): each binding's tests
+/// check that every kind has its exception class, so a kind added here and not exposed fails there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Credentials or token refused (701, 703, and 705/706/707 once a fresh login did not help).
@@ -50,6 +53,9 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [ErrorKind] = <ErrorKind as strum::VariantArray>::VARIANTS;
+
     /// The stable snake_case name used by every binding (`"insufficient_balance"`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
