@@ -266,7 +266,9 @@ impl Client {
     /// shared store when there is one, logging in only when needed. Hand it only to callers you
     /// have authenticated: it spends the merchant's balance.
     pub async fn issue_token(&self) -> Result<IssuedToken> {
-        let (token, renew_at) = self.inner.tokens.get(self.inner.fetch_token()).await?;
+        let lang = self.inner.config.lang;
+        let (token, renew_at) =
+            (self.inner.tokens.get(self.inner.fetch_token()).await).map_err(|e| e.in_lang(lang))?;
         let left = renew_at.saturating_duration_since(std::time::Instant::now());
         Ok(IssuedToken {
             token,

@@ -2,7 +2,7 @@
 //!
 //! Celery workers and Node processes behind a load balancer each run their own client; without a
 //! shared store each of them logs in on its own, and a token the service rejects is replaced once
-//! per process. A [`TokenStore`] shared by all of them (Redis, with [`RedisTokenStore`] behind the
+//! per process. A [`TokenStore`] shared by all of them (Redis, with `RedisTokenStore` behind the
 //! `redis` cargo feature) holds the one token of a merchant, and a login lock with a lifetime so
 //! that one process logs in while the others wait, and a holder that dies never blocks the rest
 //! for longer than the lock lives.
