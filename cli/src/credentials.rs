@@ -12,6 +12,7 @@ use std::path::Path;
 use cinetpay_transfer::Secret;
 
 use crate::exit::{CliError, Exit};
+use crate::i18n::{t, text};
 
 pub const API_KEY_VAR: &str = "CINETPAY_API_KEY";
 pub const PASSWORD_VAR: &str = "CINETPAY_API_PASSWORD";
@@ -26,27 +27,39 @@ pub struct Credentials {
 pub fn load(file: Option<&Path>) -> Result<Credentials, CliError> {
     let (api_key, password, origin) = match file {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let contents = std::fs::read_to_string(path).map_err(|e| {
                 CliError::new(
                     Exit::Error,
-                    format!("cannot read credentials file {}: {e}", path.display()),
+                    t!(
+                        "credentials-unreadable",
+                        path = text(path.display()),
+                        reason = text(e)
+                    ),
                 )
             })?;
-            let (key, password) = parse_file(&text).map_err(|line| {
+            let (key, password) = parse_file(&contents).map_err(|line| {
                 CliError::new(
                     Exit::Error,
                     match line {
-                        0 => format!("{}: a line is not KEY=VALUE (.env syntax)", path.display()),
-                        n => format!("{}:{n}: not a KEY=VALUE line (.env syntax)", path.display()),
+                        0 => t!("credentials-bad-line", path = text(path.display())),
+                        n => t!(
+                            "credentials-bad-line-at",
+                            path = text(path.display()),
+                            line = text(n)
+                        ),
                     },
                 )
             })?;
-            (key, password, format!("in {}", path.display()))
+            (
+                key,
+                password,
+                t!("credentials-in-file", path = text(path.display())),
+            )
         }
         None => (
             std::env::var(API_KEY_VAR).ok(),
             std::env::var(PASSWORD_VAR).ok(),
-            "in the environment".to_owned(),
+            t!("credentials-in-env"),
         ),
     };
     let missing: Vec<&str> = [(API_KEY_VAR, &api_key), (PASSWORD_VAR, &password)]
@@ -57,10 +70,10 @@ pub fn load(file: Option<&Path>) -> Result<Credentials, CliError> {
     if !missing.is_empty() {
         return Err(CliError::new(
             Exit::Error,
-            format!(
-                "{} not set {origin}: set them in the environment or use --credentials-file \
-                 (or --sandbox to try without an account)",
-                missing.join(" and ")
+            t!(
+                "credentials-missing",
+                names = text(missing.join(&format!(" {} ", t!("credentials-and")))),
+                origin = text(origin)
             ),
         ));
     }

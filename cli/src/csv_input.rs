@@ -18,6 +18,7 @@ use cinetpay_transfer::{normalize_phone, validate_contacts, validate_transfers, 
 use serde::Serialize;
 
 use crate::csv_lines::LineTracking;
+use crate::i18n::{t, text};
 
 /// A fault of one cell (or of the file, at line 1 for the header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,7 +30,14 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, {}: {}", self.line, self.field, self.message)
+        let line = text(self.line);
+        let (field, message) = (text(&self.field), text(&self.message));
+        f.write_str(&t!(
+            "csv-row-error",
+            line = line,
+            field = field,
+            message = message
+        ))
     }
 }
 
@@ -200,7 +208,7 @@ impl<'a, R: Read> PayoutReader<'a, R> {
             vec![RowError {
                 line: record.line,
                 field: "phone".into(),
-                message: e.detail().to_owned(),
+                message: e.in_lang(crate::i18n::lang()).detail().to_owned(),
             }]
         })?;
         let contact = contact_of(&transfer);
@@ -231,7 +239,7 @@ impl<R: Read> PayoutReader<'_, R> {
             let field = fault.field().unwrap_or("row");
             let already = check.errors.iter().any(|e| e.field == field);
             if !already && (amount_read || field != "amount") {
-                check.fault(field, fault.detail());
+                check.fault(field, fault.clone().in_lang(crate::i18n::lang()).detail());
             }
         }
         if let Some(id) = &transfer.client_transaction_id {
@@ -300,7 +308,7 @@ pub fn read_contacts(data: &[u8], limits: &Limits) -> Result<Vec<Contact>, Vec<R
         errors.extend(faults.iter().map(|fault| RowError {
             line: record.line,
             field: fault.field().unwrap_or("row").to_owned(),
-            message: fault.detail().to_owned(),
+            message: fault.clone().in_lang(crate::i18n::lang()).detail().to_owned(),
         }));
     }
     if errors.is_empty() && !contacts.is_empty() {

@@ -14,6 +14,7 @@ use cinetpay_transfer::{Balance, Limits};
 use serde::Serialize;
 
 use crate::exit::CliError;
+use crate::i18n::{t, text};
 use crate::output::{table, xof};
 
 /// The payouts of one country in a plan.
@@ -71,19 +72,29 @@ pub fn plan_table(plans: &[CountryPlan]) -> String {
                 p.payouts.to_string(),
                 xof(p.amount_xof),
                 p.available_xof.map_or("-".into(), xof),
-                if p.covered() { "yes" } else { "NO" }.to_owned(),
+                if p.covered() {
+                    t!("enough-yes")
+                } else {
+                    t!("enough-no")
+                },
             ]
         })
         .collect();
     rows.push(vec![
-        "total".into(),
+        t!("col-total"),
         plans.iter().map(|p| p.payouts).sum::<u64>().to_string(),
         xof(plans.iter().map(|p| p.amount_xof).sum()),
         String::new(),
         String::new(),
     ]);
     table(
-        &["country", "payouts", "to send", "available", "enough"],
+        &[
+            &t!("col-country"),
+            &t!("col-payouts"),
+            &t!("col-to-send"),
+            &t!("col-available"),
+            &t!("col-enough"),
+        ],
         &rows,
         &[1, 2, 3],
     )
@@ -95,25 +106,22 @@ pub fn agree(question: &str, yes: bool, sandbox: bool) -> Result<(), CliError> {
         return Ok(());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::invalid(format!(
-            "{question}: there is no terminal to ask on, so nothing was sent. Add --yes to send \
-             without asking (scripts, cron), or run it on a terminal."
-        )));
+        return Err(CliError::invalid(t!("no-terminal", question = text(question))));
     }
-    eprint!("{question}? Type yes to send: ");
+    eprint!("{} ", t!("confirm-prompt", question = text(question)));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| CliError::invalid(format!("cannot read the answer: {e}; nothing was sent")))?;
+        .map_err(|e| CliError::invalid(t!("answer-unreadable", reason = text(e))))?;
     if matches!(
         answer.trim().to_ascii_lowercase().as_str(),
         "yes" | "y" | "oui" | "o"
     ) {
         Ok(())
     } else {
-        Err(CliError::invalid("not confirmed; nothing was sent"))
+        Err(CliError::invalid(t!("not-confirmed")))
     }
 }
 

@@ -84,3 +84,61 @@ embedded-sandbox = using the embedded sandbox at {$url}: no real money moves
 interrupted-watch = interrupted; watch sends nothing and every status seen is in the journal: run it again to keep following
 interrupted-contacts = interrupted; contacts already added stay added (adding one again is harmless)
 interrupted = interrupted
+
+## Payout runs
+
+payout-started = run {$run}; if interrupted, resume it with: {$resume}
+sending-stopped = sending stopped: {$reason}
+payout-unfinished = not finished: {$pending} pending, {$unknown} unknown. Follow them without sending anything: `cinetpay{$flags} watch --journal {$journal}`; or resume the run (nothing already sent is sent again): `{$resume}`
+interrupted-dry-run = interrupted; a dry run sends nothing and writes no journal
+interrupted-sandbox = interrupted; the embedded sandbox stops with this process (no money moved)
+interrupted-payout = interrupted; every change so far is in the journal. Resume the run with `{$resume}`: rows sent or possibly sent are looked up and never sent twice.
+rows-and-xof = {$rows} row(s), {$amount}
+summary-title = run {$run}: payouts of {$file} (journal: {$journal})
+summary-earlier = of which {$rows} were already at CinetPay when this journal started (not sent by it)
+col-line = line
+col-state = state
+col-reason = reason
+summary-more = ... and {$count} more rows not paid (every row: --json, or the journal)
+state-sending = sending
+state-accepted = accepted
+state-pending = pending
+state-paid = paid
+state-rejected = rejected
+state-failed = failed
+state-unknown = unknown
+
+## Confirmation and dry runs
+
+confirm-question = send {$what} for run {$run} from the merchant whose API key fingerprint is {$merchant}, at {$url}
+dry-run-title = dry run of {$file}: nothing is sent
+dry-run-left-out = {$count} row(s) that run {$run} already sent (or may have) are left out
+country-lacking = {$country} (needs {$needed}, available {$available})
+balance-not-enough = the balance is not enough for: {$countries}
+col-to-send = to send
+col-enough = enough
+enough-yes = yes
+enough-no = NO
+no-terminal = {$question}: there is no terminal to ask on, so nothing was sent. Add --yes to send without asking (scripts, cron), or run it on a terminal.
+confirm-prompt = {$question}? Type yes to send:
+answer-unreadable = cannot read the answer: {$reason}; nothing was sent
+not-confirmed = not confirmed; nothing was sent
+
+## Credentials
+
+credentials-unreadable = cannot read credentials file {$path}: {$reason}
+credentials-bad-line = {$path}: a line is not KEY=VALUE (.env syntax)
+credentials-bad-line-at = {$path}:{$line}: not a KEY=VALUE line (.env syntax)
+credentials-in-file = in {$path}
+credentials-in-env = in the environment
+credentials-and = and
+credentials-missing = {$names} not set {$origin}: set them in the environment or use --credentials-file (or --sandbox to try without an account)
+
+## Retrying a send
+
+send-how-to-retry = Check it first with `cinetpay status --client-transaction-id {$id}`. To try again, wait at least {$minutes} minute(s) (CinetPay may still be working on the request that left: --request-timeout plus --processing-window), then repeat the command with `--client-transaction-id {$id}`: it looks the id up first and sends nothing if CinetPay holds it, and CinetPay never pays one id twice, while a new id is a new payout.
+
+## CSV files
+
+csv-row-error = line {$line}, {$field}: {$message}
+interrupted-send = interrupted: the payout may or may not have been sent under client_transaction_id {$id}. {$retry}

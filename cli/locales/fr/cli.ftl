@@ -89,3 +89,70 @@ embedded-sandbox = bac à sable intégré sur {$url} : aucun argent réel ne bou
 interrupted-watch = interrompu ; watch n'envoie rien et chaque statut vu est dans le journal : relancez-le pour continuer le suivi
 interrupted-contacts = interrompu ; les contacts déjà ajoutés le restent (en ajouter un de nouveau est sans effet)
 interrupted = interrompu
+
+## Campagnes de paiement
+
+payout-started = campagne {$run} ; en cas d'interruption, reprenez-la avec : {$resume}
+sending-stopped = envoi arrêté : {$reason}
+payout-unfinished = pas terminé : {$pending} en attente, {$unknown} au sort inconnu. Suivez-les sans rien envoyer : `cinetpay{$flags} watch --journal {$journal}` ; ou reprenez la campagne (rien de ce qui est déjà parti n'est renvoyé) : `{$resume}`
+interrupted-dry-run = interrompu ; une simulation n'envoie rien et n'écrit aucun journal
+interrupted-sandbox = interrompu ; le bac à sable intégré s'arrête avec ce processus (aucun argent n'a bougé)
+interrupted-payout = interrompu ; tout ce qui s'est passé est dans le journal. Reprenez la campagne avec `{$resume}` : les lignes envoyées, ou peut-être envoyées, sont recherchées et jamais envoyées deux fois.
+rows-and-xof = { $rows ->
+        [one] {$rows} ligne
+       *[other] {$rows} lignes
+    }, {$amount}
+summary-title = campagne {$run} : transferts de {$file} (journal : {$journal})
+summary-earlier = dont {$rows} déjà chez CinetPay quand ce journal a commencé (non envoyées par lui)
+col-line = ligne
+col-state = état
+col-reason = motif
+summary-more = ... et {$count} autres lignes non payées (toutes les lignes : --json, ou le journal)
+state-sending = en cours d'envoi
+state-accepted = accepté
+state-pending = en attente
+state-paid = payé
+state-rejected = rejeté
+state-failed = échoué
+state-unknown = inconnu
+
+## Confirmation et simulation
+
+confirm-question = envoyer {$what} pour la campagne {$run} depuis le compte marchand dont l'empreinte de clé d'API est {$merchant}, sur {$url}
+dry-run-title = simulation de {$file} : rien n'est envoyé
+dry-run-left-out = { $count ->
+        [one] {$count} ligne déjà envoyée (ou peut-être envoyée) par la campagne {$run} est laissée de côté
+       *[other] {$count} lignes déjà envoyées (ou peut-être envoyées) par la campagne {$run} sont laissées de côté
+    }
+country-lacking = {$country} (besoin de {$needed}, disponible {$available})
+balance-not-enough = le solde ne suffit pas pour : {$countries}
+col-to-send = à envoyer
+col-enough = suffisant
+enough-yes = oui
+enough-no = NON
+no-terminal = {$question} : aucun terminal où poser la question, donc rien n'a été envoyé. Ajoutez --yes pour envoyer sans confirmation (scripts, cron), ou lancez la commande dans un terminal.
+confirm-prompt = {$question} ? Tapez oui pour envoyer :
+answer-unreadable = impossible de lire la réponse : {$reason} ; rien n'a été envoyé
+not-confirmed = non confirmé ; rien n'a été envoyé
+
+## Identifiants
+
+credentials-unreadable = impossible de lire le fichier d'identifiants {$path} : {$reason}
+credentials-bad-line = {$path} : une ligne n'est pas de la forme CLÉ=VALEUR (syntaxe .env)
+credentials-bad-line-at = {$path}:{$line} : ligne qui n'est pas de la forme CLÉ=VALEUR (syntaxe .env)
+credentials-in-file = dans {$path}
+credentials-in-env = dans l'environnement
+credentials-and = et
+credentials-missing = {$names} absent(s) {$origin} : définissez-les dans l'environnement ou utilisez --credentials-file (ou --sandbox pour essayer sans compte)
+
+## Renvoyer un transfert
+
+send-how-to-retry = Vérifiez-le d'abord avec `cinetpay status --client-transaction-id {$id}`. Pour réessayer, attendez au moins { $minutes ->
+        [one] {$minutes} minute
+       *[other] {$minutes} minutes
+    } (CinetPay traite peut-être encore la requête partie : --request-timeout plus --processing-window), puis relancez la commande avec `--client-transaction-id {$id}` : elle recherche d'abord cet id et n'envoie rien si CinetPay le détient, et CinetPay ne paie jamais deux fois un même id, alors qu'un nouvel id est un nouveau transfert.
+
+## Fichiers CSV
+
+csv-row-error = ligne {$line}, {$field} : {$message}
+interrupted-send = interrompu : le transfert a pu être envoyé, ou non, sous le client_transaction_id {$id}. {$retry}

@@ -11,7 +11,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::exit::{describe, CliResult, Exit};
-use crate::i18n::{t, text};
+use crate::i18n::{count, t, text};
 use crate::output::{cell, notice, print_json, table, xof};
 use crate::session::Session;
 use crate::tracking::{poll_once, Poller, Target};
@@ -78,10 +78,10 @@ fn id_of(args: &SendArgs) -> &str {
 /// What a user interrupting `send` needs to know: the id, how to check, how to retry safely.
 pub fn interrupted_message(global: &GlobalArgs, args: &SendArgs) -> String {
     let id = id_of(args);
-    format!(
-        "interrupted: the payout may or may not have been sent under client_transaction_id {id}. \
-         {}",
-        how_to_retry(global, id)
+    t!(
+        "interrupted-send",
+        id = text(id),
+        retry = text(how_to_retry(global, id))
     )
 }
 
@@ -91,13 +91,7 @@ pub fn interrupted_message(global: &GlobalArgs, args: &SendArgs) -> String {
 fn how_to_retry(global: &GlobalArgs, id: &str) -> String {
     let window = crate::session::in_flight_for(global);
     let minutes = (window.as_secs() + u64::from(window.subsec_nanos() > 0)).div_ceil(60);
-    format!(
-        "Check it first with `cinetpay status --client-transaction-id {id}`. To try again, wait \
-         at least {minutes} minute(s) (CinetPay may still be working on the request that left: \
-         --request-timeout plus --processing-window), then repeat the command with \
-         `--client-transaction-id {id}`: it looks the id up first and sends nothing if CinetPay \
-         holds it, and CinetPay never pays one id twice, while a new id is a new payout."
-    )
+    t!("send-how-to-retry", id = text(id), minutes = count(minutes))
 }
 
 pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {

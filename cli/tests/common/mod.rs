@@ -56,7 +56,11 @@ impl TestEnv {
     /// The binary, with the sandbox's URL and the credentials in the environment.
     pub fn cli(&self) -> Command {
         let mut cmd = Command::cargo_bin("cinetpay").expect("binary built");
+        // English unless a test says otherwise, whatever the machine's locale.
         cmd.env_remove("CINETPAY_BASE_URL")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .env("CINETPAY_API_KEY", &self.api_key)
             .env("CINETPAY_API_PASSWORD", &self.password)
             .arg("--base-url")

@@ -8,6 +8,7 @@ use cinetpay_transfer::Limits;
 
 use crate::csv_input::PayoutRow;
 use crate::exit::{CliError, CliResult, Exit};
+use crate::i18n::{count, t, text};
 use crate::identity::row_ids;
 use crate::journal::{Journal, Run};
 use crate::output::{print_json, xof};
@@ -41,12 +42,12 @@ pub(super) async fn confirm(
         );
         eprintln!("{}", plan_table(&plans));
     }
-    let question = format!(
-        "send {} for run {:?} from the merchant whose API key fingerprint is {}, at {}",
-        rows_and_xof(to_send.iter().map(|(_, amount)| amount)),
-        run.name,
-        session.merchant,
-        run.base_url
+    let question = t!(
+        "confirm-question",
+        what = text(rows_and_xof(to_send.iter().map(|(_, amount)| amount))),
+        run = text(format!("{:?}", run.name)),
+        merchant = text(&session.merchant),
+        url = text(&run.base_url)
     );
     agree(&question, args.yes, global.sandbox)
 }
@@ -99,13 +100,16 @@ pub(super) async fn dry_run(
             "countries": plans,
         }));
     } else {
-        println!("dry run of {}: nothing is sent", args.file.display());
+        println!("{}", t!("dry-run-title", file = text(args.file.display())));
         println!("{}", plan_table(&plans));
         if !handled.is_empty() {
             println!(
-                "{} row(s) that run {:?} already sent (or may have) are left out",
-                handled.len(),
-                run_name.as_deref().unwrap_or_default()
+                "{}",
+                t!(
+                    "dry-run-left-out",
+                    count = count(handled.len() as u64),
+                    run = text(format!("{:?}", run_name.as_deref().unwrap_or_default()))
+                )
             );
         }
     }
@@ -115,16 +119,16 @@ pub(super) async fn dry_run(
     let lacking: Vec<String> = short
         .iter()
         .map(|p| {
-            format!(
-                "{} (needs {}, available {})",
-                p.country,
-                xof(p.amount_xof),
-                p.available_xof.map_or("-".into(), xof)
+            t!(
+                "country-lacking",
+                country = text(&p.country),
+                needed = text(xof(p.amount_xof)),
+                available = text(p.available_xof.map_or("-".into(), xof))
             )
         })
         .collect();
     Err(CliError::new(
         Exit::Error,
-        format!("the balance is not enough for: {}", lacking.join(", ")),
+        t!("balance-not-enough", countries = text(lacking.join(", "))),
     ))
 }

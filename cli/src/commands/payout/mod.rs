@@ -29,6 +29,7 @@ use serde::Serialize;
 
 use crate::csv_input::{read_payouts, RowError};
 use crate::exit::{describe, exit_of, CliError, CliResult, Exit};
+use crate::i18n::{count, t, text};
 use crate::identity::{fresh_run_name, parse_run_name, SANDBOX_RUN_PREFIX};
 use crate::journal::{Journal, JournalRow, Run};
 use crate::output::{cell, notice, print_json, table, totals_table, xof};
@@ -176,10 +177,10 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     let client = &session.client;
     let run = start_or_resume(&mut journal, &args, global, &session, &file).await?;
     if !global.sandbox {
-        let hint = format!(
-            "run {:?}; if interrupted, resume it with: {}",
-            run.name,
-            resume_command(global, &args, journal.path())
+        let hint = t!(
+            "payout-started",
+            run = text(format!("{:?}", run.name)),
+            resume = text(resume_command(global, &args, journal.path()))
         );
         notice(global.json, &hint);
     }
@@ -203,7 +204,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         Some(e) if e.kind() != ErrorKind::OutcomeUnknown => exit_of(e.kind()),
         _ => totals.exit(),
     };
-    let error = stopped.map(|e| format!("sending stopped: {}", describe(&e)));
+    let error = stopped.map(|e| t!("sending-stopped", reason = text(describe(&e))));
     if global.json {
         print_json(&Summary {
             run: &run,
@@ -224,13 +225,13 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     if exit == Exit::Unfinished && !global.sandbox {
         let resume = resume_command(global, &args, journal.path());
         let flags = connection_flags(global);
-        let hint = format!(
-            "not finished: {} pending, {} unknown. Follow them without sending anything: \
-             `cinetpay{flags} watch --journal {}`; or resume the run (nothing already sent is sent \
-             again): `{resume}`",
-            totals.pending.count,
-            totals.unknown.count,
-            journal.path().display()
+        let hint = t!(
+            "payout-unfinished",
+            pending = count(totals.pending.count),
+            unknown = count(totals.unknown.count),
+            flags = text(flags),
+            journal = text(journal.path().display()),
+            resume = text(resume)
         );
         notice(global.json, &hint);
     }
@@ -333,15 +334,14 @@ fn shell_word(raw: &str) -> String {
 /// What Ctrl-C means for a payout run.
 pub fn interrupted_message(global: &GlobalArgs, args: &PayoutArgs) -> String {
     if args.dry_run {
-        return "interrupted; a dry run sends nothing and writes no journal".into();
+        return t!("interrupted-dry-run");
     }
     if global.sandbox {
-        return "interrupted; the embedded sandbox stops with this process (no money moved)".into();
+        return t!("interrupted-sandbox");
     }
-    format!(
-        "interrupted; every change so far is in the journal. Resume the run with `{}`: rows \
-         sent or possibly sent are looked up and never sent twice.",
-        resume_command(global, args, &journal_path(args, false))
+    t!(
+        "interrupted-payout",
+        resume = text(resume_command(global, args, &journal_path(args, false)))
     )
 }
 
@@ -367,12 +367,12 @@ fn bad_rows(json: bool, file: &Path, errors: &[RowError]) -> CliError {
         print_json(&serde_json::json!({ "file": file.display().to_string(), "errors": errors }));
     }
     let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
-    CliError::invalid(format!(
-        "{} has {} problem(s); nothing was sent:\n{}",
-        file.display(),
-        errors.len(),
-        lines.join("\n")
-    ))
+    let title = t!(
+        "file-problems",
+        file = text(file.display()),
+        count = count(errors.len() as u64)
+    );
+    CliError::invalid(format!("{title}\n{}", lines.join("\n")))
 }
 
 /// `N rows, X XOF`.
@@ -383,7 +383,7 @@ pub(super) fn rows_and_xof<'a>(rows: impl IntoIterator<Item = &'a i64>) -> Strin
 
 /// `N rows, X XOF` of a count and a total.
 pub(super) fn count_and_xof(rows: u64, total: i64) -> String {
-    format!("{rows} row(s), {}", xof(total))
+    t!("rows-and-xof", rows = count(rows), amount = text(xof(total)))
 }
 
 /// The totals, the rows found at CinetPay when the journal started, and the first rows not paid
@@ -396,16 +396,22 @@ fn print_summary(
     earlier: crate::summary::Tally,
 ) -> Result<(), CliError> {
     println!(
-        "run {:?}: payouts of {} (journal: {})",
-        run.name,
-        args.file.display(),
-        journal.path().display()
+        "{}",
+        t!(
+            "summary-title",
+            run = text(format!("{:?}", run.name)),
+            file = text(args.file.display()),
+            journal = text(journal.path().display())
+        )
     );
     println!("{}", totals_table(totals));
     if earlier.count > 0 {
         println!(
-            "of which {} were already at CinetPay when this journal started (not sent by it)",
-            count_and_xof(earlier.count, earlier.amount_xof)
+            "{}",
+            t!(
+                "summary-earlier",
+                rows = text(count_and_xof(earlier.count, earlier.amount_xof))
+            )
         );
     }
     let not_paid = totals.total.count - totals.paid.count;
@@ -420,7 +426,7 @@ fn print_summary(
                 r.line.to_string(),
                 format!("+{} {}", r.prefix, r.phone),
                 xof(r.amount),
-                r.state.as_str().to_owned(),
+                state_name(r.state),
                 cell(r.error.as_deref()),
             ]
         })
@@ -429,18 +435,38 @@ fn print_summary(
     println!(
         "{}",
         table(
-            &["line", "phone", "amount", "state", "reason"],
+            &[
+                &t!("col-line"),
+                &t!("col-phone"),
+                &t!("col-amount"),
+                &t!("col-state"),
+                &t!("col-reason")
+            ],
             &attention,
             &[0, 2]
         )
     );
     if not_paid > ATTENTION_ROWS as u64 {
         println!(
-            "... and {} more rows not paid (every row: --json, or the journal)",
-            not_paid - ATTENTION_ROWS as u64
+            "{}",
+            t!("summary-more", count = count(not_paid - ATTENTION_ROWS as u64))
         );
     }
     Ok(())
+}
+
+/// A journal row's state in the command's language (JSON keeps `RowState::as_str`).
+fn state_name(state: crate::journal::RowState) -> String {
+    use crate::journal::RowState;
+    match state {
+        RowState::Sending => t!("state-sending"),
+        RowState::Accepted => t!("state-accepted"),
+        RowState::Pending => t!("state-pending"),
+        RowState::Paid => t!("state-paid"),
+        RowState::Rejected => t!("state-rejected"),
+        RowState::Failed => t!("state-failed"),
+        RowState::Unknown => t!("state-unknown"),
+    }
 }
 
 #[cfg(test)]
