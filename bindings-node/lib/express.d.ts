@@ -40,7 +40,9 @@ export interface TokenHandlerOptions {
  * A handler that gives the client's token to callers `authorize` accepts, so that phone apps
  * (the mobile SDK's `TokenProvider`) never hold the API password: 200
  * `{"token", "expires_at", "expires_in"}`, 403 when refused, 503 `{"error": "token_unavailable"}`
- * when no token could be had. Answers carry `Cache-Control: no-store`.
+ * when no token could be had. A caller asking again sends its old token in `X-Previous-Token`:
+ * when the service no longer takes it, a new one is handed out instead of the same. Answers carry
+ * `Cache-Control: no-store`.
  */
 export declare function tokenHandler(
   options: TokenHandlerOptions,

@@ -77,9 +77,12 @@ function notificationHandler({ client, onConfirmed } = {}) {
  *   authorize resolved falsy   -> 403, no token
  *   authorize threw            -> next(error) (Express answers 500), or 500; no token
  *   no token could be had      -> 503 {"error": "token_unavailable", "kind"}; the app retries later
- * Every answer carries `Cache-Control: no-store`. The token is never logged nor put in an error.
+ * A caller asking again sends the token it had in `X-Previous-Token`: if it is still the current
+ * one, the service is asked whether it still takes it, so a revoked token is replaced rather than
+ * handed out again. Every answer carries `Cache-Control: no-store`. The token is never logged
+ * nor put in an error.
  *
- * @param {{ client: { issueToken(): Promise<{ token: string, expiresAt: Date, expiresIn: number }> },
+ * @param {{ client: { issueToken(options?: { previous?: string }): Promise<{ token: string, expiresAt: Date, expiresIn: number }> },
  *           authorize: (req: object) => unknown }} options
  */
 function tokenHandler({ client, authorize } = {}) {
@@ -106,7 +109,9 @@ function tokenHandler({ client, authorize } = {}) {
     if (!allowed) return json(403, { error: 'forbidden' })
     let issued
     try {
-      issued = await client.issueToken()
+      // The caller's previous token (refused by the service, or about to expire) is checked, not handed out again blindly.
+      const previous = req.headers['x-previous-token']
+      issued = await client.issueToken(typeof previous === 'string' && previous ? { previous } : {})
     } catch (error) {
       return json(503, { error: 'token_unavailable', kind: error && error.kind ? error.kind : null })
     }

@@ -58,9 +58,11 @@ export declare class Client {
   /**
    * The client's token and when it renews it, for a backend that hands tokens to its apps (see
    * `tokenHandler` in `cinetpay-transfer/express`): from the shared `tokenStore` when there is
-   * one, logging in only when needed. Hand it only to callers you authenticated.
+   * one, logging in only when needed. Hand it only to callers you authenticated. `previous`: the
+   * token the caller had; when it is still the current one, the service is asked whether it
+   * still takes it, and a revoked token is replaced instead of handed out again.
    */
-  issueToken(): Promise<IssuedToken>
+  issueToken(options?: { previous?: string }): Promise<IssuedToken>
   /** Registers payees (required before sending to them); one already registered counts as added. */
   addContacts(contacts: Contact[]): Promise<ContactResult[]>
   /**

@@ -64,8 +64,8 @@ class Client {
     return call(() => this.#native.balance())
   }
 
-  async issueToken() {
-    const issued = await call(() => this.#native.issueToken())
+  async issueToken({ previous } = {}) {
+    const issued = await call(() => this.#native.issueToken(previous ?? null))
     return new IssuedToken(issued.token, new Date(issued.expiresAtMs))
   }
 

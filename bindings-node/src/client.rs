@@ -44,10 +44,15 @@ impl NativeClient {
     }
 
     /// The client's token and when it renews it (from the shared store when there is one), for a
-    /// backend that hands tokens to its apps.
+    /// backend that hands tokens to its apps; `previous`, the token the caller had, is checked
+    /// with the service first when it is still the current one (the core's `issue_token_after`).
     #[napi]
-    pub async fn issue_token(&self) -> napi::Result<NativeIssuedToken> {
-        js(self.inner.issue_token().await).map(NativeIssuedToken::from)
+    pub async fn issue_token(&self, previous: Option<String>) -> napi::Result<NativeIssuedToken> {
+        let issued = match previous {
+            Some(previous) => self.inner.issue_token_after(&previous).await,
+            None => self.inner.issue_token().await,
+        };
+        js(issued).map(NativeIssuedToken::from)
     }
 
     /// Registers payees; one already registered (726) counts as added.

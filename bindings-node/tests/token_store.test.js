@@ -134,6 +134,14 @@ test('tokenHandler gives the token to an authorized caller only', async () => {
   const balance = await fetch(`${sandbox.baseUrl}/transfer/check/balance?token=${encodeURIComponent(body.token)}`)
   assert.equal(balance.status, 200)
 
+  // The service forgets every token (a revocation): the app, refused, asks again with its old one.
+  await sandbox.reset()
+  const again = await fetch(`${base}/cinetpay/token`, { headers: { 'x-session': 'alice', 'x-previous-token': body.token } })
+  const renewed = (await again.json()).token
+  assert.notEqual(renewed, body.token, 'a revoked token is not handed out again')
+  const works = await fetch(`${sandbox.baseUrl}/transfer/check/balance?token=${encodeURIComponent(renewed)}`)
+  assert.equal(works.status, 200)
+
   for (const headers of [{}, { 'x-session': 'mallory' }]) {
     const refused = await fetch(`${base}/cinetpay/token`, { headers })
     assert.equal(refused.status, 403)

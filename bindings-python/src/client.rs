@@ -145,6 +145,17 @@ fn query(
     }
 }
 
+/// `issue_token`, or `issue_token_after` when the caller had a token already.
+async fn issue(
+    client: &cinetpay_transfer::Client,
+    previous: Option<String>,
+) -> cinetpay_transfer::Result<cinetpay_transfer::IssuedToken> {
+    match previous {
+        Some(previous) => client.issue_token_after(&previous).await,
+        None => client.issue_token().await,
+    }
+}
+
 /// Blocks on a core call (the future `make` returns) and raises its error as an exception.
 fn run<T: Send, F>(py: Python<'_>, make: impl FnOnce() -> F + Send) -> PyResult<T>
 where
@@ -258,9 +269,10 @@ impl Client {
         types::balance(py, &balance)
     }
 
-    fn issue_token<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (*, previous=None))]
+    fn issue_token<'py>(&self, py: Python<'py>, previous: Option<String>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.shared.client(py)?;
-        let issued = run(py, move || async move { client.issue_token().await })?;
+        let issued = run(py, move || async move { issue(&client, previous).await })?;
         types::issued_token(py, &issued)
     }
 
@@ -405,9 +417,10 @@ impl AsyncClient {
         })
     }
 
-    fn issue_token<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (*, previous=None))]
+    fn issue_token<'py>(&self, py: Python<'py>, previous: Option<String>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.shared.client(py)?;
-        spawn(py, async move { client.issue_token().await }, |py, t| {
+        spawn(py, async move { issue(&client, previous).await }, |py, t| {
             types::issued_token(py, t)
         })
     }

@@ -111,6 +111,16 @@ def test_a_client_without_a_store_issues_its_own_token(sandbox: Sandbox) -> None
     assert received(sandbox) == 1
 
 
+def test_a_revoked_token_is_not_handed_out_again(sandbox: Sandbox) -> None:
+    client = sandbox.client()
+    first = client.issue_token().token
+    assert client.issue_token(previous=first).token == first, "still good: the same token"
+    sandbox.reset()  # the service forgets every token, as after a revocation
+    renewed = client.issue_token(previous=first).token
+    assert renewed != first
+    assert client.issue_token(previous="an-older-token").token == renewed
+
+
 def test_a_redis_out_of_reach_costs_logins_not_payouts(sandbox: Sandbox) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

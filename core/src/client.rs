@@ -276,6 +276,21 @@ impl Client {
         })
     }
 
+    /// [`issue_token`](Client::issue_token) for a caller who already had `previous` and asks
+    /// again (an app whose token the service refused, or that renews it): when `previous` is still
+    /// this client's token, the service is asked whether it still takes it (one balance call),
+    /// and a refusal (705/706/707) replaces it here and in the shared store. Without this, a token
+    /// the service revoked would be handed out again until its expiry. A token that is not the
+    /// current one costs nothing.
+    pub async fn issue_token_after(&self, previous: &str) -> Result<IssuedToken> {
+        let issued = self.issue_token().await?;
+        if issued.token.expose() != previous {
+            return Ok(issued);
+        }
+        self.balance().await?;
+        self.issue_token().await
+    }
+
     /// The transfer balance, with the per-country breakdown when the service sends it.
     pub async fn balance(&self) -> Result<Balance> {
         self.balance_in_english().await.localize(self.inner.config.lang)

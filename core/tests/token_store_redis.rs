@@ -264,3 +264,30 @@ async fn worker_process() {
     let balance = client(&sandbox_url, &redis_url).balance().await.unwrap();
     println!("worker done: balance {}", balance.available);
 }
+
+#[tokio::test]
+async fn a_token_handed_out_then_revoked_is_replaced_when_the_caller_asks_again() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let backend = Client::builder()
+        .credentials(API_KEY, PASSWORD)
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+    let first = backend.issue_token().await.unwrap().token;
+    // Asking again with the token still good: the same token, after one balance call.
+    let again = backend.issue_token_after(first.expose()).await.unwrap().token;
+    assert_eq!(again, first);
+    assert_eq!(sandbox.requests().received, 2, "a login and the check");
+    // The service forgets it (as after a revocation): the app's call is refused, it asks again.
+    sandbox.reset();
+    let fresh = backend.issue_token_after(first.expose()).await.unwrap().token;
+    assert_ne!(fresh, first);
+    // A token that is not the backend's current one costs no request.
+    backend.issue_token_after("some-older-token").await.unwrap();
+    assert_eq!(
+        sandbox.requests().received,
+        3,
+        "the refused check, the login, the replayed check"
+    );
+    sandbox.shutdown().await;
+}
