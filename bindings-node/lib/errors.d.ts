@@ -91,3 +91,5 @@ export declare class NotificationMismatchError extends CinetPayError {
 
 /** The class of each kind. */
 export declare const errorClasses: Readonly<Record<ErrorKind, typeof CinetPayError>>
+/** Every error kind of the core, by its stable snake_case name. */
+export declare const errorKinds: readonly ErrorKind[]

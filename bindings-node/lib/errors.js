@@ -8,7 +8,7 @@
 // untouched. The kind names are the core's stable snake_case names; a kind this file does not know
 // yet still becomes a CinetPayError with that `kind`.
 
-const { ERROR_TAG } = require('../native/index.js')
+const { ERROR_TAG, errorKinds } = require('../native/index.js')
 
 class CinetPayError extends Error {
   /**
@@ -84,5 +84,7 @@ module.exports = {
   ProtocolError,
   NotificationMismatchError,
   errorClasses: Object.freeze({ ...classes }),
+  // Every kind the core knows (ErrorKind::ALL); the tests check each has its class above.
+  errorKinds: Object.freeze(errorKinds()),
   fromNative,
 }

@@ -23,3 +23,12 @@ use napi_derive::napi;
 /// The tag that starts the message of every native CinetPay error (read by `lib/errors.js`).
 #[napi]
 pub const ERROR_TAG: &str = errors::ERROR_TAG;
+
+/// Every error kind of the core, by its stable snake_case name (`ErrorKind::ALL`).
+#[napi]
+pub fn error_kinds() -> Vec<String> {
+    cinetpay_transfer::ErrorKind::ALL
+        .iter()
+        .map(|kind| kind.as_str().to_owned())
+        .collect()
+}

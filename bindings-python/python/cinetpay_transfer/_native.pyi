@@ -18,6 +18,7 @@ from ._models import (
 
 __version__: str
 USER_AGENT: str
+ERROR_KINDS: tuple[str, ...]
 NOTIFICATION_BODY_LIMIT: int
 
 ContactLike = Union[Contact, Mapping[str, Any]]
