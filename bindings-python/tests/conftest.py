@@ -21,7 +21,7 @@ else:
             SECRET_KEY="tests-only",
             ALLOWED_HOSTS=["testserver"],
             ROOT_URLCONF="djangoapp.urls",
-            INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
+            INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "cinetpay_transfer.django"],
             # CSRF middleware on: the view must be exempt, as CinetPay sends no CSRF token.
             MIDDLEWARE=["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"],
             DATABASES={},

@@ -1,13 +1,15 @@
-"""The test Django project's URLs: the notify view, wired the way a user would wire it."""
+"""The test Django project's URLs, wired the way a user would wire them: the notify view by hand,
+the app's URLs (settings-configured, async), and the token view for mobile apps."""
 
 from __future__ import annotations
 
 from typing import List, Optional
 
-from django.urls import path
+from django.http import HttpRequest
+from django.urls import include, path
 
 from cinetpay_transfer import Client, TransferInfo
-from cinetpay_transfer.django import notification_view
+from cinetpay_transfer.django import notification_view, token_view
 
 #: Set by the tests: the client the view uses (a factory lets settings be read per request).
 CLIENT: Optional[Client] = None
@@ -20,6 +22,14 @@ def current_client() -> Client:
     return CLIENT
 
 
+def authorize(request: HttpRequest) -> bool:
+    """The stand-in for the merchant's own login of its app users."""
+    return request.headers.get("X-Session") == "alice"
+
+
 urlpatterns = [
     path("cinetpay/notify", notification_view(current_client, CONFIRMED.append)),
+    path("app/cinetpay/", include("cinetpay_transfer.django.urls")),
+    path("app/token", token_view(current_client, authorize=authorize)),
+    path("app/settings-token", token_view(authorize=authorize)),  # the CINETPAY setting's client
 ]
