@@ -95,6 +95,28 @@ redisTest('clients sharing one Redis log in once', async () => {
   assert.equal(await received(sandbox), 5, 'issuing did not log in again')
 })
 
+redisTest('separate Node processes sharing one Redis log in once', async () => {
+  // Each child is what runs behind a load balancer: its own process, its own client.
+  const worker = `
+    const { Client } = require('cinetpay-transfer')
+    new Client(JSON.parse(process.argv[1])).balance().then(() => console.log('worker done'), (e) => { console.error(e.kind); process.exit(1) })`
+  // Database 1: the token the other test left in database 0 is for a sandbox that was reset since.
+  const options = JSON.stringify(sandbox.clientOptions({ ...FAST, tokenStore: redis.url.replace(/\/0$/, '/1') }))
+  const runs = Array.from({ length: 3 }, () =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, ['-e', worker, options], { stdio: ['ignore', 'pipe', 'inherit'] })
+      let out = ''
+      child.stdout.on('data', (chunk) => (out += chunk))
+      child.on('close', (code) => resolve({ code, out }))
+    }),
+  )
+  for (const { code, out } of await Promise.all(runs)) {
+    assert.equal(code, 0)
+    assert.match(out, /worker done/)
+  }
+  assert.equal(await received(sandbox), 3 + 1, 'three balance calls, one login for three processes')
+})
+
 test('issueToken hides the token from inspection and JSON', async () => {
   const client = new Client(sandbox.clientOptions(FAST))
   const issued = await client.issueToken()
