@@ -55,6 +55,12 @@ echo "swift: committed sources match the generated ones (${#swift_pairs[@]} file
 
 cd "$here/kotlin"
 rm -rf target/surefire-reports
+# DjangoTokenViewTest's merchant backend (issue 15): a Python with Django and this SDK's wheel.
+start=$SECONDS
+CINETPAY_DJANGO_PYTHON="$("$here/kotlin/src/test/django/make-python.sh" "$gen/django-python")"
+export CINETPAY_DJANGO_PYTHON
+echo "kotlin: the Django token server's Python made in $((SECONDS - start)) s"
+
 status=0
 mvn -q -B test \
   -Duniffi.kotlin.dir="$gen/kotlin" \
