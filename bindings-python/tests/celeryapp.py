@@ -1,7 +1,7 @@
 """The Celery app that test_celery.py runs in real worker processes.
 
 Everything comes from the environment the test sets: the Redis server (broker, result backend,
-token store) and the sandbox (a real HTTP server on 127.0.0.1). Short waits, so that the test is
+token store shared by the pool's processes) and the sandbox (a real HTTP server on 127.0.0.1). Short waits, so that the test is
 quick: the processing window is 2 s (the production default is 90 s).
 """
 
@@ -35,6 +35,7 @@ def client() -> Client:
         max_backoff=0.05,
         request_timeout=2.0,
         processing_window=2.0,
+        token_store=f"{REDIS}/2",  # one login for every process of the pool
     )
 
 

@@ -157,5 +157,4 @@ def test_a_payroll_over_four_workers_one_killed(redis_url: str, monkeypatch: pyt
     assert summary.redelivered_batches >= 1, "the killed process was running no batch"
     print(f"\n1,000 payouts, 4 processes, 1 killed: {elapsed:.1f} s, {logins} login(s), "
           f"{summary.redelivered_batches} batch(es) re-delivered")
-    # Without a shared token store yet: one login per pool process (4, and the replacement).
-    assert 1 <= logins <= 5
+    assert logins == 1, "the processes share one token through Redis"
