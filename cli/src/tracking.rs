@@ -29,6 +29,7 @@ use futures::stream::{self, StreamExt};
 use tokio::time::Instant;
 
 use crate::exit::{describe, CliError};
+use crate::i18n::{count, t, text};
 use crate::journal::{now_ms, Change, Journal, JournalRow, RowState};
 use crate::progress::Progress;
 use crate::summary::Totals;
@@ -125,11 +126,7 @@ pub async fn reconcile(client: &Client, journal: &mut Journal, json: bool) -> Re
                 Ok(PayoutLookup::NotFound) if now < busy_until(row) => {
                     young.push(row.clone());
                     Change {
-                        error: Some(format!(
-                            "not at CinetPay yet, but an earlier attempt may still be running \
-                             there until {}: it is looked up again then, never sent before",
-                            utc(busy_until(row))
-                        )),
+                        error: Some(t!("earlier-attempt-running", until = text(utc(busy_until(row))))),
                         ..Change::state(id, RowState::Unknown)
                     }
                 }
@@ -137,16 +134,16 @@ pub async fn reconcile(client: &Client, journal: &mut Journal, json: bool) -> Re
                 // 805, if it holds it after all).
                 Ok(PayoutLookup::NotFound) => Change::state(id, RowState::Pending),
                 Ok(PayoutLookup::Conflict(info)) => Change {
-                    error: Some(format!(
-                        "CinetPay holds another payout under this id ({}, {}); this row may or may \
-                         not have been paid: check `cinetpay status --client-transaction-id {id}`",
-                        crate::output::xof(info.amount),
-                        info.transaction_id
+                    error: Some(t!(
+                        "id-held-by-other",
+                        amount = text(crate::output::xof(info.amount)),
+                        transaction = text(&info.transaction_id),
+                        id = text(id)
                     )),
                     ..Change::state(id, RowState::Unknown)
                 },
                 Err(e) => Change {
-                    error: Some(format!("lookup failed: {}", describe(&e))),
+                    error: Some(t!("lookup-failed", reason = text(describe(&e)))),
                     ..Change::state(id, RowState::Unknown)
                 },
             };
@@ -162,15 +159,11 @@ pub async fn reconcile(client: &Client, journal: &mut Journal, json: bool) -> Re
         let left = Duration::from_secs(left.as_secs() + u64::from(left.subsec_millis() > 0));
         crate::output::notice(
             json,
-            &format!(
-                "{} row(s) are not at CinetPay yet, but an earlier attempt of them (an interrupted \
-                 run, or another journal of this run) may still be running there \
-                 (--request-timeout + --processing-window since it may have left): waiting {} \
-                 (until {}) before looking them up again; nothing is sent meanwhile, and an \
-                 interruption is safe",
-                young.len(),
-                humantime::format_duration(left),
-                utc(until)
+            &t!(
+                "waiting-for-earlier",
+                count = count(young.len() as u64),
+                wait = text(humantime::format_duration(left)),
+                until = text(utc(until))
             ),
         );
         tokio::time::sleep(left).await;

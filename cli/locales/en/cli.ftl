@@ -142,3 +142,31 @@ send-how-to-retry = Check it first with `cinetpay status --client-transaction-id
 
 csv-row-error = line {$line}, {$field}: {$message}
 interrupted-send = interrupted: the payout may or may not have been sent under client_transaction_id {$id}. {$retry}
+
+## Starting or continuing a run
+
+journal-holds-other-run = the journal {$journal} holds run {$run} (started {$started}), so nothing was sent. To continue that run, leave out --run and --new-run. A different run needs its own journal (--journal NEW_PATH) and pays {$pays}, even those run {$run} paid.
+new-journal-needs-run = {$journal} is a new journal, so this starts a new payout run: name it with --run NAME (e.g. --run 2026-11-salaries). Rows of one run always get the same ids and CinetPay never pays an id twice, so the name of a run already paid pays none of its rows again, and a new name pays {$pays}. Nothing was sent.
+other-account = {$reason} To pay this file from this account instead, start a run for it in its own journal (--journal NEW_PATH --run NAME): that pays its {$rows} here.
+maybe-sent-by-other-journal = not at CinetPay when this journal started; another journal of run {$run} may have sent it moments ago: looked up again before it is sent
+new-run-pays-all = every row of this file ({$rows})
+new-run-pays-derived = every row of this file without its own client_transaction_id ({$rows}; the others keep their ids and are never paid twice)
+note-found-derived = note: {$what} of run {$run} were already at CinetPay when this journal started (sent by another journal of the run): they are not sent again. If this file is a new payment, it needs a new run name, in a new journal: that pays these {$what} again.
+note-found-own = note: {$what} whose client_transaction_id comes from the file were already at CinetPay under those ids: they are not sent again. A run name does not change these ids; to pay them again as a new payment, give them new ids in the file.
+sent-row-line =   line {$line} when sent: {$row}, {$state}
+sent-rows-gone = {$file} changed since run {$run} started, and {$count} payout(s) the run already sent (or may have sent) are no longer in it as they were sent (changed or removed):
+sent-rows-gone-advice = A payout that was sent exists whatever the file says now, so nothing was sent. Put these rows back as they were; to pay someone a different amount, keep the row and add another row for the difference.
+file-changed = {$file} changed since run {$run} started ({$started}). To continue the run with the file as it is now, add --allow-changed-file: that pays {$added} new in the file, drops {$dropped} never sent that are gone from it, and sends none of the {$sent} row(s) already sent again. Nothing was sent.
+id-taken = line {$line}: client_transaction_id {$id} is already used at CinetPay by another payout ({$amount}, {$transaction}): give the row another id. Nothing was sent.
+lookup-undecided = cannot tell whether CinetPay already holds line {$line} ({$id}): {$reason}. Nothing was sent; the same command asks again.
+
+## Sending and following a run
+
+unknown-reason = outcome unknown: the answer was lost; a rerun looks it up before sending
+file-changed-while-reading-row = line {$line}: the file changed while this run was reading it (the journal holds {$row} under this id); nothing more was sent. Run the same command again once the file is as it should be: rows already sent are never sent again.
+line-fault = line {$line}: {$reason}
+file-changed-while-reading = {$file} changed while this run was reading it{$first}; nothing more was sent. Run the same command again once the file is as it should be: rows already sent are never sent again.
+earlier-attempt-running = not at CinetPay yet, but an earlier attempt may still be running there until {$until}: it is looked up again then, never sent before
+id-held-by-other = CinetPay holds another payout under this id ({$amount}, {$transaction}); this row may or may not have been paid: check `cinetpay status --client-transaction-id {$id}`
+lookup-failed = lookup failed: {$reason}
+waiting-for-earlier = {$count} row(s) are not at CinetPay yet, but an earlier attempt of them (an interrupted run, or another journal of this run) may still be running there (--request-timeout + --processing-window since it may have left): waiting {$wait} (until {$until}) before looking them up again; nothing is sent meanwhile, and an interruption is safe

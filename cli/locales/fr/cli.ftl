@@ -156,3 +156,37 @@ send-how-to-retry = Vérifiez-le d'abord avec `cinetpay status --client-transact
 
 csv-row-error = ligne {$line}, {$field} : {$message}
 interrupted-send = interrompu : le transfert a pu être envoyé, ou non, sous le client_transaction_id {$id}. {$retry}
+
+## Commencer ou poursuivre une campagne
+
+journal-holds-other-run = le journal {$journal} contient la campagne {$run} (commencée le {$started}), donc rien n'a été envoyé. Pour poursuivre cette campagne, retirez --run et --new-run. Une autre campagne demande son propre journal (--journal NOUVEAU_CHEMIN) et paie {$pays}, même celles que la campagne {$run} a payées.
+new-journal-needs-run = {$journal} est un nouveau journal : cette commande commence donc une nouvelle campagne de paiement. Nommez-la avec --run NOM (par ex. --run 2026-11-salaires). Les lignes d'une campagne reçoivent toujours les mêmes ids et CinetPay ne paie jamais deux fois un id : le nom d'une campagne déjà payée ne repaie aucune de ses lignes, et un nouveau nom paie {$pays}. Rien n'a été envoyé.
+other-account = {$reason} Pour payer plutôt ce fichier depuis ce compte, commencez pour lui une campagne dans son propre journal (--journal NOUVEAU_CHEMIN --run NOM) : cela paie ici ses {$rows}.
+maybe-sent-by-other-journal = absent chez CinetPay au début de ce journal ; un autre journal de la campagne {$run} l'a peut-être envoyé à l'instant : recherché de nouveau avant tout envoi
+new-run-pays-all = chaque ligne de ce fichier ({$rows})
+new-run-pays-derived = chaque ligne de ce fichier sans client_transaction_id propre ({$rows} ; les autres gardent leurs ids et ne sont jamais payées deux fois)
+note-found-derived = remarque : {$what} de la campagne {$run} étaient déjà chez CinetPay au début de ce journal (envoyées par un autre journal de la campagne) : elles ne sont pas renvoyées. Si ce fichier est un nouveau paiement, il lui faut un nouveau nom de campagne, dans un nouveau journal : cela repaie ces {$what}.
+note-found-own = remarque : {$what} dont le client_transaction_id vient du fichier étaient déjà chez CinetPay sous ces ids : elles ne sont pas renvoyées. Un nom de campagne ne change pas ces ids ; pour les payer de nouveau comme un nouveau paiement, donnez-leur de nouveaux ids dans le fichier.
+sent-row-line =   ligne {$line} à l'envoi : {$row}, {$state}
+sent-rows-gone = {$file} a changé depuis le début de la campagne {$run}, et { $count ->
+        [one] {$count} transfert déjà envoyé (ou peut-être envoyé) par la campagne n'y figure plus tel qu'envoyé (modifié ou retiré) :
+       *[other] {$count} transferts déjà envoyés (ou peut-être envoyés) par la campagne n'y figurent plus tels qu'envoyés (modifiés ou retirés) :
+    }
+sent-rows-gone-advice = Un transfert envoyé existe quoi que dise le fichier maintenant : rien n'a donc été envoyé. Remettez ces lignes telles qu'elles étaient ; pour payer un autre montant à quelqu'un, gardez la ligne et ajoutez-en une autre pour la différence.
+file-changed = {$file} a changé depuis le début de la campagne {$run} ({$started}). Pour poursuivre la campagne avec le fichier tel qu'il est, ajoutez --allow-changed-file : cela paie {$added} nouvelles dans le fichier, abandonne {$dropped} jamais envoyées qui en ont disparu, et ne renvoie aucune des {$sent} lignes déjà envoyées. Rien n'a été envoyé.
+id-taken = ligne {$line} : le client_transaction_id {$id} est déjà pris chez CinetPay par un autre transfert ({$amount}, {$transaction}) : donnez un autre id à la ligne. Rien n'a été envoyé.
+lookup-undecided = impossible de savoir si CinetPay détient déjà la ligne {$line} ({$id}) : {$reason}. Rien n'a été envoyé ; la même commande posera de nouveau la question.
+
+## Envoyer et suivre une campagne
+
+unknown-reason = sort inconnu : la réponse s'est perdue ; une relance le recherche avant tout envoi
+file-changed-while-reading-row = ligne {$line} : le fichier a changé pendant que cette campagne le lisait (le journal détient {$row} sous cet id) ; plus rien n'a été envoyé. Relancez la même commande une fois le fichier remis en ordre : les lignes déjà envoyées ne sont jamais renvoyées.
+line-fault = ligne {$line} : {$reason}
+file-changed-while-reading = {$file} a changé pendant que cette campagne le lisait{$first} ; plus rien n'a été envoyé. Relancez la même commande une fois le fichier remis en ordre : les lignes déjà envoyées ne sont jamais renvoyées.
+earlier-attempt-running = pas encore chez CinetPay, mais une tentative antérieure peut encore y être en cours jusqu'à {$until} : il sera recherché de nouveau à ce moment, jamais envoyé avant
+id-held-by-other = CinetPay détient un autre transfert sous cet id ({$amount}, {$transaction}) ; cette ligne a pu être payée, ou non : vérifiez avec `cinetpay status --client-transaction-id {$id}`
+lookup-failed = échec de la recherche : {$reason}
+waiting-for-earlier = { $count ->
+        [one] {$count} ligne n'est pas encore chez CinetPay, mais une tentative antérieure
+       *[other] {$count} lignes ne sont pas encore chez CinetPay, mais une tentative antérieure
+    } (une campagne interrompue, ou un autre journal de cette campagne) peut encore y être en cours (--request-timeout + --processing-window depuis son départ possible) : attente de {$wait} (jusqu'à {$until}) avant une nouvelle recherche ; rien n'est envoyé entre-temps, et une interruption est sans danger

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::csv_input::{check_payouts, PayoutReader, PayoutRow, RowError};
 use crate::exit::{CliError, Exit};
+use crate::i18n::{t, text};
 use crate::identity::Ids;
 
 use super::count_and_xof;
@@ -97,17 +98,17 @@ impl PayoutFile {
         let first = faults.first().map_or_else(String::new, |f| format!(" ({f})"));
         CliError::new(
             Exit::Error,
-            format!(
-                "{} changed while this run was reading it{first}; nothing more was sent. Run the same \
-             command again once the file is as it should be: rows already sent are never sent again.",
-                self.path.display()
+            t!(
+                "file-changed-while-reading",
+                file = text(self.path.display()),
+                first = text(first)
             ),
         )
     }
 }
 
 fn cannot_read(path: &Path, e: &io::Error) -> CliError {
-    CliError::invalid(format!("cannot read {}: {e}", path.display()))
+    CliError::invalid(t!("cannot-read", path = text(path.display()), reason = text(e)))
 }
 
 /// Hashes what is read through it; keeps the first read error (the parser reports it by line,

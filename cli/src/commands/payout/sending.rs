@@ -24,10 +24,13 @@ use crate::summary::Totals;
 use crate::tracking::state_of;
 
 use super::file::PayoutFile;
+use crate::i18n::{t, text};
 
 /// The reason recorded for a row whose outcome the core could not tell (the request-level error,
 /// printed once, says why).
-const UNKNOWN_REASON: &str = "outcome unknown: the answer was lost; a rerun looks it up before sending";
+fn unknown_reason() -> String {
+    t!("unknown-reason")
+}
 
 /// Chunks per request in flight in one window: enough that the pause between windows (the last
 /// requests of one finishing before the next starts) is a small part of each.
@@ -95,11 +98,11 @@ pub(super) async fn send_rows(
         {
             return Err(CliError::new(
                 Exit::Error,
-                format!(
-                "line {}: the file changed while this run was reading it (the journal holds {}                  under this id); nothing more was sent. Run the same command again once the file                  is as it should be: rows already sent are never sent again.",
-                csv_row.line,
-                journaled.describe()
-            ),
+                t!(
+                    "file-changed-while-reading-row",
+                    line = text(csv_row.line),
+                    row = text(journaled.describe())
+                ),
             ));
         }
         // What the journal holds is what is sent; the file adds the payee's names.
@@ -238,7 +241,11 @@ impl Sender<'_> {
                     .collect();
                 self.apply(&back, &sending)?;
                 let line = e.index().and_then(|i| rows.get(i)).map_or(0, |r| r.line);
-                return Err(CliError::invalid(format!("line {line}: {}", describe(&e))));
+                return Err(CliError::invalid(t!(
+                    "line-fault",
+                    line = text(line),
+                    reason = text(describe(&e))
+                )));
             }
             // The call failed as a whole: contacts could not be registered (nothing was sent), or
             // its single request failed (nothing was accepted).
@@ -251,7 +258,7 @@ impl Sender<'_> {
                     .map(|id| {
                         if unknown.contains(id) {
                             Change {
-                                error: Some(UNKNOWN_REASON.into()),
+                                error: Some(unknown_reason()),
                                 ..Change::state(id, RowState::Unknown)
                             }
                         } else {
@@ -358,7 +365,7 @@ fn change_of_result(result: &SendResult) -> Change {
     };
     // Why it is unknown (the failed lookup) is the run's error, printed once.
     let error = match result.outcome {
-        SendOutcome::Unknown => Some(UNKNOWN_REASON.to_owned()),
+        SendOutcome::Unknown => Some(unknown_reason()),
         _ => result.error.as_ref().map(describe),
     };
     Change {

@@ -12,6 +12,7 @@ use cinetpay_transfer::PayoutLookup;
 
 use crate::csv_input::PayoutRow;
 use crate::exit::{describe, CliError, Exit};
+use crate::i18n::{count, t, text};
 use crate::identity::{fresh_run_name, SANDBOX_RUN_PREFIX};
 use crate::journal::{Change, FilePlan, Journal, NewRow, RowState, Run};
 use crate::output::{notice, xof};
@@ -37,28 +38,22 @@ pub(super) async fn start_or_resume(
         (Some(run), None, false) => run.name.clone(),
         (Some(run), Some(name), _) if *name == run.name => run.name.clone(),
         (Some(run), _, _) => {
-            return Err(CliError::invalid(format!(
-                "the journal {} holds run {:?} (started {}), so nothing was sent. To continue that \
-                 run, leave out --run and --new-run. A different run needs its own journal \
-                 (--journal NEW_PATH) and pays {}, even those run {:?} paid.",
-                journal.path().display(),
-                run.name,
-                run.created_at,
-                what_a_new_run_pays(file),
-                run.name
+            return Err(CliError::invalid(t!(
+                "journal-holds-other-run",
+                journal = text(journal.path().display()),
+                run = text(format!("{:?}", run.name)),
+                started = text(&run.created_at),
+                pays = text(what_a_new_run_pays(file))
             )));
         }
         (None, Some(name), _) => name.clone(),
         (None, None, true) => fresh_run_name("run"),
         (None, None, false) if global.sandbox => fresh_run_name(SANDBOX_RUN_PREFIX),
         (None, None, false) => {
-            return Err(CliError::invalid(format!(
-                "{} is a new journal, so this starts a new payout run: name it with --run NAME \
-                 (e.g. --run 2026-11-salaries). Rows of one run always get the same ids and CinetPay \
-                 never pays an id twice, so the name of a run already paid pays none of its rows \
-                 again, and a new name pays {}. Nothing was sent.",
-                journal.path().display(),
-                what_a_new_run_pays(file)
+            return Err(CliError::invalid(t!(
+                "new-journal-needs-run",
+                journal = text(journal.path().display()),
+                pays = text(what_a_new_run_pays(file))
             )));
         }
     };
@@ -66,11 +61,10 @@ pub(super) async fn start_or_resume(
         Some(run) => {
             run.check_account(&base_url, &session.merchant, journal.path())
                 .map_err(|e| {
-                    CliError::invalid(format!(
-                        "{} To pay this file from this account instead, start a run for it in its \
-                         own journal (--journal NEW_PATH --run NAME): that pays its {} here.",
-                        e.message,
-                        file.all_rows()
+                    CliError::invalid(t!(
+                        "other-account",
+                        reason = text(&e.message),
+                        rows = text(file.all_rows())
                     ))
                 })?;
             if run.file_sha256 != file.sha256 {
@@ -137,10 +131,7 @@ fn maybe_in_flight(run: &str, sandbox: bool, found: &[Change], looked_up: &[(New
         .map(|(r, _)| r.client_transaction_id.as_str())
         .filter(|id| !found.contains(id))
         .map(|id| Change {
-            error: Some(format!(
-                "not at CinetPay when this journal started; another journal of run {run:?} may \
-                 have sent it moments ago: looked up again before it is sent"
-            )),
+            error: Some(t!("maybe-sent-by-other-journal", run = text(format!("{run:?}")))),
             ..Change::state(id, RowState::Unknown)
         })
         .collect()
@@ -163,12 +154,9 @@ fn new_row(client_transaction_id: String, row: &PayoutRow) -> NewRow {
 fn what_a_new_run_pays(file: &PayoutFile) -> String {
     let total = count_and_xof(file.derived.0, file.derived.1);
     if file.derived.0 == file.all.0 {
-        format!("every row of this file ({total})")
+        t!("new-run-pays-all", rows = text(total))
     } else {
-        format!(
-            "every row of this file without its own client_transaction_id ({total}; the others \
-             keep their ids and are never paid twice)"
-        )
+        t!("new-run-pays-derived", rows = text(total))
     }
 }
 
@@ -185,19 +173,15 @@ fn found_notes(run: &str, found: &[Change], rows: &[(NewRow, bool)]) -> Vec<Stri
     let mut notes = Vec::new();
     if !derived.is_empty() {
         let what = rows_and_xof(derived.iter().map(|(r, _)| &r.amount));
-        notes.push(format!(
-            "note: {what} of run {run:?} were already at CinetPay when this journal started (sent by \
-             another journal of the run): they are not sent again. If this file is a new payment, \
-             it needs a new run name, in a new journal: that pays these {what} again."
+        notes.push(t!(
+            "note-found-derived",
+            what = text(what),
+            run = text(format!("{run:?}"))
         ));
     }
     if !own_ids.is_empty() {
         let what = rows_and_xof(own_ids.iter().map(|(r, _)| &r.amount));
-        notes.push(format!(
-            "note: {what} whose client_transaction_id comes from the file were already at CinetPay \
-             under those ids: they are not sent again. A run name does not change these ids; to pay \
-             them again as a new payment, give them new ids in the file."
-        ));
+        notes.push(t!("note-found-own", what = text(what)));
     }
     notes
 }
@@ -216,23 +200,24 @@ fn check_changed_file(
             .sent_and_gone
             .iter()
             .map(|r| {
-                format!(
-                    "  line {} when sent: {}, {}",
-                    r.line,
-                    r.describe(),
-                    r.state.as_str()
+                t!(
+                    "sent-row-line",
+                    line = text(r.line),
+                    row = text(r.describe()),
+                    state = text(r.state.as_str())
                 )
             })
             .collect();
+        let title = t!(
+            "sent-rows-gone",
+            file = text(&file),
+            run = text(format!("{:?}", run.name)),
+            count = count(plan.sent_and_gone.len() as u64)
+        );
         return Err(CliError::invalid(format!(
-            "{file} changed since run {:?} started, and {} payout(s) the run already sent (or may \
-             have sent) are no longer in it as they were sent (changed or removed):\n{}\n\
-             A payout that was sent exists whatever the file says now, so nothing was sent. Put \
-             these rows back as they were; to pay someone a different amount, keep the row and \
-             add another row for the difference.",
-            run.name,
-            plan.sent_and_gone.len(),
-            lines.join("\n")
+            "{title}\n{}\n{}",
+            lines.join("\n"),
+            t!("sent-rows-gone-advice")
         )));
     }
     if plan.is_empty() || args.allow_changed_file {
@@ -246,14 +231,14 @@ fn check_changed_file(
         return Ok(());
     }
     let sent = journal.rows()?.iter().filter(|r| !r.state.to_send()).count();
-    Err(CliError::invalid(format!(
-        "{file} changed since run {:?} started ({}). To continue the run with the file as it is \
-         now, add --allow-changed-file: that pays {} new in the file, drops {} never sent that \
-         are gone from it, and sends none of the {sent} row(s) already sent again. Nothing was sent.",
-        run.name,
-        run.created_at,
-        rows_and_xof(plan.added.iter().map(|r| &r.amount)),
-        rows_and_xof(plan.dropped.iter().map(|r| &r.amount)),
+    Err(CliError::invalid(t!(
+        "file-changed",
+        file = text(&file),
+        run = text(format!("{:?}", run.name)),
+        started = text(&run.created_at),
+        added = text(rows_and_xof(plan.added.iter().map(|r| &r.amount))),
+        dropped = text(rows_and_xof(plan.dropped.iter().map(|r| &r.amount))),
+        sent = count(sent as u64)
     )))
 }
 
@@ -274,24 +259,22 @@ async fn already_at_cinetpay(session: &Session, rows: &[(NewRow, bool)]) -> Resu
             Ok(PayoutLookup::Found(info)) => found.push(change_of(&row.client_transaction_id, &info)),
             Ok(PayoutLookup::NotFound) => {}
             Ok(PayoutLookup::Conflict(info)) => {
-                return Err(CliError::invalid(format!(
-                    "line {}: client_transaction_id {:?} is already used at CinetPay by another payout \
-                     ({}, {}): give the row another id. Nothing was sent.",
-                    row.line,
-                    row.client_transaction_id,
-                    xof(info.amount),
-                    info.transaction_id
+                return Err(CliError::invalid(t!(
+                    "id-taken",
+                    line = text(row.line),
+                    id = text(format!("{:?}", row.client_transaction_id)),
+                    amount = text(xof(info.amount)),
+                    transaction = text(&info.transaction_id)
                 )))
             }
             Err(e) => {
                 return Err(CliError::new(
                     Exit::Error,
-                    format!(
-                        "cannot tell whether CinetPay already holds line {} ({}): {}. Nothing was \
-                         sent; the same command asks again.",
-                        row.line,
-                        row.client_transaction_id,
-                        describe(&e)
+                    t!(
+                        "lookup-undecided",
+                        line = text(row.line),
+                        id = text(&row.client_transaction_id),
+                        reason = text(describe(&e))
                     ),
                 ))
             }
