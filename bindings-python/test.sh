@@ -4,7 +4,9 @@
 #   2. installs that wheel in a fresh virtual environment with requirements-test.txt,
 #   3. runs the pytest suite from tests/ against the INSTALLED package (python/ is never on
 #      sys.path, so a file missing from the wheel fails a test),
-#   4. runs mypy --strict on tests/typing/typed_usage.py (must pass) and typed_misuse.py (must fail).
+#   4. runs the Django tests (and the pytest plugin's) again in a second venv on Django 5.x
+#      (requirements-test-django5.txt; the first venv has Django 4.2),
+#   5. runs mypy --strict on tests/typing/typed_usage.py (must pass) and typed_misuse.py (must fail).
 #
 # Env: PYTHON (default python3), CINETPAY_PY_PROFILE=debug|release (default debug: a faster cold
 # build; the code under test is the same), CINETPAY_PY_WHEEL=path to test a prebuilt wheel.
@@ -13,7 +15,7 @@
 # wheel: `maturin sdist`, then the wheel built FROM that sdist by pip as a user's `pip install
 # cinetpay_transfer-*.tar.gz` builds it (isolated build, release profile, in the workspace's
 # target/ so nothing is compiled twice; zig for the manylinux2014 tag), then twine check --strict,
-# abi3audit, auditwheel show, the licenses inside both, the 4 MB size budget, then steps 2-4 on
+# abi3audit, auditwheel show, the licenses inside both, the 4 MB size budget, then steps 2-5 on
 # that wheel. CINETPAY_PY_DIST=dir keeps the sdist and the wheel there.
 set -euo pipefail
 
@@ -89,6 +91,12 @@ step "fresh virtual environment"
 step "pytest (installed package)"
 cd "$HERE/tests"
 CINETPAY_EXPECT_INSTALLED=1 "$WORK/venv/bin/python" -m pytest -q -p no:cacheprovider
+
+step "the Django tests again on Django 5.x (a second venv)"
+"$PYTHON" -m venv "$WORK/venv-django5"
+"$WORK/venv-django5/bin/pip" install -q --disable-pip-version-check "$wheel" -r "$HERE/requirements-test-django5.txt"
+CINETPAY_EXPECT_INSTALLED=1 "$WORK/venv-django5/bin/python" -m pytest -q -p no:cacheprovider \
+    test_django.py test_django_app.py test_django_token.py test_pytest_plugin.py
 
 step "mypy --strict (the stubs)"
 cd "$HERE/tests/typing"

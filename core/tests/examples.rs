@@ -93,6 +93,10 @@ fn run(args: &[&str], env: &[(String, String)]) -> Output {
             cmd.env_remove(key);
         }
     }
+    // English unless `env` says otherwise, whatever the machine's locale.
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
     cmd.args(args).envs(env.iter().cloned());
     let child = cmd
         .stdin(Stdio::null())
@@ -153,6 +157,35 @@ fn without_live_the_example_stays_on_the_in_process_sandbox_whatever_the_environ
         stdout.contains("sandbox: no money moves") && stdout.contains("VAL"),
         "{stdout}"
     );
+}
+
+#[test]
+fn the_example_speaks_french_when_the_locale_does() {
+    let live = Listener::start();
+    let mut env = trap(&live);
+    env.push(("LANG".into(), "fr_CI.UTF-8".into()));
+    let done = run(&[], &env);
+    let (stdout, stderr) = (text(&done.stdout), text(&done.stderr));
+    assert!(done.status.success(), "{stderr}");
+    assert!(stdout.contains("bac à sable : aucun argent ne bouge"), "{stdout}");
+    assert!(
+        stdout.contains("disponible : 10\u{202F}000\u{202F}000 XOF"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("accepté : ") && stdout.contains("VAL"),
+        "{stdout}"
+    );
+
+    let refused = run(&["--live"], &env);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("--live demande le bénéficiaire et le montant"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Rien n'a été envoyé."), "{stderr}");
+    assert_eq!(live.count(), 0, "the example reached the \"live\" listener");
 }
 
 #[test]
