@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+./scripts/check-translations.sh  # French pages: every English heading has its counterpart (issue 16)
 echo "== rustfmt"
 cargo fmt --all --check
 echo "== clippy"
