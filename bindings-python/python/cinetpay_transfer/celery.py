@@ -121,9 +121,9 @@ def payout_task(
     ``client`` makes the ``Client`` of a worker process (called once per process, on first use);
     give it a shared ``token_store`` so that the processes share one login. ``processing_window``
     (seconds) must be at least the client's own (90 s by default): how long a request of a dead
-    worker may still run at the service. Payouts whose outcome is unknown are looked up
-    ``lookup_attempts`` times, ``lookup_delay`` seconds apart, then reported unknown; so is a
-    payout the service could not be asked about that many times.
+    worker may still run at the service. Payouts whose outcome is unknown are looked up again
+    ``lookup_delay`` seconds apart. A batch runs at most ``lookup_attempts`` + 1 times (its
+    first run and its retries); what no lookup has settled by then is reported unknown.
     """
     clients: Dict[int, Client] = {}
 
@@ -157,8 +157,8 @@ def payout_task(
         else:
             batch.look_up()
             batch.then(SETTLE, lookup_delay)
-        if batch.pending and rounds >= lookup_attempts + 1:
-            batch.give_up()  # lookups keep failing: unknown, never sent again by this task
+        if batch.pending and rounds >= lookup_attempts:
+            batch.give_up()  # lookups do not settle it: unknown, never sent again by this task
         if batch.pending:
             raise self.retry(
                 args=(),
