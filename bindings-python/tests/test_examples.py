@@ -86,8 +86,9 @@ def trap(url: str) -> Dict[str, str]:
 def run(path: Path, args: List[str], env: Dict[str, str], stdin: Optional[int] = subprocess.DEVNULL) -> "subprocess.CompletedProcess[str]":
     clean = {
         k: v for k, v in os.environ.items()
-        if not k.upper().startswith(("CINETPAY_", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"))
+        if not k.upper().startswith(("CINETPAY_", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "LC_ALL", "LC_MESSAGES"))
     }
+    clean["LANG"] = "C.UTF-8"  # English unless `env` says otherwise, whatever the machine's locale
     return subprocess.run(
         [sys.executable, str(path), *args], env={**clean, **env}, stdin=stdin,
         capture_output=True, text=True, timeout=120, cwd=EXAMPLES,
@@ -127,6 +128,30 @@ def test_quickstart_live_is_refused_before_any_request(args: List[str], why: str
     assert done.returncode == 2, done.stdout + done.stderr
     assert why in done.stderr
     assert "Nothing was sent." in done.stderr
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_example_speaks_french_when_the_locale_does(path: Path, live_service: Listener) -> None:
+    if path.stem.startswith("django"):
+        pytest.importorskip("django")
+    done = run(path, [], {**trap(live_service.url), "LANG": "fr_CI.UTF-8"})
+    assert live_service.count() == 0, done.stderr[-2000:]
+    assert done.returncode == 0, done.stderr[-2000:]
+    french = {
+        "quickstart": ["bac à sable : aucun argent ne bouge", "disponible : 10\u202f000\u202f000 XOF", "accepté :"],
+        "asyncio_payroll": ["transferts acceptés sur 12", "5\u202f000 XOF"],
+        "django_notify": ["notification authentique -> 200", "notification falsifiée  -> 400"],
+    }[path.stem]
+    for text in french:
+        assert text in done.stdout, done.stdout
+
+
+def test_quickstart_refuses_in_french_too(live_service: Listener) -> None:
+    done = run(EXAMPLES / "quickstart.py", ["--live"], {**trap(live_service.url), "LANG": "fr_SN.UTF-8"})
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "--live demande le bénéficiaire et le montant" in done.stderr
+    assert "Rien n’a été envoyé." in done.stderr
+    assert live_service.count() == 0
 
 
 def sandbox_as_live(sandbox: Sandbox) -> Dict[str, str]:

@@ -23,6 +23,7 @@ from django.urls import path  # noqa: E402
 from cinetpay_transfer import Transfer, TransferInfo  # noqa: E402
 from cinetpay_transfer.django import notification_view  # noqa: E402
 from cinetpay_transfer.testing import Sandbox  # noqa: E402
+from live import say, xof  # noqa: E402  (the locale's language: examples/python/live.py)
 
 sandbox = Sandbox()
 client = sandbox.client()
@@ -30,7 +31,8 @@ client = sandbox.client()
 
 def payout_done(info: TransferInfo) -> None:
     # Called only with what CinetPay itself reports; make it idempotent (notifications repeat).
-    print(f"handler: {info.client_transaction_id} is {info.treatment_status} ({info.amount} XOF)")
+    print(say(f"handler: {info.client_transaction_id} is {info.treatment_status} ({xof(info.amount)})",
+              f"traitement : {info.client_transaction_id} est {info.treatment_status} ({xof(info.amount)})"))
 
 
 urlpatterns = [path("cinetpay/notify", notification_view(client, payout_done))]
@@ -41,8 +43,8 @@ if __name__ == "__main__":
     [delivery] = sandbox.notifications(wait_for=1)
     browser = Browser()
     genuine = browser.post("/cinetpay/notify", urlencode(delivery["fields"]), "application/x-www-form-urlencoded")
-    print("genuine notification ->", genuine.status_code)
+    print(say("genuine notification ->", "notification authentique ->"), genuine.status_code)
     forged = {**delivery["fields"], "amount": "1000000"}
     refused = browser.post("/cinetpay/notify", urlencode(forged), "application/x-www-form-urlencoded")
-    print("forged notification  ->", refused.status_code)
+    print(say("forged notification  ->", "notification falsifiée  ->"), refused.status_code)
     sandbox.close()
