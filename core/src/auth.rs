@@ -25,6 +25,7 @@ use futures::future::BoxFuture;
 use tokio::sync::Mutex;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::i18n::Message;
 use crate::secret::Secret;
 use crate::token_store::{StoredToken, TokenStore};
 
@@ -102,11 +103,19 @@ struct TokenState {
 pub(crate) struct TokenCache {
     state: Mutex<TokenState>,
     store: Arc<dyn TokenStore>,
-    /// The store key of the token; the login lock is `{key}:login`.
-    key: String,
+    keys: TokenKeys,
     refresh_margin: Duration,
     login_retry_after: Duration,
     login_lock_ttl: Duration,
+}
+
+/// Where a client's token, and a refusal of its credentials, live in the store.
+pub(crate) struct TokenKeys {
+    /// The token, one per merchant and service URL; the login lock is `{token}:login`.
+    pub(crate) token: String,
+    /// A refusal of these very credentials (the password is part of the key, so that a corrected
+    /// password is not refused).
+    pub(crate) refusal: String,
 }
 
 /// Durations the cache works with (from [`crate::Config`]).
@@ -117,11 +126,11 @@ pub(crate) struct TokenTimes {
 }
 
 impl TokenCache {
-    pub(crate) fn new(store: Arc<dyn TokenStore>, key: String, times: TokenTimes) -> Self {
+    pub(crate) fn new(store: Arc<dyn TokenStore>, keys: TokenKeys, times: TokenTimes) -> Self {
         TokenCache {
             state: Mutex::new(TokenState::default()),
             store,
-            key,
+            keys,
             refresh_margin: times.refresh_margin,
             login_retry_after: times.login_retry_after,
             login_lock_ttl: times.login_lock_ttl,
@@ -168,25 +177,35 @@ impl TokenCache {
     /// The store's token, or a login by this client while it holds the store's login lock
     /// (others wait for the token it stores). The lock lives `login_lock_ttl`: a holder that dies
     /// delays the others by that much; a store that fails makes this client log in on its own.
+    /// A login refused for its credentials is noted in the store for `login_retry_after`, and
+    /// the other processes get that refusal instead of trying the same password again.
     async fn shared_or_login<F>(&self, fetch: F) -> Result<StoredToken>
     where
         F: std::future::Future<Output = Result<String>>,
     {
-        let lock_key = format!("{}:login", self.key);
+        let lock_key = format!("{}:login", self.keys.token);
         let give_up_at = Instant::now() + self.login_lock_ttl * 2;
         loop {
-            match self.store.get(&self.key).await {
+            match self.store.get(&self.keys.token).await {
                 Ok(Some(stored)) => return Ok(stored),
+                Ok(None) => {}
+                Err(error) => return self.login_alone(fetch, &error).await,
+            }
+            match self.store.get(&self.keys.refusal).await {
+                Ok(Some(refusal)) => return Err(refused_elsewhere(&refusal)),
                 Ok(None) => {}
                 Err(error) => return self.login_alone(fetch, &error).await,
             }
             match self.store.try_lock(&lock_key, self.login_lock_ttl).await {
                 Ok(Some(lease)) => {
                     // Another process may have stored its token between our look and our lock.
-                    let result = match self.store.get(&self.key).await {
+                    let result = match self.store.get(&self.keys.token).await {
                         Ok(Some(stored)) => Ok(stored),
                         _ => self.login(fetch).await,
                     };
+                    if let Err(error) = &result {
+                        self.note_refusal(error).await;
+                    }
                     if let Err(error) = self.store.unlock(&lock_key, &lease).await {
                         tracing::warn!(error = %error, "could not free the token store's login lock; it frees itself");
                     }
@@ -200,6 +219,21 @@ impl TokenCache {
                 return self.login(fetch).await;
             }
             tokio::time::sleep(LOGIN_WAIT_POLL.mul_f64(0.5 + fastrand::f64())).await;
+        }
+    }
+
+    /// Notes a login refused for its credentials in the store, for `login_retry_after`.
+    async fn note_refusal(&self, error: &Error) {
+        if error.kind() != ErrorKind::Authentication {
+            return;
+        }
+        let code = Secret::new(error.code().map_or_else(|| "-".to_owned(), |c| c.to_string()));
+        if let Err(error) = self
+            .store
+            .put(&self.keys.refusal, &code, self.login_retry_after)
+            .await
+        {
+            tracing::warn!(error = %error, "token store unreachable; the refused login is not shared");
         }
     }
 
@@ -223,7 +257,7 @@ impl TokenCache {
         // Keep a margin, but never less than half the lifetime for very short-lived tokens.
         let ttl = lifetime - self.refresh_margin.min(lifetime / 2);
         let token = Secret::new(fresh);
-        if let Err(error) = self.store.put(&self.key, &token, ttl).await {
+        if let Err(error) = self.store.put(&self.keys.token, &token, ttl).await {
             tracing::warn!(error = %error, "token store unreachable; the new token is not shared");
         }
         Ok(StoredToken { token, ttl })
@@ -237,7 +271,11 @@ impl TokenCache {
             login_retry_after: Duration::from_secs(30),
             login_lock_ttl: Duration::from_secs(10),
         };
-        TokenCache::new(Arc::new(crate::MemoryTokenStore::default()), "k".into(), times)
+        let keys = TokenKeys {
+            token: "k".into(),
+            refusal: "r".into(),
+        };
+        TokenCache::new(Arc::new(crate::MemoryTokenStore::default()), keys, times)
     }
 
     /// Drops `stale` if it is still the cached token (another caller may have replaced it
@@ -246,11 +284,19 @@ impl TokenCache {
         let mut state = self.state.lock().await;
         if state.token.as_ref().is_some_and(|t| &t.value == stale) {
             state.token = None;
-            if let Err(error) = self.store.invalidate(&self.key, stale).await {
+            if let Err(error) = self.store.invalidate(&self.keys.token, stale).await {
                 tracing::warn!(error = %error, "token store unreachable; the rejected token stays there");
             }
         }
     }
+}
+
+/// The refusal another process noted in the store (`code`: the service's code, e.g. 701).
+fn refused_elsewhere(refusal: &StoredToken) -> Error {
+    let message = Message::new("login-refused-elsewhere")
+        .text("code", refusal.token.expose())
+        .text("seconds", refusal.ttl.as_secs().max(1));
+    Error::of(ErrorKind::Authentication, message)
 }
 
 /// The lifetime a JWT announces: `exp - iat` (immune to clock skew between us and the service),

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 
-use crate::auth::{Credentials, IssuedToken, TokenCache, TokenProvider, TokenTimes};
+use crate::auth::{Credentials, IssuedToken, TokenCache, TokenKeys, TokenProvider, TokenTimes};
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Failure, Http, Request};
@@ -166,10 +166,10 @@ impl ClientBuilder {
         }
         let token_store = self.token_store.transpose()?;
         if token_store.is_some() && matches!(credentials, Credentials::Provider(_)) {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "token_store",
                 None,
-                "a token store shares logins: give an API key and password, not a token provider",
+                Message::new("token-store-with-provider"),
             ));
         }
         let config = self.config;
@@ -230,7 +230,7 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 http: Http::new(&config)?,
-                tokens: TokenCache::new(store, token_key(&config.base_url, &credentials), times),
+                tokens: TokenCache::new(store, token_keys(&config.base_url, &credentials), times),
                 token_store,
                 credentials,
                 known_contacts: Mutex::new(known_contacts),
@@ -688,15 +688,24 @@ impl Inner {
     }
 }
 
-/// The store key of a merchant's token at one service URL: a hash, so that neither the API key
-/// nor anything else secret is written to the store as a key.
-fn token_key(base_url: &str, credentials: &Credentials) -> String {
+/// The store keys of a merchant's token at one service URL, and of a refusal of its password:
+/// hashes, so that neither the API key nor the password is written to the store.
+fn token_keys(base_url: &str, credentials: &Credentials) -> TokenKeys {
     use sha2::Digest;
-    let who = match credentials {
-        Credentials::ApiKey { api_key, .. } => api_key.expose(),
-        Credentials::Provider(_) => "",
+    let (who, password) = match credentials {
+        Credentials::ApiKey { api_key, password } => (api_key.expose(), password.expose()),
+        Credentials::Provider(_) => ("", ""),
     };
-    let digest = sha2::Sha256::digest(format!("{base_url}\n{who}"));
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("cinetpay-transfer:token:{hex}")
+    let hex = |text: String| -> String {
+        let digest = sha2::Sha256::digest(text);
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let token = format!("cinetpay-transfer:token:{}", hex(format!("{base_url}\n{who}")));
+    TokenKeys {
+        refusal: format!(
+            "{token}:refused:{}",
+            hex(format!("{base_url}\n{who}\n{password}"))
+        ),
+        token,
+    }
 }

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 
 use crate::error::{Error, Result};
+use crate::i18n::Message;
 use crate::secret::Secret;
 
 #[cfg(feature = "redis")]
@@ -67,7 +68,7 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 /// The store named by a URL: `memory` (this process only) or `redis://host:port/db`
 /// (`rediss://` for TLS is not supported).
 pub fn token_store_from_url(url: &str) -> Result<Arc<dyn TokenStore>> {
-    let invalid = |message: String| Error::validation("token_store", None, message);
+    let invalid = |id| Error::invalid("token_store", None, Message::new(id));
     if url == "memory" {
         return Ok(Arc::new(MemoryTokenStore::default()));
     }
@@ -75,13 +76,9 @@ pub fn token_store_from_url(url: &str) -> Result<Arc<dyn TokenStore>> {
         #[cfg(feature = "redis")]
         return Ok(Arc::new(RedisTokenStore::open(url)?));
         #[cfg(not(feature = "redis"))]
-        return Err(invalid(
-            "this build has no Redis support (the cinetpay-transfer crate's `redis` feature)".into(),
-        ));
+        return Err(invalid("token-store-no-redis"));
     }
-    Err(invalid(
-        "token_store must be \"memory\" or a redis:// URL (redis://host:6379/0)".into(),
-    ))
+    Err(invalid("token-store-url"))
 }
 
 /// A store in this process's memory: shares one token between the clients given the same store.

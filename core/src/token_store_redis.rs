@@ -16,6 +16,7 @@ use redis::AsyncConnectionConfig;
 use tokio::sync::Mutex;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::i18n::Message;
 use crate::secret::Secret;
 use crate::token_store::{StoredToken, TokenStore};
 
@@ -45,11 +46,8 @@ impl RedisTokenStore {
     pub fn open(url: &str) -> Result<RedisTokenStore> {
         let client = redis::Client::open(url).map_err(|e| {
             // The URL may carry a password: the error names the problem, not the URL.
-            Error::validation(
-                "token_store",
-                None,
-                format!("not a valid Redis URL ({})", e.category()),
-            )
+            let message = Message::new("token-store-redis-url").text("reason", e.category());
+            Error::invalid("token_store", None, message)
         })?;
         Ok(RedisTokenStore {
             client,
@@ -86,10 +84,8 @@ impl RedisTokenStore {
 }
 
 fn unreachable(error: redis::RedisError) -> Error {
-    Error::new(
-        ErrorKind::Transport,
-        format!("token store (Redis): {}", error.category()),
-    )
+    let message = Message::new("token-store-unreachable").text("reason", error.category());
+    Error::of(ErrorKind::Transport, message)
 }
 
 fn delete_if_equal(key: &str, value: &str) -> redis::Cmd {

@@ -291,3 +291,35 @@ async fn a_token_handed_out_then_revoked_is_replaced_when_the_caller_asks_again(
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_wrong_password_is_tried_once_by_all_processes_and_a_corrected_one_is_not_refused() {
+    let Some(redis) = Redis::start() else { return };
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let wrong = |_| {
+        Client::builder()
+            .credentials(API_KEY, "wrong-password")
+            .base_url(sandbox.base_url())
+            .token_store_url(&redis.url)
+            .build()
+            .unwrap()
+    };
+    let workers: Vec<Client> = (0..6).map(wrong).collect();
+    for result in futures::future::join_all(workers.iter().map(|c| c.balance())).await {
+        assert_eq!(
+            result.unwrap_err().kind(),
+            cinetpay_transfer::ErrorKind::Authentication
+        );
+    }
+    // A worker started later is refused too, without a login of its own.
+    assert_eq!(
+        wrong(0).balance().await.unwrap_err().kind(),
+        cinetpay_transfer::ErrorKind::Authentication
+    );
+    assert_eq!(sandbox.requests().received, 1, "one refused login for 7 clients");
+
+    // The merchant fixes the password: no refusal is kept for it.
+    client(&sandbox.base_url(), &redis.url).balance().await.unwrap();
+    assert_eq!(sandbox.requests().received, 3);
+    sandbox.shutdown().await;
+}

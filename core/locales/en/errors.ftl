@@ -84,3 +84,12 @@ notification-no-transaction-id = the notification has no transaction_id
 notification-bad-amount = notification amount {$value} is not a whole number
 notification-mismatch = notification says {$field} {$notified} but CinetPay says {$actual}: not trusted
 notified-transfer-unknown = the service does not know the notified transfer
+
+## Token store (shared by many processes, ADR 8)
+
+token-store-url = token_store must be "memory" or a redis:// URL (redis://host:6379/0)
+token-store-no-redis = this build has no Redis support (the cinetpay-transfer crate's `redis` feature)
+token-store-redis-url = not a valid Redis URL ({$reason})
+token-store-with-provider = a token store shares logins: give an API key and password, not a token provider
+token-store-unreachable = token store (Redis): {$reason}
+login-refused-elsewhere = another process sharing the token store had these credentials refused ({$code}); no new login before {$seconds} s

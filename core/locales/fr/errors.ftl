@@ -91,3 +91,12 @@ notification-no-transaction-id = la notification n'a pas de transaction_id
 notification-bad-amount = le montant notifié {$value} n'est pas un nombre entier
 notification-mismatch = la notification indique {$field} {$notified} mais CinetPay indique {$actual} : notification rejetée
 notified-transfer-unknown = le service ne connaît pas le transfert notifié
+
+## Magasin de jetons (partagé par plusieurs processus, ADR 8)
+
+token-store-url = token_store doit être « memory » ou une URL redis:// (redis://hôte:6379/0)
+token-store-no-redis = cette version est compilée sans Redis (la fonctionnalité `redis` du crate cinetpay-transfer)
+token-store-redis-url = URL Redis invalide ({$reason})
+token-store-with-provider = un magasin de jetons partage les connexions : indiquez une clé d'API et son mot de passe, pas un fournisseur de jeton
+token-store-unreachable = magasin de jetons (Redis) : {$reason}
+login-refused-elsewhere = un autre processus partageant le magasin de jetons s'est vu refuser ces identifiants ({$code}) ; pas de nouvelle connexion avant {$seconds} s
