@@ -51,10 +51,13 @@ async function listener() {
 
 /** Runs one example; stdin is never a terminal here. Resolves to { code, stdout, stderr }. */
 function run(file, args, env) {
-  const inherited = Object.entries(process.env).filter(([k]) => !/^(CINETPAY_|https?_proxy|all_proxy|no_proxy)/i.test(k))
+  const inherited = Object.entries(process.env).filter(
+    ([k]) => !/^(CINETPAY_|https?_proxy|all_proxy|no_proxy|LC_ALL$|LC_MESSAGES$)/i.test(k),
+  )
   const child = spawn(process.execPath, [path.join(DIR, file), ...args], {
     cwd: DIR,
-    env: { ...Object.fromEntries(inherited), ...env },
+    // English unless `env` says otherwise, whatever the machine's locale.
+    env: { ...Object.fromEntries(inherited), LANG: 'C.UTF-8', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
     timeout: 120_000, // a hung example fails its test (code null) instead of hanging the suite
   })
@@ -97,6 +100,27 @@ for (const file of EXAMPLES) {
     assert.notEqual(done.stdout.trim(), '')
   })
 }
+
+const french = {
+  'payout.mjs': ['bac à sable : aucun argent ne bouge', 'disponible : 10\u202f000\u202f000 XOF', 'accepté : '],
+  'express-notify.mjs': ['URL de notification : ', 'confirmé ', '1\u202f000 XOF'],
+}
+for (const file of EXAMPLES.filter((f) => f in french)) {
+  test(`${file} speaks French when the locale does`, async () => {
+    const done = await run(file, [], { ...trap(live.url), LANG: 'fr_CI.UTF-8' })
+    assert.equal(await live.count(), 0, done.stderr)
+    assert.equal(done.code, 0, done.stderr)
+    for (const text of french[file]) assert.ok(done.stdout.includes(text), `${text} not in ${done.stdout}`)
+  })
+}
+
+test('payout.mjs refuses in French too', async () => {
+  const done = await run('payout.mjs', ['--live'], { ...trap(live.url), LANG: 'fr_SN.UTF-8' })
+  assert.equal(done.code, 2, done.stdout + done.stderr)
+  assert.ok(done.stderr.includes('--live demande le bénéficiaire et le montant'), done.stderr)
+  assert.ok(done.stderr.includes('Rien n’a été envoyé.'), done.stderr)
+  assert.equal(await live.count(), 0)
+})
 
 const refusals = [
   [['--live'], '--live needs the payee and the amount'],

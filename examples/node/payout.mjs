@@ -7,20 +7,20 @@
 // from the command line, and the run shows them with the balance and asks before paying.
 import { Client, CinetPayError, OutcomeUnknownError } from 'cinetpay-transfer'
 import { Sandbox } from 'cinetpay-transfer/testing'
-import { confirmLive, liveArgs } from './live.mjs'
+import { LANG, confirmLive, liveArgs, say, xof } from './live.mjs'
 
 const live = liveArgs() // null: the sandbox
 // The sandbox's demo clock moves payouts on by themselves (NEW -> REC -> VAL in about a second).
 const sandbox = live ? null : await Sandbox.start({ clock: 'demo' })
-const client = new Client(live ? live.clientOptions : sandbox.clientOptions())
+const client = new Client(live ? live.clientOptions : { ...sandbox.clientOptions(), lang: LANG })
 const { phone, amount } = live ?? { phone: '+2250701020304', amount: 500 }
-if (!live) console.log('sandbox: no money moves')
+if (!live) console.log(say('sandbox: no money moves', 'bac à sable : aucun argent ne bouge'))
 
 try {
   const { available } = await client.balance()
-  if (!live) console.log(`available: ${available} XOF`)
+  if (!live) console.log(say(`available: ${xof(available)}`, `disponible : ${xof(available)}`))
   if (live && !(await confirmLive(live, available))) {
-    console.log('stopped: nothing was sent')
+    console.log(say('stopped: nothing was sent', 'arrêté : rien n’a été envoyé'))
     process.exit(1)
   }
 
@@ -30,10 +30,12 @@ try {
   const notifyUrl = 'https://shop.example/cinetpay/notify'
   const [result] = await client.pay([{ phone, amount, notifyUrl, clientTransactionId, name: 'Example', surname: 'Payee' }])
   if (result.outcome !== 'accepted') {
-    console.error(`not sent (${result.outcome}): ${result.error?.message}`)
+    const why = result.error?.message
+    console.error(say(`not sent (${result.outcome}): ${why}`, `non envoyé (${result.outcome}) : ${why}`))
     process.exitCode = 1
   } else {
-    console.log(`accepted: ${result.transactionId} (lot ${result.lot}, clientTransactionId ${clientTransactionId})`)
+    const where = `${result.transactionId} (lot ${result.lot}, clientTransactionId ${clientTransactionId})`
+    console.log(say(`accepted: ${where}`, `accepté : ${where}`))
     for (;;) {
       const [info] = await client.transferStatus({ clientTransactionId })
       console.log(`  ${info.treatmentStatus}${info.comment ? ` - ${info.comment}` : ''}`)
@@ -43,7 +45,13 @@ try {
   }
 } catch (error) {
   if (error instanceof OutcomeUnknownError) {
-    console.error(`outcome unknown: look up ${error.clientTransactionIds.join(', ')} before sending again`)
+    const ids = error.clientTransactionIds.join(', ')
+    console.error(
+      say(
+        `outcome unknown: look up ${ids} before sending again`,
+        `sort inconnu : recherchez ${ids} avant tout nouvel envoi`,
+      ),
+    )
   } else if (error instanceof CinetPayError) {
     console.error(`${error.name} (${error.kind}, code ${error.apiCode}): ${error.message}`)
   } else {
