@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("asyncio", "logging", "dataclasses", "django", "typing", "inspect")
+HEAVY = ("asyncio", "logging", "dataclasses", "django", "celery", "redis", "pytest", "typing", "inspect")
 
 
 def loaded_after(code: str) -> list[str]:
