@@ -152,6 +152,12 @@ impl TokenStore for MemoryTokenStore {
         }
         Box::pin(async { Ok(()) })
     }
+
+    /// A forked process starts with an empty store of its own: memory is not shared with the
+    /// parent anyway, and the copy could hold a lock taken by a parent thread at the fork.
+    fn reconnected(&self) -> Option<Arc<dyn TokenStore>> {
+        Some(Arc::new(MemoryTokenStore::default()))
+    }
 }
 
 #[cfg(test)]
