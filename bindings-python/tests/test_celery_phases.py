@@ -17,7 +17,8 @@ celery = pytest.importorskip("celery")
 
 from celery.exceptions import Retry  # noqa: E402
 
-from cinetpay_transfer.celery import fix_ids, payout_task  # noqa: E402
+import cinetpay_transfer as ct  # noqa: E402
+from cinetpay_transfer.celery import fix_ids, pay_payroll, payout_task  # noqa: E402
 from cinetpay_transfer.testing import Sandbox  # noqa: E402
 from conftest import transfer  # noqa: E402
 
@@ -115,3 +116,43 @@ def test_ids_are_fixed_once_and_never_twice() -> None:
     assert fixed[0]["client_transaction_id"] == "given" and len(fixed[1]["client_transaction_id"]) == 36
     with pytest.raises(ValueError, match="given twice"):
         fix_ids([transfer("same"), transfer("same")])
+
+
+def eager_app() -> celery.Celery:
+    app = celery.Celery("eager", broker="memory://", backend="cache+memory://")
+    app.conf.task_always_eager = True  # the group runs here, batch after batch
+    return app
+
+
+def test_pay_payroll_splits_fixes_ids_and_sums_up(sandbox: Sandbox) -> None:
+    app = eager_app()
+    task = payout_task(app, sandbox.client, name="eager.pay_batch")
+    payouts = [transfer(f"e-{i}", amount=300 + 5 * i) for i in range(9)] + [
+        {"prefix": "225", "phone": "0701020304", "amount": 400, "notify_url": "http://127.0.0.1:9/n"}  # no id
+    ]
+    payroll = pay_payroll(task, payouts, batch_size=3)
+    assert len(payroll.batches) == 4 and [len(b) for b in payroll.batches] == [3, 3, 3, 1]
+    summary = payroll.summary(timeout=30)
+    assert summary.batches == 4 and summary.total == 10 and not summary.failed and not summary.unknown
+    assert summary.accepted_amount == sum(300 + 5 * i for i in range(9)) + 400
+    assert sorted(r.client_transaction_id for r in summary.accepted) == sorted(payroll.client_transaction_ids)
+    assert sorted(p["client_transaction_id"] for p in sandbox.ledger()) == sorted(payroll.client_transaction_ids)
+
+
+def test_a_batch_whose_task_failed_is_reported_unknown_not_failed(sandbox: Sandbox) -> None:
+    def no_client() -> ct.Client:
+        raise RuntimeError("settings missing")
+
+    task = payout_task(eager_app(), no_client, name="eager.broken")
+    summary = pay_payroll(task, [transfer("b-1"), transfer("b-2")], batch_size=1).summary(timeout=30)
+    assert [r.outcome for r in summary.unknown] == ["unknown", "unknown"] and not summary.failed
+    assert "batch task failed (RuntimeError)" in summary.unknown[0].error
+
+
+def test_a_bad_payout_fails_alone_and_the_rest_of_its_batch_is_paid(task: celery.Task, sandbox: Sandbox) -> None:
+    batch = fix_ids([transfer("v-1"), transfer("v-2", amount=301), transfer("v-3"), transfer("v-4", amount=1)])
+    result = run(task, batch)
+    assert outcomes(result) == {"v-1": "accepted", "v-2": "failed", "v-3": "accepted", "v-4": "failed"}
+    refused = {r["client_transaction_id"]: r["error"] for r in result["results"] if r["outcome"] == "failed"}
+    assert "amount 301 XOF must be a multiple of 5" in refused["v-2"]
+    assert sorted(p["client_transaction_id"] for p in sandbox.ledger()) == ["v-1", "v-3"]

@@ -202,20 +202,22 @@ class _Batch:
             return
         sending = {t["client_transaction_id"] for t in transfers}
         others = [t for t in self.pending if t["client_transaction_id"] not in sending]
+        transfers = list(transfers)
         try:
-            results = self.client.pay(transfers)
+            results = self._pay_valid(transfers)
         except OutcomeUnknownError as e:
             unknown = set(e.client_transaction_ids)
             self.pending = others + [t for t in transfers if t["client_transaction_id"] in unknown]
             self.then(SETTLE, 0.0)
             return
-        except ValidationError as e:  # nothing left: the core checks every field first
+        except ValidationError as e:  # about the batch as a whole; nothing left
             for t in transfers:
                 self._finish(t, SendOutcome.FAILED.value, error=str(e), error_kind=e.kind)
             self.pending = others
             return
         except CinetPayError:
             # The core says nothing of the call was processed; the task still looks up first.
+            self.pending = others + transfers
             self.then(CHECK, 0.0)
             return
         by_id = {t["client_transaction_id"]: t for t in transfers}
@@ -233,6 +235,19 @@ class _Batch:
                 error_kind=None if r.error is None else r.error.kind,
             )
         self.then(SETTLE if self.pending else CHECK, 0.0)
+
+    def _pay_valid(self, transfers: List[Dict[str, Any]]) -> List[Any]:
+        """Pays ``transfers``; a payout the core refuses before anything leaves (bad input, named
+        by its index) is reported failed and taken out, and the rest is paid. Takes the refused
+        ones out of ``transfers`` itself."""
+        while True:
+            try:
+                return self.client.pay(transfers) if transfers else []
+            except ValidationError as e:
+                if e.index is None or not 0 <= e.index < len(transfers):
+                    raise
+                bad = transfers.pop(e.index)
+                self._finish(bad, SendOutcome.FAILED.value, error=str(e), error_kind=e.kind)
 
     def look_up(self) -> List[Dict[str, Any]]:
         """Settles every pending payout a lookup shows. All others stay pending; returns those the
@@ -273,29 +288,46 @@ class _Batch:
 
 
 class Payroll:
-    """A payroll on its way: the tasks enqueued, and the ids fixed before they were."""
+    """A payroll on its way: the tasks enqueued (one per batch), and the ids fixed before they were."""
 
-    def __init__(self, result: GroupResult, transfers: List[Dict[str, Any]]) -> None:
+    def __init__(self, result: GroupResult, batches: List[List[Dict[str, Any]]]) -> None:
         self.result = result
-        self.transfers = transfers
+        self.batches = batches
 
     @property
     def client_transaction_ids(self) -> List[str]:
-        return [t["client_transaction_id"] for t in self.transfers]
+        return [t["client_transaction_id"] for batch in self.batches for t in batch]
 
     def summary(self, timeout: Optional[float] = None) -> PayrollSummary:
-        """Waits for every batch and sorts the payouts by outcome (needs a result backend)."""
-        batches = self.result.get(timeout=timeout, propagate=True)
+        """Waits for every batch and sorts the payouts by outcome (needs a result backend).
+
+        A batch whose task failed (an exception in the task, e.g. the client factory's) has its
+        payouts reported unknown: it may have sent some before it failed.
+        """
+        finished = self.result.join(timeout=timeout, propagate=False)
         by_outcome: Dict[str, List[PayoutResult]] = {o.value: [] for o in SendOutcome}
-        for batch in batches:
-            for r in batch["results"]:
+        for batch, outcome in zip(self.batches, finished):
+            if isinstance(outcome, BaseException) or not isinstance(outcome, dict):
+                for t in batch:
+                    by_outcome[SendOutcome.UNKNOWN.value].append(
+                        PayoutResult(
+                            t["client_transaction_id"],
+                            t["amount"],
+                            SendOutcome.UNKNOWN.value,
+                            error=f"its batch task failed ({type(outcome).__name__}): look the payout up by "
+                            "client_transaction_id before sending it again",
+                            error_kind="outcome_unknown",
+                        )
+                    )
+                continue
+            for r in outcome["results"]:
                 by_outcome[r["outcome"]].append(PayoutResult(**r))
         return PayrollSummary(
             accepted=by_outcome[SendOutcome.ACCEPTED.value],
             failed=by_outcome[SendOutcome.FAILED.value],
             unknown=by_outcome[SendOutcome.UNKNOWN.value],
-            batches=len(batches),
-            redelivered_batches=sum(1 for b in batches if b["redelivered"]),
+            batches=len(self.batches),
+            redelivered_batches=sum(1 for b in finished if isinstance(b, dict) and b["redelivered"]),
         )
 
 
@@ -307,4 +339,4 @@ def pay_payroll(task: Task, transfers: Iterable[TransferLike], *, batch_size: in
     fixed = fix_ids(transfers)
     batches = [fixed[i : i + batch_size] for i in range(0, len(fixed), batch_size)]
     result = group(task.s(transfers=batch) for batch in batches).apply_async()
-    return Payroll(result, fixed)
+    return Payroll(result, batches)
