@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -37,41 +34,6 @@ from cinetpay_transfer.testing import Sandbox  # noqa: E402
 HERE = Path(__file__).parent
 PAYOUTS = 1_000
 BATCH = 25
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    if shutil.which("redis-server") is None:
-        if os.environ.get("CINETPAY_EXPECT_INSTALLED"):
-            pytest.fail("redis-server is not installed (.ci/run installs the Debian package)")
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        conn = redis.Redis(port=port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                conn.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def children(pid: int) -> list[int]:

@@ -153,3 +153,20 @@ def test_a_failing_receiver_makes_cinetpay_post_again(configured: Sandbox) -> No
             post("/app/cinetpay/notify", urlencode(fields))
     finally:
         transfer_confirmed.disconnect(broken)
+
+
+def test_the_token_store_setting_gives_every_client_one_login(sandbox: Sandbox, redis_url: str) -> None:
+    setting = {
+        "API_KEY": sandbox.api_key,
+        "API_PASSWORD": sandbox.password,
+        "BASE_URL": sandbox.base_url,
+        "TOKEN_STORE": f"{redis_url}/3",
+    }
+    with override_settings(CINETPAY=setting):
+        get_client().balance()
+
+        async def from_the_async_client() -> int:
+            return (await get_async_client().balance()).available
+
+        assert asyncio.run(from_the_async_client()) > 0
+    assert sandbox.expire_tokens() == 1  # two clients, one login: the second found the token in Redis
