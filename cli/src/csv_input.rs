@@ -127,7 +127,7 @@ pub fn check_payouts(
         errors.push(RowError {
             line: 2,
             field: "file".into(),
-            message: "the file has no payout rows".into(),
+            message: t!("csv-no-payouts"),
         });
     }
     if errors.is_empty() {
@@ -247,7 +247,7 @@ impl<R: Read> PayoutReader<'_, R> {
             if first != check.line {
                 check.fault(
                     "client_transaction_id",
-                    format!("{id:?} is also used on line {first}"),
+                    t!("csv-id-reused", id = text(format!("{id:?}")), first = text(first)),
                 );
             }
         }
@@ -317,7 +317,7 @@ pub fn read_contacts(data: &[u8], limits: &Limits) -> Result<Vec<Contact>, Vec<R
         Err(vec![RowError {
             line: 2,
             field: "file".into(),
-            message: "the file has no contact rows".into(),
+            message: t!("csv-no-contacts"),
         }])
     } else {
         Err(errors)
@@ -366,7 +366,7 @@ impl<R: Read> Records<R> {
         let mut data = io::BufReader::new(data);
         let mut first = Vec::new();
         io::BufRead::read_until(&mut data, b'\n', &mut first)
-            .map_err(|e| vec![header_fault(format!("cannot read the file: {e}"))])?;
+            .map_err(|e| vec![header_fault(t!("csv-unreadable-file", reason = text(e)))])?;
         let first = match first.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) => rest.to_vec(),
             None => first,
@@ -384,7 +384,7 @@ impl<R: Read> Records<R> {
             .from_reader(LineTracking::new(data));
         let headers: Vec<String> = reader
             .headers()
-            .map_err(|e| vec![header_fault(format!("cannot read the header: {e}"))])?
+            .map_err(|e| vec![header_fault(t!("csv-unreadable-header", reason = text(e)))])?
             .iter()
             .map(|h| h.to_ascii_lowercase())
             .collect();
@@ -393,16 +393,17 @@ impl<R: Read> Records<R> {
             .map(header_fault)
             .collect();
         errors.extend(headers.iter().filter(|h| !known.contains(&h.as_str())).map(|h| {
-            header_fault(format!(
-                "unknown column {h:?} (known columns: {})",
-                known.join(", ")
+            header_fault(t!(
+                "csv-unknown-column",
+                column = text(format!("{h:?}")),
+                known = text(known.join(", "))
             ))
         }));
         errors.extend(
             required
                 .iter()
                 .filter(|r| !headers.iter().any(|h| h == *r))
-                .map(|r| header_fault(format!("missing column {r:?}"))),
+                .map(|r| header_fault(t!("csv-missing-column", column = text(format!("{r:?}"))))),
         );
         let records = Records {
             reader,
@@ -440,14 +441,14 @@ impl<R: Read> Iterator for Records<R> {
                 Err(e) => {
                     // An I/O error ends the file; a bad record does not end the others.
                     self.ended = matches!(e.kind(), csv::ErrorKind::Io(_));
-                    return Some(Err(fault(format!("unreadable CSV: {e}"))));
+                    return Some(Err(fault(t!("csv-unreadable", reason = text(e)))));
                 }
                 Ok(true) if record.iter().all(str::is_empty) => continue,
                 Ok(true) if record.len() > self.columns.len() => {
-                    return Some(Err(fault(format!(
-                        "{} cells for {} columns",
-                        record.len(),
-                        self.columns.len()
+                    return Some(Err(fault(t!(
+                        "csv-too-many-cells",
+                        cells = text(record.len()),
+                        columns = text(self.columns.len())
                     ))));
                 }
                 Ok(true) => {
@@ -473,10 +474,11 @@ fn duplicate_columns(headers: &[String]) -> Vec<String> {
         .filter_map(|(i, h)| {
             let at = *first.entry(h.as_str()).or_insert(i);
             (at != i).then(|| {
-                format!(
-                    "column {h:?} appears twice (columns {} and {}, names compared ignoring case): keep one",
-                    at + 1,
-                    i + 1
+                t!(
+                    "csv-column-twice",
+                    column = text(format!("{h:?}")),
+                    first = text(at + 1),
+                    second = text(i + 1)
                 )
             })
         })
@@ -509,7 +511,7 @@ impl RowCheck {
     fn whole_number(&mut self, field: &str, raw: &str) -> Option<i64> {
         let parsed = raw.parse::<i64>().ok();
         if parsed.is_none() {
-            self.fault(field, format!("{raw:?} is not a whole number of XOF"));
+            self.fault(field, t!("csv-not-whole", raw = text(format!("{raw:?}"))));
         }
         parsed
     }
@@ -522,10 +524,7 @@ impl RowCheck {
             raw
         };
         if url.is_empty() {
-            self.fault(
-                "notify_url",
-                "no notify_url: fill the column or pass --notify-url",
-            );
+            self.fault("notify_url", t!("csv-no-notify-url"));
             return None;
         }
         Some(url.to_owned())

@@ -4,6 +4,7 @@
 //! "now + timeout" and an absurd value (`100000000000h`) must be a clear flag error, not an
 //! overflow.
 
+use crate::i18n::{t, text};
 use std::time::Duration;
 
 /// The longest `--interval` or `--timeout` accepted: a week.
@@ -11,10 +12,15 @@ const MAX: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Parses a duration flag value (clap `value_parser`).
 pub fn parse(raw: &str) -> Result<Duration, String> {
-    let duration = humantime::parse_duration(raw.trim())
-        .map_err(|e| format!("{raw:?} is not a duration ({e}; examples: 500ms, 2s, 10m, 1h 30m)"))?;
+    let duration = humantime::parse_duration(raw.trim()).map_err(|e| {
+        t!(
+            "duration-invalid",
+            raw = text(format!("{raw:?}")),
+            reason = text(e)
+        )
+    })?;
     if duration > MAX {
-        return Err(format!("{raw:?} is longer than the longest accepted, 7 days"));
+        return Err(t!("duration-too-long", raw = text(format!("{raw:?}"))));
     }
     Ok(duration)
 }

@@ -36,6 +36,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::exit::{CliError, Exit};
+use crate::i18n::{t, text};
 use crate::output::xof;
 
 const SCHEMA_VERSION: i64 = 3;
@@ -151,18 +152,23 @@ impl Run {
             return Ok(());
         }
         let what = if want_url != have_url {
-            format!("the service at {want_url}, not {have_url}")
+            t!(
+                "journal-other-service",
+                want = text(want_url),
+                have = text(have_url)
+            )
         } else {
-            format!(
-                "the merchant whose API key fingerprint is {}, not {merchant}",
-                self.merchant
+            t!(
+                "journal-other-merchant",
+                want = text(&self.merchant),
+                have = text(merchant)
             )
         };
-        Err(CliError::invalid(format!(
-            "the journal {} records run {:?} made with {what}; its states say nothing about this \
-             account, so nothing was sent. To continue that run, use its service and credentials.",
-            journal.display(),
-            self.name,
+        Err(CliError::invalid(t!(
+            "journal-other-account",
+            journal = text(journal.display()),
+            run = text(format!("{:?}", self.name)),
+            what = text(what)
         )))
     }
 }
@@ -282,9 +288,9 @@ impl Journal {
     /// Opens an existing journal (for `watch`); a missing file is an input error.
     pub fn open_existing(path: &Path) -> Result<Journal, CliError> {
         if !path.is_file() {
-            return Err(CliError::invalid(format!(
-                "no journal at {}: give the path used by `cinetpay payout --journal`, or FILE.csv.journal.sqlite",
-                path.display()
+            return Err(CliError::invalid(t!(
+                "journal-missing",
+                path = text(path.display())
             )));
         }
         Journal::open(path)
@@ -302,13 +308,9 @@ impl Journal {
             .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
         if let Err(e) = locked {
             return Err(match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::DatabaseBusy) => CliError::new(
-                    Exit::Error,
-                    format!(
-                        "the journal {} is in use by another cinetpay process: wait for it to finish",
-                        self.path.display()
-                    ),
-                ),
+                Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                    CliError::new(Exit::Error, t!("journal-busy", path = text(self.path.display())))
+                }
                 _ => self.fail(&e),
             });
         }
@@ -317,10 +319,11 @@ impl Journal {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| self.fail(&e))?;
         if version != 0 && version != SCHEMA_VERSION {
-            return Err(CliError::invalid(format!(
-                "the journal {} has format {version}, this cinetpay reads format {SCHEMA_VERSION}: \
-                 continue that run with the cinetpay version that started it; nothing was sent",
-                self.path.display()
+            return Err(CliError::invalid(t!(
+                "journal-format",
+                path = text(self.path.display()),
+                found = text(version),
+                wanted = text(SCHEMA_VERSION)
             )));
         }
         // Write-ahead logging: a commit appends to `PATH-wal` and syncs it once, instead of
@@ -702,7 +705,10 @@ pub fn now_ms() -> i64 {
 }
 
 fn storage(path: &Path, e: &rusqlite::Error) -> CliError {
-    CliError::new(Exit::Error, format!("journal {}: {e}", path.display()))
+    CliError::new(
+        Exit::Error,
+        t!("journal-error", path = text(path.display()), reason = text(e)),
+    )
 }
 
 #[cfg(test)]

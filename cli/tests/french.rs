@@ -176,3 +176,22 @@ fn missing_credentials_are_explained_in_french() {
         "{err}"
     );
 }
+
+#[test]
+fn a_bad_header_is_explained_in_french() {
+    let env = TestEnv::new();
+    let csv = env.dir.path().join("entete.csv");
+    std::fs::write(&csv, "phone;ammount;name;surname\n0701020304;500;Awa;Kone\n").unwrap();
+    let output = env
+        .payout(&csv, "run.sqlite", &["--lang", "fr"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr_of(&output);
+    assert!(
+        err.contains("ligne 1, header : colonne inconnue \"ammount\""),
+        "{err}"
+    );
+    assert!(err.contains("colonne manquante \"amount\""), "{err}");
+    assert!(env.ledger().is_empty());
+}

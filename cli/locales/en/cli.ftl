@@ -170,3 +170,30 @@ earlier-attempt-running = not at CinetPay yet, but an earlier attempt may still 
 id-held-by-other = CinetPay holds another payout under this id ({$amount}, {$transaction}); this row may or may not have been paid: check `cinetpay status --client-transaction-id {$id}`
 lookup-failed = lookup failed: {$reason}
 waiting-for-earlier = {$count} row(s) are not at CinetPay yet, but an earlier attempt of them (an interrupted run, or another journal of this run) may still be running there (--request-timeout + --processing-window since it may have left): waiting {$wait} (until {$until}) before looking them up again; nothing is sent meanwhile, and an interruption is safe
+
+## CSV files: columns and cells
+
+csv-no-payouts = the file has no payout rows
+csv-no-contacts = the file has no contact rows
+csv-id-reused = {$id} is also used on line {$first}
+csv-unreadable-file = cannot read the file: {$reason}
+csv-unreadable-header = cannot read the header: {$reason}
+csv-unknown-column = unknown column {$column} (known columns: {$known})
+csv-missing-column = missing column {$column}
+csv-unreadable = unreadable CSV: {$reason}
+csv-too-many-cells = {$cells} cells for {$columns} columns
+csv-column-twice = column {$column} appears twice (columns {$first} and {$second}, names compared ignoring case): keep one
+csv-not-whole = {$raw} is not a whole number of XOF
+csv-no-notify-url = no notify_url: fill the column or pass --notify-url
+
+## Journals and durations
+
+journal-other-service = the service at {$want}, not {$have}
+journal-other-merchant = the merchant whose API key fingerprint is {$want}, not {$have}
+journal-other-account = the journal {$journal} records run {$run} made with {$what}; its states say nothing about this account, so nothing was sent. To continue that run, use its service and credentials.
+journal-missing = no journal at {$path}: give the path used by `cinetpay payout --journal`, or FILE.csv.journal.sqlite
+journal-busy = the journal {$path} is in use by another cinetpay process: wait for it to finish
+journal-format = the journal {$path} has format {$found}, this cinetpay reads format {$wanted}: continue that run with the cinetpay version that started it; nothing was sent
+journal-error = journal {$path}: {$reason}
+duration-invalid = {$raw} is not a duration ({$reason}; examples: 500ms, 2s, 10m, 1h 30m)
+duration-too-long = {$raw} is longer than the longest accepted, 7 days

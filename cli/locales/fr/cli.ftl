@@ -190,3 +190,30 @@ waiting-for-earlier = { $count ->
         [one] {$count} ligne n'est pas encore chez CinetPay, mais une tentative antérieure
        *[other] {$count} lignes ne sont pas encore chez CinetPay, mais une tentative antérieure
     } (une campagne interrompue, ou un autre journal de cette campagne) peut encore y être en cours (--request-timeout + --processing-window depuis son départ possible) : attente de {$wait} (jusqu'à {$until}) avant une nouvelle recherche ; rien n'est envoyé entre-temps, et une interruption est sans danger
+
+## Fichiers CSV : colonnes et cellules
+
+csv-no-payouts = le fichier ne contient aucune ligne de transfert
+csv-no-contacts = le fichier ne contient aucune ligne de contact
+csv-id-reused = {$id} figure aussi à la ligne {$first}
+csv-unreadable-file = impossible de lire le fichier : {$reason}
+csv-unreadable-header = impossible de lire l'en-tête : {$reason}
+csv-unknown-column = colonne inconnue {$column} (colonnes connues : {$known})
+csv-missing-column = colonne manquante {$column}
+csv-unreadable = CSV illisible : {$reason}
+csv-too-many-cells = {$cells} cellules pour {$columns} colonnes
+csv-column-twice = la colonne {$column} figure deux fois (colonnes {$first} et {$second}, noms comparés sans tenir compte de la casse) : gardez-en une
+csv-not-whole = {$raw} n'est pas un nombre entier de XOF
+csv-no-notify-url = pas de notify_url : remplissez la colonne ou passez --notify-url
+
+## Journaux et durées
+
+journal-other-service = le service à l'adresse {$want}, pas {$have}
+journal-other-merchant = le marchand dont l'empreinte de clé d'API est {$want}, pas {$have}
+journal-other-account = le journal {$journal} consigne la campagne {$run} faite avec {$what} ; ses états ne disent rien de ce compte, donc rien n'a été envoyé. Pour poursuivre cette campagne, utilisez son service et ses identifiants.
+journal-missing = aucun journal à {$path} : donnez le chemin utilisé par `cinetpay payout --journal`, ou FICHIER.csv.journal.sqlite
+journal-busy = le journal {$path} est utilisé par un autre processus cinetpay : attendez qu'il se termine
+journal-format = le journal {$path} est au format {$found}, ce cinetpay lit le format {$wanted} : poursuivez cette campagne avec la version de cinetpay qui l'a commencée ; rien n'a été envoyé
+journal-error = journal {$path} : {$reason}
+duration-invalid = {$raw} n'est pas une durée ({$reason} ; exemples : 500ms, 2s, 10m, 1h 30m)
+duration-too-long = {$raw} dépasse la durée maximale acceptée, 7 jours
