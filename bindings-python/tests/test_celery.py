@@ -1,15 +1,16 @@
 """Issue 15: a payroll of 1,000 payouts over a real Celery pool of 4 processes, one killed mid-run.
 
-Real parts only: a `redis-server` started here (broker, result backend, token store), `celery
-worker --concurrency=4` as a subprocess importing celeryapp.py, and the sandbox as an HTTP server
-on 127.0.0.1 that the worker processes call. Every send is processed 300 ms after it arrives,
-even when its client is gone (the sandbox's `slow_processing`), so the worker killed with SIGKILL
-dies with a request in flight that still lands: its batch is re-delivered and must look its
-payouts up, wait the processing window, and send only what is not there.
+Real parts only: a `redis-server` of the test's own (conftest's `redis_url`: broker, result
+backend, token store), `celery worker --concurrency=4` as a subprocess importing celeryapp.py, and
+the sandbox as an HTTP server on 127.0.0.1 that the worker processes call. Every send is processed
+300 ms after it arrives, even when its client is gone (the sandbox's `slow_processing`), so the
+pool process killed with SIGKILL (one running a batch, as the worker reports) dies with a request
+in flight that still lands: its batch is re-delivered and must look its payouts up first.
 
 Checked at the end: every payout held once in the sandbox's ledger, the summary (all 1,000
-accepted, amounts), at least one batch re-delivered (the kill hit a running task), and the
-logins the sandbox issued tokens for.
+accepted, amounts), at least one batch re-delivered (the kill hit a running task), and one login
+for the whole run (the sandbox's tokens still valid). The rules of each phase (nothing sent before
+the window, only what no lookup shows) are pinned down one by one in test_celery_phases.py.
 """
 
 from __future__ import annotations
