@@ -154,7 +154,8 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            let message = i18n::t!("runtime-failed", reason = i18n::text(e));
+            output::error(json, &message, Exit::Error);
             return Exit::Error.into();
         }
     };

@@ -39,14 +39,13 @@ const MAX_PROCESSING_WINDOW: Duration = Duration::from_secs(24 * 3600);
 /// most a day: refused as a flag error before anything is sent.
 fn check_window(global: &GlobalArgs) -> Result<(), CliError> {
     if global.request_timeout.is_zero() {
-        return Err(CliError::invalid("--request-timeout must be more than 0"));
+        return Err(CliError::invalid(t!("request-timeout-zero")));
     }
     if global.processing_window < global.request_timeout || global.processing_window > MAX_PROCESSING_WINDOW {
-        return Err(CliError::invalid(format!(
-            "--processing-window ({}) must be at least --request-timeout ({}) and at most 1 day; \
-             nothing was sent",
-            humantime::format_duration(global.processing_window),
-            humantime::format_duration(global.request_timeout)
+        return Err(CliError::invalid(t!(
+            "processing-window-invalid",
+            window = text(humantime::format_duration(global.processing_window)),
+            timeout = text(humantime::format_duration(global.request_timeout))
         )));
     }
     Ok(())

@@ -197,3 +197,11 @@ journal-format = the journal {$path} has format {$found}, this cinetpay reads fo
 journal-error = journal {$path}: {$reason}
 duration-invalid = {$raw} is not a duration ({$reason}; examples: 500ms, 2s, 10m, 1h 30m)
 duration-too-long = {$raw} is longer than the longest accepted, 7 days
+
+## Last words
+
+send-id-taken = client_transaction_id {$id} is already used at CinetPay by another payout ({$amount}, {$transaction}): nothing was sent. A new payout needs a new id.
+send-lookup-undecided = cannot tell whether CinetPay already holds client_transaction_id {$id}: {$reason}. Nothing was sent; the same command asks again.
+request-timeout-zero = --request-timeout must be more than 0
+processing-window-invalid = --processing-window ({$window}) must be at least --request-timeout ({$timeout}) and at most 1 day; nothing was sent
+runtime-failed = cannot start the async runtime: {$reason}

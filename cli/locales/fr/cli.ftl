@@ -217,3 +217,11 @@ journal-format = le journal {$path} est au format {$found}, ce cinetpay lit le f
 journal-error = journal {$path} : {$reason}
 duration-invalid = {$raw} n'est pas une durée ({$reason} ; exemples : 500ms, 2s, 10m, 1h 30m)
 duration-too-long = {$raw} dépasse la durée maximale acceptée, 7 jours
+
+## Derniers mots
+
+send-id-taken = le client_transaction_id {$id} est déjà pris chez CinetPay par un autre transfert ({$amount}, {$transaction}) : rien n'a été envoyé. Un nouveau transfert demande un nouvel id.
+send-lookup-undecided = impossible de savoir si CinetPay détient déjà le client_transaction_id {$id} : {$reason}. Rien n'a été envoyé ; la même commande posera de nouveau la question.
+request-timeout-zero = --request-timeout doit être supérieur à 0
+processing-window-invalid = --processing-window ({$window}) doit valoir au moins --request-timeout ({$timeout}) et au plus 1 jour ; rien n'a été envoyé
+runtime-failed = impossible de démarrer le moteur asynchrone : {$reason}

@@ -196,18 +196,18 @@ async fn already_sent(
             treatment_status: Some(info.treatment_status.clone()),
             error: None,
         })),
-        Ok(PayoutLookup::Conflict(info)) => Err(CliError::invalid(format!(
-            "client_transaction_id {id} is already used at CinetPay by another payout ({}, {}): \
-             nothing was sent. A new payout needs a new id.",
-            xof(info.amount),
-            info.transaction_id
+        Ok(PayoutLookup::Conflict(info)) => Err(CliError::invalid(t!(
+            "send-id-taken",
+            id = text(id),
+            amount = text(xof(info.amount)),
+            transaction = text(&info.transaction_id)
         ))),
         Err(e) => Err(CliError::new(
             Exit::Error,
-            format!(
-                "cannot tell whether CinetPay already holds client_transaction_id {id}: {}. \
-                 Nothing was sent; the same command asks again.",
-                describe(&e)
+            t!(
+                "send-lookup-undecided",
+                id = text(id),
+                reason = text(describe(&e))
             ),
         )),
     }
