@@ -178,8 +178,30 @@ fn redis_cli(url: &str, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// What `tracing` writes, for the degradation test.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[tokio::test]
 async fn a_stopped_redis_degrades_to_logins_per_client_and_payouts_are_accepted() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
     let Some(mut redis) = Redis::start() else { return };
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let workers: Vec<Client> = (0..3).map(|_| client(&sandbox.base_url(), &redis.url)).collect();
@@ -199,13 +221,23 @@ async fn a_stopped_redis_degrades_to_logins_per_client_and_payouts_are_accepted(
             results[0].error
         );
     }
-    // A client that never reached Redis at all pays too.
-    let late = client(&sandbox.base_url(), &redis.url);
+    // A client that never reached Redis at all pays too; its URL's password is never shown.
+    let with_password = redis.url.replace("redis://", "redis://:redis-SENTINEL-5e1@");
+    let late = client(&sandbox.base_url(), &with_password);
+    assert!(!format!("{late:?}").contains("SENTINEL"), "{late:?}");
     late.pay(&[payout("late")]).await.unwrap();
 
     let ledger = sandbox.ledger();
     assert_eq!(ledger.len(), 7);
     assert!(ledger.iter().all(|entry| entry.accepted_count == 1));
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("token store unreachable; this process logs in on its own"),
+        "{logs}"
+    );
+    for secret in [PASSWORD, "SENTINEL"] {
+        assert!(!logs.contains(secret), "{secret} in the logs");
+    }
     sandbox.shutdown().await;
 }
 
