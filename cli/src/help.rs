@@ -21,7 +21,24 @@ pub fn localized(command: Command, lang: Lang) -> Command {
     let command = command.mut_arg("lang", |a| a.default_value(lang.as_str()));
     match lang {
         Lang::En => command,
-        Lang::Fr => in_french(command, "cinetpay", true),
+        Lang::Fr => {
+            let mut command = in_french(command, "cinetpay", true);
+            // clap adds its `help` subcommands when it builds the tree: they exist only now.
+            command.build();
+            help_subcommands_in_french(&mut command);
+            command
+        }
+    }
+}
+
+fn help_subcommands_in_french(command: &mut Command) {
+    for sub in command.get_subcommands_mut() {
+        if sub.get_name() == "help" {
+            let help = std::mem::replace(sub, Command::new("help"));
+            *sub = help.about(say("help-subcommand"));
+        } else {
+            help_subcommands_in_french(sub);
+        }
     }
 }
 
@@ -94,7 +111,7 @@ fn in_french(mut command: Command, path: &str, top: bool) -> Command {
         let sub_path = format!("{path}-{name}");
         command = command.mut_subcommand(name, |s| in_french(s, &sub_path, false));
     }
-    command.disable_help_subcommand(true)
+    command
 }
 
 #[cfg(test)]
@@ -129,6 +146,7 @@ mod tests {
             "heading-commands",
             "value-command",
             "usage-heading",
+            "help-subcommand",
         ] {
             ids.insert(fixed.to_owned());
         }

@@ -6,6 +6,7 @@
 ## Les mots de clap lui-même
 
 help-flag = Afficher l'aide
+help-subcommand = Afficher cette aide, ou celle des sous-commandes données
 version-flag = Afficher la version
 heading-commands = Commandes
 value-command = COMMANDE
