@@ -9,7 +9,8 @@
 #   2. the README's Install section names every command this script and the bindings' tests run;
 #   3. `cargo install --path cli` (debug profile into a temporary root: the release build is the
 #      release workflow's; the line and the binary it installs are what is checked here);
-#   4. actionlint on .github/workflows (installed by .ci/run at a pinned version).
+#   4. `npm install /path/to/bindings-node` from the checkout (npm links it; needs the addon built);
+#   5. actionlint on .github/workflows (installed by .ci/run at a pinned version).
 # Usage: scripts/install-check.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -50,6 +51,15 @@ start=$SECONDS
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" cargo install -q --locked --debug --path cli --root "$work/cargo"
 "$work/cargo/bin/cinetpay" --version
 echo "installed in $((SECONDS - start)) s"
+
+echo "== npm install /path/to/bindings-node (a checkout, after its build: bindings-node/test.sh ran)"
+mkdir -p "$work/npm-path" && cd "$work/npm-path"
+echo '{ "name": "consumer", "version": "0.0.0", "private": true }' >package.json
+npm install --no-audit --no-fund --loglevel=error "$root/bindings-node" >/dev/null
+node -e 'const { Client } = require("cinetpay-transfer"), { Sandbox } = require("cinetpay-transfer/testing")
+  if (typeof Client !== "function" || typeof Sandbox !== "function") process.exit(1)
+  console.log("require(\"cinetpay-transfer\") from a path install: ok")'
+cd "$root"
 
 echo "== actionlint"
 actionlint_bin=$(command -v actionlint || echo "$(go env GOPATH 2>/dev/null)/bin/actionlint")
