@@ -83,6 +83,14 @@ macro_rules! t {
 }
 pub(crate) use t;
 
+/// A count for a table cell: `100000` in English (as before), `100 000` in French.
+pub fn number(n: u64) -> String {
+    match lang() {
+        Lang::Fr => format_amount(i64::try_from(n).unwrap_or(i64::MAX), Lang::Fr),
+        Lang::En => n.to_string(),
+    }
+}
+
 /// `1234500` as `1,234,500 XOF` in English and `1 234 500 XOF` in French (narrow no-break
 /// spaces, as the core writes French amounts).
 pub fn xof(amount: i64) -> String {

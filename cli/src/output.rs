@@ -7,7 +7,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::exit::Exit;
-use crate::i18n::{t, text};
+use crate::i18n::{number, t, text};
 use crate::summary::Totals;
 
 pub use crate::i18n::xof;
@@ -43,11 +43,11 @@ pub fn totals_table(totals: &Totals) -> String {
     let mut rows: Vec<Vec<String>> = totals
         .named()
         .iter()
-        .map(|(name, t)| vec![bucket_name(name), t.count.to_string(), xof(t.amount_xof)])
+        .map(|(name, t)| vec![bucket_name(name), number(t.count), xof(t.amount_xof)])
         .collect();
     rows.push(vec![
         t!("bucket-total"),
-        totals.total.count.to_string(),
+        number(totals.total.count),
         xof(totals.total.amount_xof),
     ]);
     table(

@@ -69,7 +69,7 @@ pub fn plan_table(plans: &[CountryPlan]) -> String {
         .map(|p| {
             vec![
                 p.country.clone(),
-                p.payouts.to_string(),
+                crate::i18n::number(p.payouts),
                 xof(p.amount_xof),
                 p.available_xof.map_or("-".into(), xof),
                 if p.covered() {
@@ -82,7 +82,7 @@ pub fn plan_table(plans: &[CountryPlan]) -> String {
         .collect();
     rows.push(vec![
         t!("col-total"),
-        plans.iter().map(|p| p.payouts).sum::<u64>().to_string(),
+        crate::i18n::number(plans.iter().map(|p| p.payouts).sum::<u64>()),
         xof(plans.iter().map(|p| p.amount_xof).sum()),
         String::new(),
         String::new(),

@@ -6,7 +6,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::i18n::t;
+use crate::i18n::{number, t};
 use crate::output::{bucket_name, xof};
 use crate::summary::Totals;
 
@@ -53,7 +53,14 @@ impl Progress {
             .named()
             .iter()
             .filter(|(_, t)| t.count > 0)
-            .map(|(name, t)| format!("{} {} ({})", bucket_name(name), t.count, xof(t.amount_xof)))
+            .map(|(name, t)| {
+                format!(
+                    "{} {} ({})",
+                    bucket_name(name),
+                    number(t.count),
+                    xof(t.amount_xof)
+                )
+            })
             .collect();
         self.bar.set_message(parts.join(", "));
     }

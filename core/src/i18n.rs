@@ -100,10 +100,24 @@ fn bundle(lang: &str, source: &str) -> FluentBundle<FluentResource> {
     // Fluent wraps arguments in Unicode isolation marks by default; these texts go to terminals,
     // logs and exception messages, where the marks would be stray invisible characters.
     bundle.set_use_isolating(false);
+    if lang == "fr" {
+        // Counts are numbers (they choose `1 transfert` or `2 transferts`): written `100 000`.
+        bundle.set_formatter(Some(french_whole_numbers));
+    }
     bundle
         .add_resource(resource)
         .unwrap_or_else(|errors| panic!("{lang} catalogue defines a message twice: {errors:?}"));
     bundle
+}
+
+/// A whole number as French writes it; other values as Fluent writes them.
+fn french_whole_numbers<M>(value: &FluentValue, _: &M) -> Option<String> {
+    match value {
+        FluentValue::Number(n) if n.value.fract() == 0.0 && n.value.abs() < 1e15 => {
+            Some(format_amount(n.value as i64, Lang::Fr))
+        }
+        _ => None,
+    }
 }
 
 /// The catalogue of the SDK's error texts.
@@ -276,6 +290,26 @@ mod tests {
         assert_eq!(format_amount(200, Lang::Fr), "200");
         assert_eq!(format_amount(-1000, Lang::Fr), "-1\u{202F}000");
         assert_eq!(format_amount(1_868_200, Lang::En), "1868200");
+    }
+
+    #[test]
+    fn french_counts_are_grouped_too() {
+        let catalogue = Catalogue::new(
+            "n = {$n}",
+            "n = { $n ->\n    [one] {$n} ligne\n   *[other] {$n} lignes\n}",
+        );
+        assert_eq!(
+            catalogue.render(Lang::Fr, "n", &[("n", Arg::Count(100_000))]),
+            "100\u{202F}000 lignes"
+        );
+        assert_eq!(
+            catalogue.render(Lang::Fr, "n", &[("n", Arg::Count(1))]),
+            "1 ligne"
+        );
+        assert_eq!(
+            catalogue.render(Lang::En, "n", &[("n", Arg::Count(100_000))]),
+            "100000"
+        );
     }
 
     #[test]
