@@ -37,7 +37,10 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("USER_AGENT", cinetpay_transfer::USER_AGENT)?;
     // Every error kind of the core, so the tests can check each has its exception class.
-    let kinds: Vec<&str> = cinetpay_transfer::ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+    let kinds: Vec<&str> = cinetpay_transfer::ErrorKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
     m.add("ERROR_KINDS", pyo3::types::PyTuple::new(m.py(), kinds)?)?;
     m.add(
         "NOTIFICATION_BODY_LIMIT",
