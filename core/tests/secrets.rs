@@ -2,39 +2,17 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cinetpay_transfer::{Client, ErrorKind, RetryPolicy, Transfer};
-use support::ScriptedServer;
+use support::{CapturedLogs, ScriptedServer};
 
 const API_KEY: &str = "key-SENTINEL-71d0";
 const PASSWORD: &str = "pass-SENTINEL-c3b9";
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn secrets_stay_out_of_trace_logs_errors_and_debug_output() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = CapturedLogs::start();
 
     let server = ScriptedServer::default();
     let client = Client::builder()
@@ -76,7 +54,7 @@ async fn secrets_stay_out_of_trace_logs_errors_and_debug_output() {
     );
     client.balance().await.unwrap();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("cinetpay request"), "requests are traced: {logs}");
     assert!(logs.contains("+225 07******04"), "phones are masked: {logs}");
     assert!(!logs.contains("0701020304"), "no full phone number in logs");

@@ -5,12 +5,15 @@
 //! the binary the tests say so and pass locally; in CI (`CI=true`) its absence fails them.
 //! Logins are counted from the sandbox's request log: `received` = the calls made + the logins.
 
+mod support;
+
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cinetpay_sandbox::{Sandbox, SandboxConfig};
 use cinetpay_transfer::{Client, RedisTokenStore, RetryPolicy, SendOutcome, TokenStore, Transfer};
+use support::CapturedLogs;
 
 const API_KEY: &str = "sandbox-api-key";
 const PASSWORD: &str = "sandbox-password";
@@ -178,30 +181,9 @@ fn redis_cli(url: &str, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// What `tracing` writes, for the degradation test.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_stopped_redis_degrades_to_logins_per_client_and_payouts_are_accepted() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = CapturedLogs::start();
     let Some(mut redis) = Redis::start() else { return };
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let workers: Vec<Client> = (0..3).map(|_| client(&sandbox.base_url(), &redis.url)).collect();
@@ -230,7 +212,7 @@ async fn a_stopped_redis_degrades_to_logins_per_client_and_payouts_are_accepted(
     let ledger = sandbox.ledger();
     assert_eq!(ledger.len(), 7);
     assert!(ledger.iter().all(|entry| entry.accepted_count == 1));
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("token store unreachable; this process logs in on its own"),
         "{logs}"
