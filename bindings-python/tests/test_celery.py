@@ -43,10 +43,12 @@ def children(pid: int) -> list[int]:
 
 
 def busy_process(app: "celery.Celery") -> int:
-    """The pid of a pool process running a batch now (as the worker reports it)."""
+    """The pid of a pool process running a batch now (as the worker reports it). `limit=1`
+    returns on the worker's reply rather than after the whole timeout, so the batch reported is
+    still running when the caller kills its process."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        for tasks in (app.control.inspect(timeout=0.5).active() or {}).values():
+        for tasks in (app.control.inspect(timeout=0.5, limit=1).active() or {}).values():
             if tasks:
                 return int(tasks[0]["worker_pid"])
     raise AssertionError("no pool process is running a batch")
