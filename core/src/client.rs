@@ -173,6 +173,7 @@ impl ClientBuilder {
             ));
         }
         let config = self.config;
+        config.limits.check()?;
         let base_ok = url::Url::parse(&config.base_url)
             .map(|u| matches!(u.scheme(), "http" | "https"))
             .unwrap_or(false);

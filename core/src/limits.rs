@@ -7,6 +7,9 @@
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
+use crate::error::{Error, Result};
+use crate::i18n::Message;
+
 /// What is known of one country the Transfer API serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountryRule {
@@ -85,11 +88,132 @@ impl Limits {
             })
     }
 
+    /// Checks that the rules can be applied: amounts of at least 1, minimums not above the
+    /// maximum, digit ranges of at least one digit, calling codes of 1 to 3 digits. A
+    /// [`ClientBuilder`](crate::ClientBuilder) does this before building, so a limit given from
+    /// any language fails with the field named (`limits.max_amount`), before any request.
+    pub fn check(&self) -> Result<()> {
+        let below_one = |field: &str| {
+            Error::invalid(
+                field,
+                None,
+                Message::new("setting-below-one").text("field", field),
+            )
+        };
+        let min_above_max = |field: &str, min: i64| {
+            let message = Message::new("limit-min-above-max")
+                .text("field", field)
+                .amount("min", min)
+                .amount("max", self.max_amount);
+            Error::invalid(field, None, message)
+        };
+        let digits = |field: &str, range: &RangeInclusive<usize>| {
+            if *range.start() >= 1 && range.start() <= range.end() {
+                Ok(())
+            } else {
+                let message = Message::new("limit-digits-invalid").text("field", field);
+                Err(Error::invalid(field, None, message))
+            }
+        };
+        for (field, value) in [
+            ("limits.default_min_amount", self.default_min_amount),
+            ("limits.max_amount", self.max_amount),
+            ("limits.amount_multiple", self.amount_multiple),
+        ] {
+            if value < 1 {
+                return Err(below_one(field));
+            }
+        }
+        if self.default_min_amount > self.max_amount {
+            return Err(min_above_max(
+                "limits.default_min_amount",
+                self.default_min_amount,
+            ));
+        }
+        digits("limits.default_national_digits", &self.default_national_digits)?;
+        for (prefix, rule) in &self.countries {
+            let code_ok = (1..=3).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_digit());
+            if !code_ok {
+                let message = Message::new("limit-calling-code-invalid").text("prefix", prefix);
+                return Err(Error::invalid("limits.countries", None, message));
+            }
+            let field = |name: &str| format!("limits.countries.{prefix}.{name}");
+            if rule.min_amount < 1 {
+                return Err(below_one(&field("min_amount")));
+            }
+            if rule.min_amount > self.max_amount {
+                return Err(min_above_max(&field("min_amount"), rule.min_amount));
+            }
+            digits(&field("national_digits"), &rule.national_digits)?;
+        }
+        Ok(())
+    }
+
     /// Splits `2250701020304` (digits after `+`) into a known calling code and the rest.
     pub(crate) fn split_international<'a>(&self, digits: &'a str) -> Option<(&'a str, &'a str)> {
         self.countries
             .keys()
             .find(|prefix| digits.starts_with(prefix.as_str()))
             .map(|prefix| digits.split_at(prefix.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn field_of(limits: &Limits) -> Option<String> {
+        let err = limits.check().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Validation);
+        err.field().map(str::to_owned)
+    }
+
+    #[test]
+    fn the_defaults_pass_their_own_check() {
+        assert!(Limits::default().check().is_ok());
+    }
+
+    #[test]
+    fn a_bad_limit_names_its_field() {
+        let limits = Limits {
+            amount_multiple: 0,
+            ..Limits::default()
+        };
+        assert_eq!(field_of(&limits).as_deref(), Some("limits.amount_multiple"));
+
+        let limits = Limits {
+            default_min_amount: 2_000_000,
+            ..Limits::default()
+        };
+        assert_eq!(field_of(&limits).as_deref(), Some("limits.default_min_amount"));
+
+        let mut limits = Limits::default();
+        limits.countries.get_mut("225").unwrap().min_amount = 2_000_000;
+        assert_eq!(
+            field_of(&limits).as_deref(),
+            Some("limits.countries.225.min_amount")
+        );
+
+        let mut limits = Limits::default();
+        limits.countries.get_mut("221").unwrap().national_digits = RangeInclusive::new(9, 3);
+        assert_eq!(
+            field_of(&limits).as_deref(),
+            Some("limits.countries.221.national_digits")
+        );
+
+        let limits = Limits {
+            default_national_digits: 0..=4,
+            ..Limits::default()
+        };
+        assert_eq!(
+            field_of(&limits).as_deref(),
+            Some("limits.default_national_digits")
+        );
+
+        let mut limits = Limits::default();
+        let rule = limits.countries["225"].clone();
+        limits.countries.insert("+225".into(), rule);
+        assert_eq!(field_of(&limits).as_deref(), Some("limits.countries"));
     }
 }

@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::error::Error;
+use crate::i18n::Message;
 
 /// Language of the service's `description` texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,6 +29,20 @@ impl Lang {
         match self {
             Lang::En => "en",
             Lang::Fr => "fr",
+        }
+    }
+
+    /// Reads `"en"` or `"fr"` (as [`as_str`](Lang::as_str) writes them), the one parser of the
+    /// bindings' `lang` option. Anything else is a validation error naming the field `lang`.
+    pub fn parse(raw: &str) -> crate::error::Result<Lang> {
+        match raw {
+            "en" => Ok(Lang::En),
+            "fr" => Ok(Lang::Fr),
+            _ => Err(Error::invalid(
+                "lang",
+                None,
+                Message::new("lang-invalid").text("value", raw),
+            )),
         }
     }
 }
@@ -367,6 +382,19 @@ fn serialize_opt_error<S: Serializer>(err: &Option<Error>, s: S) -> Result<S::Ok
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lang_reads_what_it_writes_and_names_the_field_otherwise() {
+        for lang in [Lang::En, Lang::Fr] {
+            assert_eq!(Lang::parse(lang.as_str()).unwrap(), lang);
+        }
+        let err = Lang::parse("de").unwrap_err();
+        assert_eq!(
+            (err.kind(), err.field()),
+            (crate::ErrorKind::Validation, Some("lang"))
+        );
+        assert!(err.detail().contains("\"de\""), "{err}");
+    }
 
     #[test]
     fn a_payout_is_recognised_whatever_the_number_formatting() {

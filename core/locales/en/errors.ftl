@@ -22,6 +22,10 @@ password-empty = the API password is empty
 base-url-invalid = base_url must be an absolute http(s) URL
 setting-below-one = {$field} must be at least 1
 processing-window-invalid = processing_window must be at least request_timeout and at most one day
+lang-invalid = lang must be "en" or "fr", not "{$value}"
+limit-min-above-max = {$field} ({$min}) must not exceed limits.max_amount ({$max})
+limit-digits-invalid = {$field} must be a range of at least 1 digit, smallest first
+limit-calling-code-invalid = limits.countries keys must be calling codes of 1 to 3 digits, not "{$prefix}"
 token-provider-timeout = the token provider gave no token within {$limit}
 http-client-failed = cannot build HTTP client: {$reason}
 

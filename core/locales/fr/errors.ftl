@@ -29,6 +29,10 @@ password-empty = le mot de passe de l'API est vide
 base-url-invalid = base_url doit être une URL http(s) absolue
 setting-below-one = {$field} doit valoir au moins 1
 processing-window-invalid = processing_window doit être au moins égal à request_timeout et ne pas dépasser un jour
+lang-invalid = lang doit valoir "en" ou "fr", pas "{$value}"
+limit-min-above-max = {$field} ({$min}) ne doit pas dépasser limits.max_amount ({$max})
+limit-digits-invalid = {$field} doit être une plage d'au moins 1 chiffre, la plus petite valeur en premier
+limit-calling-code-invalid = les clés de limits.countries doivent être des indicatifs de 1 à 3 chiffres, pas "{$prefix}"
 token-provider-timeout = le fournisseur de jeton n'a remis aucun jeton en {$limit}
 http-client-failed = impossible de créer le client HTTP : {$reason}
 
