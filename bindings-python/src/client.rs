@@ -63,6 +63,7 @@ fn shared(
     max_concurrency: Option<usize>,
     processing_window: Option<f64>,
     token_store: Option<String>,
+    limits: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Arc<Shared>> {
     let seconds = |field: &str, value: Option<f64>, default: Duration| -> PyResult<Duration> {
         match value {
@@ -80,17 +81,10 @@ fn shared(
     let defaults = Config::default();
     let config = Config {
         base_url: base_url.unwrap_or(defaults.base_url),
-        lang: match lang {
-            "en" => Lang::En,
-            "fr" => Lang::Fr,
-            _ => {
-                return Err(errors::validation(
-                    py,
-                    "lang",
-                    None,
-                    "lang must be \"en\" or \"fr\"".into(),
-                ))
-            }
+        lang: Lang::parse(lang).map_err(|e| errors::to_pyerr(py, &e))?,
+        limits: match limits {
+            Some(limits) => types::limits(py, &limits)?,
+            None => defaults.limits.clone(),
         },
         connect_timeout: seconds("connect_timeout", connect_timeout, defaults.connect_timeout)?,
         request_timeout: seconds("request_timeout", request_timeout, defaults.request_timeout)?,
@@ -217,7 +211,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (api_key, password, *, base_url=None, lang="en", connect_timeout=None,
         request_timeout=None, max_attempts=None, initial_backoff=None, max_backoff=None,
-        chunk_size=None, max_concurrency=None, processing_window=None, token_store=None))]
+        chunk_size=None, max_concurrency=None, processing_window=None, token_store=None, limits=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -234,6 +228,7 @@ impl Client {
         max_concurrency: Option<usize>,
         processing_window: Option<f64>,
         token_store: Option<String>,
+        limits: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let shared = shared(
             py,
@@ -250,6 +245,7 @@ impl Client {
             max_concurrency,
             processing_window,
             token_store,
+            limits,
         )?;
         Ok(Client { shared })
     }
@@ -364,7 +360,7 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key, password, *, base_url=None, lang="en", connect_timeout=None,
         request_timeout=None, max_attempts=None, initial_backoff=None, max_backoff=None,
-        chunk_size=None, max_concurrency=None, processing_window=None, token_store=None))]
+        chunk_size=None, max_concurrency=None, processing_window=None, token_store=None, limits=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -381,6 +377,7 @@ impl AsyncClient {
         max_concurrency: Option<usize>,
         processing_window: Option<f64>,
         token_store: Option<String>,
+        limits: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let shared = shared(
             py,
@@ -397,6 +394,7 @@ impl AsyncClient {
             max_concurrency,
             processing_window,
             token_store,
+            limits,
         )?;
         Ok(AsyncClient { shared })
     }

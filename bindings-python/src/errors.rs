@@ -28,6 +28,7 @@ pub fn to_object<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyA
     fields.set_item("field", error.field())?;
     fields.set_item("index", error.index())?;
     fields.set_item("client_transaction_ids", error.client_transaction_ids().to_vec())?;
+    fields.set_item("is_retryable", error.is_retryable())?;
     factory.call((error.to_string(),), Some(&fields))
 }
 

@@ -8,9 +8,11 @@
 //! a `float`, not a `bool`) because money is never a float in this SDK; a wrong type is a
 //! `ValidationError` naming the field and the item, like the core's own checks.
 
+use std::ops::RangeInclusive;
+
 use cinetpay_transfer::{
-    Balance, Contact, ContactResult, IssuedToken, Notification, PayoutLookup, SendOutcome, SendResult,
-    SendingStatus, Transfer, TransferInfo, TreatmentStatus,
+    Balance, Contact, ContactResult, CountryRule, IssuedToken, Limits, Notification, PayoutLookup,
+    SendOutcome, SendResult, SendingStatus, Transfer, TransferInfo, TreatmentStatus,
 };
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -31,6 +33,20 @@ fn build<'py>(py: Python<'py>, class: &str, fields: &Bound<'py, PyDict>) -> PyRe
 
 // ----- inputs -----
 
+/// The value of `name` in a dataclass (attribute) or a mapping (key); `None` when absent.
+fn attr_or_key<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let value = if let Ok(mapping) = obj.cast::<PyMapping>() {
+        match mapping.get_item(name) {
+            Ok(v) => Some(v),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(obj.py()) => None,
+            Err(e) => return Err(e),
+        }
+    } else {
+        obj.getattr_opt(name)?
+    };
+    Ok(value.filter(|v| !v.is_none()))
+}
+
 /// One input record: a dataclass (attributes) or a mapping (keys).
 struct Item<'a, 'py> {
     obj: &'a Bound<'py, PyAny>,
@@ -39,16 +55,7 @@ struct Item<'a, 'py> {
 
 impl<'py> Item<'_, 'py> {
     fn get(&self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let value = if let Ok(mapping) = self.obj.cast::<PyMapping>() {
-            match mapping.get_item(name) {
-                Ok(v) => Some(v),
-                Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(self.obj.py()) => None,
-                Err(e) => return Err(e),
-            }
-        } else {
-            self.obj.getattr_opt(name)?
-        };
-        Ok(value.filter(|v| !v.is_none()))
+        attr_or_key(self.obj, name)
     }
 
     fn invalid(&self, field: &str, detail: String) -> PyErr {
@@ -115,6 +122,61 @@ fn items<'py>(py: Python<'py>, list: &Bound<'py, PyAny>, what: &str) -> PyResult
     list.try_iter()
         .map_err(|_| errors::validation(py, what, None, format!("{what} must be a list")))?
         .collect()
+}
+
+/// `Limits` (dataclass or mapping) over the core's defaults: a field left out keeps the core's
+/// value, each entry of `countries` replaces or adds the rule of its calling code. Only Python
+/// types are checked here; the values are the core's to judge (`Limits::check`, at build).
+pub fn limits(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Limits> {
+    let invalid =
+        |field: &str, what: &str| errors::validation(py, field, None, format!("{field} must be {what}"));
+    let int = |field: &str, v: Bound<'_, PyAny>| -> PyResult<i64> {
+        if v.is_instance_of::<PyBool>() {
+            return Err(invalid(field, "an int"));
+        }
+        v.extract::<i64>().map_err(|_| invalid(field, "an int"))
+    };
+    let digits = |field: &str, v: Bound<'_, PyAny>| -> PyResult<RangeInclusive<usize>> {
+        let (min, max) = v
+            .extract::<(usize, usize)>()
+            .map_err(|_| invalid(field, "a (min, max) pair of digit counts"))?;
+        Ok(min..=max)
+    };
+    let mut limits = Limits::default();
+    if let Some(v) = attr_or_key(obj, "default_min_amount")? {
+        limits.default_min_amount = int("limits.default_min_amount", v)?;
+    }
+    if let Some(v) = attr_or_key(obj, "max_amount")? {
+        limits.max_amount = int("limits.max_amount", v)?;
+    }
+    if let Some(v) = attr_or_key(obj, "amount_multiple")? {
+        limits.amount_multiple = int("limits.amount_multiple", v)?;
+    }
+    if let Some(v) = attr_or_key(obj, "default_national_digits")? {
+        limits.default_national_digits = digits("limits.default_national_digits", v)?;
+    }
+    if let Some(countries) = attr_or_key(obj, "countries")? {
+        let countries = countries
+            .cast::<PyMapping>()
+            .map_err(|_| invalid("limits.countries", "a dict of calling code to CountryRule"))?;
+        for pair in countries.items()?.iter() {
+            let (prefix, rule) = pair.extract::<(String, Bound<'_, PyAny>)>()?;
+            let field = |name: &str| format!("limits.countries.{prefix}.{name}");
+            let required = |name: &str| -> PyResult<Bound<'_, PyAny>> {
+                attr_or_key(&rule, name)?.ok_or_else(|| invalid(&field(name), "given"))
+            };
+            let iso = required("iso")?
+                .extract::<String>()
+                .map_err(|_| invalid(&field("iso"), "a str"))?;
+            let rule = CountryRule {
+                iso,
+                national_digits: digits(&field("national_digits"), required("national_digits")?)?,
+                min_amount: int(&field("min_amount"), required("min_amount")?)?,
+            };
+            limits.countries.insert(prefix, rule);
+        }
+    }
+    Ok(limits)
 }
 
 /// `Contact` dataclasses or mappings.

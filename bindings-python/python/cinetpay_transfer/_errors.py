@@ -35,6 +35,7 @@ class CinetPayError(Exception):
         field: Optional[str] = None,
         index: Optional[int] = None,
         client_transaction_ids: Sequence[str] = (),
+        is_retryable: bool = False,
     ) -> None:
         super().__init__(detail)
         if kind is not None:
@@ -54,6 +55,8 @@ class CinetPayError(Exception):
         self.index: Optional[int] = index
         #: Payouts to look up before any new attempt (outcome unknown).
         self.client_transaction_ids: Tuple[str, ...] = tuple(client_transaction_ids)
+        #: Whether the same request may succeed later (transport failure, 5xx, 429): the core's rule.
+        self.is_retryable: bool = is_retryable
 
     def _fields(self) -> Dict[str, object]:
         return {
@@ -65,6 +68,7 @@ class CinetPayError(Exception):
             "field": self.field,
             "index": self.index,
             "client_transaction_ids": self.client_transaction_ids,
+            "is_retryable": self.is_retryable,
         }
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
@@ -74,7 +78,7 @@ class CinetPayError(Exception):
         extra = "".join(
             f", {k}={v!r}"
             for k, v in self._fields().items()
-            if k != "kind" and v not in (None, ())
+            if k != "kind" and v not in (None, ()) and v is not False
         )
         return f"{type(self).__name__}({self.detail!r}{extra})"
 

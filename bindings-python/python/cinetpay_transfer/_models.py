@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 if TYPE_CHECKING:
     from ._errors import CinetPayError
@@ -111,6 +111,32 @@ class Transfer:
     name: Optional[str] = None  #: used by ``pay`` when it registers the contact
     surname: Optional[str] = None
     email: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CountryRule:
+    """The rules of one calling code (``Limits.countries``)."""
+
+    iso: str  #: ISO 3166 code ("CI")
+    national_digits: Tuple[int, int]  #: (min, max) digits of a national number
+    min_amount: int  #: smallest payout, whole XOF
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Amount and phone rules checked before any request leaves (``Client(limits=...)``).
+
+    A field left as ``None`` keeps the core's default; each entry of ``countries`` replaces or
+    adds the rule of its calling code ("225"), the others keep theirs. The core checks the values
+    when the client is built: a bad one is a ``ValidationError`` naming it
+    (``limits.max_amount``).
+    """
+
+    countries: Dict[str, CountryRule] = field(default_factory=dict)
+    default_min_amount: Optional[int] = None  #: minimum for a calling code with no rule
+    max_amount: Optional[int] = None  #: largest payout
+    amount_multiple: Optional[int] = None  #: amounts are a multiple of this (1: any amount)
+    default_national_digits: Optional[Tuple[int, int]] = None  #: for a calling code with no rule
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from ._models import (
     Contact,
     ContactResult,
     IssuedToken,
+    Limits,
     Notification,
     NotificationReply,
     PayoutLookup,
@@ -44,6 +45,7 @@ class Client:
         max_concurrency: Optional[int] = None,
         processing_window: Optional[float] = None,
         token_store: Optional[str] = None,
+        limits: Optional[Union[Limits, Mapping[str, Any]]] = None,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -82,6 +84,7 @@ class AsyncClient:
         max_concurrency: Optional[int] = None,
         processing_window: Optional[float] = None,
         token_store: Optional[str] = None,
+        limits: Optional[Union[Limits, Mapping[str, Any]]] = None,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
