@@ -10,6 +10,7 @@ export interface CinetPayErrorFields {
   field?: string | null
   index?: number | null
   clientTransactionIds?: string[]
+  isRetryable?: boolean
 }
 
 /**
@@ -35,6 +36,8 @@ export declare class CinetPayError extends Error {
   readonly index: number | null
   /** For `outcome_unknown`: the payouts to look up by clientTransactionId before sending again. */
   readonly clientTransactionIds: string[]
+  /** Whether the same request may succeed later (transport failure, 5xx, 429): the core's rule. */
+  readonly isRetryable: boolean
 }
 
 /** Credentials or token refused (701, 703; 705-707 once a fresh login did not help). */

@@ -14,7 +14,7 @@ class CinetPayError extends Error {
   /**
    * @param {string} message
    * @param {object} [fields] kind, apiCode, apiMessage, description, httpStatus, field, index,
-   *   clientTransactionIds (as in the native payload)
+   *   clientTransactionIds, isRetryable (as in the native payload)
    */
   constructor(message, fields = {}) {
     super(message)
@@ -27,6 +27,7 @@ class CinetPayError extends Error {
     this.field = fields.field ?? null
     this.index = fields.index ?? null
     this.clientTransactionIds = fields.clientTransactionIds ?? []
+    this.isRetryable = fields.isRetryable ?? false
   }
 }
 

@@ -21,8 +21,10 @@ export type {
   Contact,
   ContactResult,
   CountryBalance,
+  CountryRule,
   ErrorKind,
   ItemError,
+  Limits,
   Notification,
   NotificationReply,
   Ping,
@@ -122,5 +124,7 @@ export declare function parseNotification(
   method?: string,
 ): NotificationEvent
 
-/** True for `VAL` and `REJ`: the transfer will not change any more. */
+/** True for `VAL` and `REJ`: the transfer will not change any more (the core's `is_final`). */
+export declare function isFinal(status: TreatmentStatus): boolean
+/** @deprecated the earlier name of `isFinal`. */
 export declare function isFinalStatus(status: TreatmentStatus): boolean

@@ -107,8 +107,8 @@ function parseNotification(input, method) {
   }
 }
 
-/** True for `VAL` and `REJ`: the transfer will not change any more. */
-function isFinalStatus(status) {
+/** True for `VAL` and `REJ`: the transfer will not change any more (the core's `is_final`). */
+function isFinal(status) {
   return native.isFinalStatus(String(status))
 }
 
@@ -117,7 +117,9 @@ module.exports = {
   IssuedToken,
   NOTIFICATION_BODY_LIMIT: native.NOTIFICATION_BODY_LIMIT,
   parseNotification,
-  isFinalStatus,
+  isFinal,
+  /** @deprecated the earlier name of `isFinal` */
+  isFinalStatus: isFinal,
   ...errors,
 }
 delete module.exports.fromNative

@@ -6,6 +6,7 @@ export const {
   IssuedToken,
   NOTIFICATION_BODY_LIMIT,
   parseNotification,
+  isFinal,
   isFinalStatus,
   CinetPayError,
   AuthenticationError,

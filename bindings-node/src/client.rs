@@ -137,7 +137,8 @@ pub fn parse_notification(
     })
 }
 
-/// True for a final treatment status (`VAL`, `REJ`): nothing will change any more.
+/// True for a final treatment status (`VAL`, `REJ`): nothing will change any more (the core's
+/// `TreatmentStatus::is_final`).
 #[napi]
 pub fn is_final_status(status: String) -> bool {
     core::TreatmentStatus::parse(&status).is_final()

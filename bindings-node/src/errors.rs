@@ -72,6 +72,7 @@ pub fn to_napi(e: Error) -> napi::Error {
         "field": item.field,
         "index": item.index,
         "clientTransactionIds": item.client_transaction_ids,
+        "isRetryable": e.is_retryable(),
     });
     napi::Error::from_reason(format!("{ERROR_TAG}{payload}"))
 }

@@ -10,7 +10,8 @@
 //! would move money the caller did not ask for; a non-integer is a validation error naming the
 //! field, raised before any request (the core's own rules then apply to the integer).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use cinetpay_transfer as core;
@@ -81,6 +82,80 @@ pub struct ClientOptions {
     /// Where processes share their token (one login for all of them): `redis://host:6379/0`.
     /// Without it, each client logs in on its own.
     pub token_store: Option<String>,
+    /// Amount and phone rules checked before any request leaves (the core's defaults otherwise).
+    pub limits: Option<Limits>,
+}
+
+/// The rules of one calling code (`Limits.countries`).
+#[napi(object, object_to_js = false)]
+pub struct CountryRule {
+    /// ISO 3166 code (`'CI'`).
+    pub iso: String,
+    /// `[min, max]` digits of a national number.
+    #[napi(ts_type = "[number, number]")]
+    pub national_digits: Vec<f64>,
+    /// Smallest payout, whole XOF.
+    pub min_amount: f64,
+}
+
+/// Amount and phone rules (`new Client({ limits })`). A field left out keeps the core's default;
+/// each entry of `countries` replaces or adds the rule of its calling code (`'225'`), the others
+/// keep theirs. The core checks the values when the client is built: a bad one is a
+/// `ValidationError` naming it (`field: 'maxAmount'`).
+#[napi(object, object_to_js = false)]
+pub struct Limits {
+    /// Rules by calling code.
+    pub countries: Option<HashMap<String, CountryRule>>,
+    /// Minimum for a calling code with no rule, XOF.
+    pub default_min_amount: Option<f64>,
+    /// Largest payout, XOF.
+    pub max_amount: Option<f64>,
+    /// Amounts must be a multiple of this (1: any amount).
+    pub amount_multiple: Option<f64>,
+    /// `[min, max]` digits of a national number for a calling code with no rule.
+    #[napi(ts_type = "[number, number]")]
+    pub default_national_digits: Option<Vec<f64>>,
+}
+
+/// `[min, max]` as a range of digit counts (the core judges the values).
+fn digits(pair: &[f64], field: &str) -> core::Result<RangeInclusive<usize>> {
+    match pair {
+        [min, max] => Ok(count(*min, field)?..=count(*max, field)?),
+        _ => Err(Error::validation(
+            field,
+            None,
+            format!("{field} must be [min, max]"),
+        )),
+    }
+}
+
+impl Limits {
+    /// The core's defaults with the fields given; only JS types are checked here.
+    fn to_core(&self) -> core::Result<core::Limits> {
+        let mut limits = core::Limits::default();
+        if let Some(n) = self.default_min_amount {
+            limits.default_min_amount = whole(n, "limits.default_min_amount", None)?;
+        }
+        if let Some(n) = self.max_amount {
+            limits.max_amount = whole(n, "limits.max_amount", None)?;
+        }
+        if let Some(n) = self.amount_multiple {
+            limits.amount_multiple = whole(n, "limits.amount_multiple", None)?;
+        }
+        if let Some(pair) = &self.default_national_digits {
+            limits.default_national_digits = digits(pair, "limits.default_national_digits")?;
+        }
+        for (prefix, rule) in self.countries.iter().flatten() {
+            let field = |name: &str| format!("limits.countries.{prefix}.{name}");
+            let rule = core::CountryRule {
+                iso: rule.iso.clone(),
+                national_digits: digits(&rule.national_digits, &field("national_digits"))?,
+                min_amount: whole(rule.min_amount, &field("min_amount"), None)?,
+            };
+            limits.countries.insert(prefix.clone(), rule);
+        }
+        Ok(limits)
+    }
 }
 
 impl ClientOptions {
@@ -94,17 +169,10 @@ impl ClientOptions {
             builder = builder.base_url(url);
         }
         if let Some(lang) = self.lang {
-            builder = builder.lang(match lang.as_str() {
-                "en" => Lang::En,
-                "fr" => Lang::Fr,
-                other => {
-                    return Err(Error::validation(
-                        "lang",
-                        None,
-                        format!("lang must be \"en\" or \"fr\", got {other:?}"),
-                    ))
-                }
-            });
+            builder = builder.lang(Lang::parse(&lang)?);
+        }
+        if let Some(limits) = &self.limits {
+            builder = builder.limits(limits.to_core()?);
         }
         if let Some(ms) = self.connect_timeout_ms {
             builder = builder.connect_timeout(millis(ms, "connectTimeoutMs")?);

@@ -7,12 +7,14 @@ import {
   ValidationError,
   OutcomeUnknownError,
   parseNotification,
+  isFinal,
   isFinalStatus,
   type Balance,
   type ClientOptions,
   type ContactResult,
   type ErrorKind,
   type ItemError,
+  type Limits,
   type NotificationEvent,
   type SendResult,
   type Transfer,
@@ -103,6 +105,12 @@ export async function usage(): Promise<void> {
   new Client({ apiKey: 'k', password: 'p', lang: 'de' })
   // @ts-expect-error the password is required
   new Client({ apiKey: 'k' })
+  const limits: Limits = { maxAmount: 500_000, countries: { '225': { iso: 'CI', nationalDigits: [8, 10], minAmount: 500 } } }
+  new Client({ apiKey: 'k', password: 'p', limits })
+  // @ts-expect-error nationalDigits is a [min, max] pair
+  new Client({ apiKey: 'k', password: 'p', limits: { countries: { '225': { iso: 'CI', nationalDigits: 8, minAmount: 500 } } } })
+  const retry: boolean = isFinal('VAL') || new CinetPayError('x').isRetryable
+  void retry
 
   const app = express()
   app.all(
