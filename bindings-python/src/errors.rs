@@ -22,7 +22,7 @@ pub fn to_object<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyA
     let fields = PyDict::new(py);
     fields.set_item("kind", error.kind().as_str())?;
     fields.set_item("code", error.code())?;
-    fields.set_item("message", error.api_message())?;
+    fields.set_item("api_message", error.api_message())?;
     fields.set_item("description", error.description())?;
     fields.set_item("http_status", error.http_status())?;
     fields.set_item("field", error.field())?;

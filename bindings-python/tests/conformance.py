@@ -55,7 +55,7 @@ def error_json(e: ct.CinetPayError) -> Dict[str, Any]:
     return {
         "kind": e.kind,
         "code": e.code,
-        "api_message": e.message,
+        "api_message": e.api_message,
         "description": e.description,
         "http_status": e.http_status,
         "field": e.field,

@@ -39,11 +39,16 @@ def test_service_errors_carry_code_message_description_status(sandbox: Sandbox, 
     with pytest.raises(ct.InsufficientBalanceError) as raised:
         client.send([transfer("poor-1")])
     e = raised.value
-    assert (e.kind, e.code, e.message, e.http_status) == ("insufficient_balance", 602, "INSUFFICIENT_BALANCE", 402)
+    assert (e.kind, e.code, e.api_message, e.http_status) == ("insufficient_balance", 602, "INSUFFICIENT_BALANCE", 402)
+    with pytest.warns(DeprecationWarning, match="api_message"):
+        assert e.message == "INSUFFICIENT_BALANCE"  # the earlier name, kept one release (ADR 6)
     assert e.description and isinstance(e.description, str)
     assert isinstance(e, ct.CinetPayError) and str(e)
     again = pickle.loads(pickle.dumps(e))
     assert type(again) is ct.InsufficientBalanceError and again.code == 602
+    assert again.api_message == "INSUFFICIENT_BALANCE"
+    with pytest.warns(DeprecationWarning):
+        assert ct.ServiceError("x", message="OLD").api_message == "OLD"  # the earlier keyword too
 
 
 def test_wrong_credentials_are_an_authentication_error(sandbox: Sandbox) -> None:

@@ -2,7 +2,8 @@
 
 A kind says what the caller can do (fix credentials, fix a field, top up the balance, add the
 contact, look the payout up before retrying...). Every exception also keeps CinetPay's raw
-``code``, ``message`` and ``description`` and the HTTP status, for logs and support tickets.
+``code``, ``api_message`` and ``description`` and the HTTP status, for logs and support tickets
+(``message``, the earlier name of ``api_message``, still works and warns: ADR 6).
 The native module builds them through :func:`_from_native`; the same objects appear unraised as
 ``SendResult.error`` / ``ContactResult.error`` for per-item failures. None of them ever holds a
 credential or a token.
@@ -29,22 +30,26 @@ class CinetPayError(Exception):
         *,
         kind: Optional[str] = None,
         code: Optional[int] = None,
-        message: Optional[str] = None,
+        api_message: Optional[str] = None,
         description: Optional[str] = None,
         http_status: Optional[int] = None,
         field: Optional[str] = None,
         index: Optional[int] = None,
         client_transaction_ids: Sequence[str] = (),
         is_retryable: bool = False,
+        message: Optional[str] = None,
     ) -> None:
         super().__init__(detail)
+        if message is not None:
+            _deprecated_message()
+            api_message = api_message if api_message is not None else message
         if kind is not None:
             self.kind = kind
         self.detail: str = detail
         #: CinetPay's response code (602, 724, ...), when the service answered with one.
         self.code: Optional[int] = code
-        #: CinetPay's ``message`` (``"INSUFFICIENT_BALANCE"``, ...).
-        self.message: Optional[str] = message
+        #: CinetPay's ``message`` (``"INSUFFICIENT_BALANCE"``, ...): the core's ``api_message``.
+        self.api_message: Optional[str] = api_message
         #: CinetPay's ``description``, in the client's language.
         self.description: Optional[str] = description
         #: HTTP status of the answer, when there was one.
@@ -62,7 +67,7 @@ class CinetPayError(Exception):
         return {
             "kind": self.kind,
             "code": self.code,
-            "message": self.message,
+            "api_message": self.api_message,
             "description": self.description,
             "http_status": self.http_status,
             "field": self.field,
@@ -70,6 +75,12 @@ class CinetPayError(Exception):
             "client_transaction_ids": self.client_transaction_ids,
             "is_retryable": self.is_retryable,
         }
+
+    @property
+    def message(self) -> Optional[str]:
+        """Deprecated: the earlier name of :attr:`api_message` (ADR 6), kept for one release."""
+        _deprecated_message()
+        return self.api_message
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (_rebuild, (type(self), self.detail, self._fields()))
@@ -81,6 +92,16 @@ class CinetPayError(Exception):
             if k != "kind" and v not in (None, ()) and v is not False
         )
         return f"{type(self).__name__}({self.detail!r}{extra})"
+
+
+def _deprecated_message() -> None:
+    import warnings
+
+    warnings.warn(
+        "CinetPayError.message is deprecated: use api_message (CinetPay's own message)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 def _rebuild(cls: Type[CinetPayError], detail: str, fields: Dict[str, object]) -> CinetPayError:
