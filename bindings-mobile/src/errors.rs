@@ -42,6 +42,9 @@ macro_rules! kinds {
                     index: Option<i32>,
                     /// For `OutcomeUnknown`: the payouts to look up before any new attempt.
                     client_transaction_ids: Vec<String>,
+                    /// Whether the same request may succeed later (transport failure, 5xx, 429):
+                    /// the core's rule.
+                    is_retryable: bool,
                 },
             )*
         }
@@ -75,12 +78,12 @@ macro_rules! kinds {
             fn from_details(d: ErrorDetails) -> Self {
                 let ErrorDetails {
                     kind, detail, code, api_message, description, http_status, field, index,
-                    client_transaction_ids,
+                    client_transaction_ids, is_retryable,
                 } = d;
                 match kind {
                     $( ErrorKind::$variant => CinetPayError::$variant {
                         detail, code, api_message, description, http_status, field, index,
-                        client_transaction_ids,
+                        client_transaction_ids, is_retryable,
                     }, )*
                 }
             }
@@ -89,11 +92,11 @@ macro_rules! kinds {
                 match self.clone() {
                     $( CinetPayError::$variant {
                         detail, code, api_message, description, http_status, field, index,
-                        client_transaction_ids,
+                        client_transaction_ids, is_retryable,
                     } => ErrorDetails {
                         kind: ErrorKind::$variant,
                         detail, code, api_message, description, http_status, field, index,
-                        client_transaction_ids,
+                        client_transaction_ids, is_retryable,
                     }, )*
                 }
             }
@@ -151,6 +154,8 @@ pub struct ErrorDetails {
     pub index: Option<i32>,
     /// Payouts to look up before any new attempt (outcome unknown).
     pub client_transaction_ids: Vec<String>,
+    /// Whether the same request may succeed later: the core's rule.
+    pub is_retryable: bool,
 }
 
 impl From<&core::Error> for ErrorDetails {
@@ -165,6 +170,7 @@ impl From<&core::Error> for ErrorDetails {
             field: e.field().map(str::to_owned),
             index: e.index().map(|i| i32::try_from(i).unwrap_or(i32::MAX)),
             client_transaction_ids: e.client_transaction_ids().to_vec(),
+            is_retryable: e.is_retryable(),
         }
     }
 }
@@ -233,5 +239,8 @@ mod tests {
         assert_eq!((*code, *http_status), (Some(602), Some(402)));
         assert_eq!(err.kind(), ErrorKind::InsufficientBalance);
         assert_eq!(err.details().api_message.as_deref(), Some("INSUFFICIENT_BALANCE"));
+        assert!(!err.details().is_retryable);
+        let unavailable: CinetPayError = core::Error::from_api(-1, None, None, Some(503)).into();
+        assert!(unavailable.details().is_retryable);
     }
 }

@@ -71,6 +71,85 @@ pub struct ClientConfig {
     /// Requests of one call in flight at once (4 by default).
     #[uniffi(default)]
     pub max_concurrency: Option<u32>,
+    /// Amount and phone rules checked before any request leaves (the core's by default).
+    #[uniffi(default)]
+    pub limits: Option<Limits>,
+}
+
+/// A range of digit counts, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct DigitRange {
+    /// Fewest digits.
+    pub min: u32,
+    /// Most digits.
+    pub max: u32,
+}
+
+impl From<DigitRange> for std::ops::RangeInclusive<usize> {
+    fn from(r: DigitRange) -> Self {
+        r.min as usize..=r.max as usize
+    }
+}
+
+/// The rules of one calling code (`Limits.countries`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CountryRule {
+    /// ISO 3166 code (`"CI"`).
+    pub iso: String,
+    /// Digits of a national number.
+    pub national_digits: DigitRange,
+    /// Smallest payout, whole XOF.
+    pub min_amount: i64,
+}
+
+/// Amount and phone rules (`ClientConfig.limits`). A field left `null` keeps the core's default;
+/// each entry of `countries` replaces or adds the rule of its calling code (`"225"`), the others
+/// keep theirs. The core checks the values when the client is built: a bad one throws
+/// `CinetPayException.Validation` naming it (`limits.max_amount`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct Limits {
+    /// Rules by calling code.
+    #[uniffi(default)]
+    pub countries: Option<HashMap<String, CountryRule>>,
+    /// Minimum for a calling code with no rule, XOF.
+    #[uniffi(default)]
+    pub default_min_amount: Option<i64>,
+    /// Largest payout, XOF.
+    #[uniffi(default)]
+    pub max_amount: Option<i64>,
+    /// Amounts must be a multiple of this (1: any amount).
+    #[uniffi(default)]
+    pub amount_multiple: Option<i64>,
+    /// Digits of a national number for a calling code with no rule.
+    #[uniffi(default)]
+    pub default_national_digits: Option<DigitRange>,
+}
+
+impl From<Limits> for core::Limits {
+    fn from(l: Limits) -> Self {
+        let mut limits = core::Limits::default();
+        if let Some(n) = l.default_min_amount {
+            limits.default_min_amount = n;
+        }
+        if let Some(n) = l.max_amount {
+            limits.max_amount = n;
+        }
+        if let Some(n) = l.amount_multiple {
+            limits.amount_multiple = n;
+        }
+        if let Some(r) = l.default_national_digits {
+            limits.default_national_digits = r.into();
+        }
+        for (prefix, rule) in l.countries.into_iter().flatten() {
+            let rule = core::CountryRule {
+                iso: rule.iso,
+                national_digits: rule.national_digits.into(),
+                min_amount: rule.min_amount,
+            };
+            limits.countries.insert(prefix, rule);
+        }
+        limits
+    }
 }
 
 impl ClientConfig {
@@ -103,6 +182,9 @@ impl ClientConfig {
         }
         if let Some(n) = self.max_concurrency {
             builder = builder.max_concurrency(n as usize);
+        }
+        if let Some(limits) = self.limits {
+            builder = builder.limits(limits.into());
         }
         builder
     }

@@ -1266,6 +1266,10 @@ public struct ClientConfig: Equatable, Hashable {
      * Requests of one call in flight at once (4 by default).
      */
     public var maxConcurrency: UInt32?
+    /**
+     * Amount and phone rules checked before any request leaves (the core's by default).
+     */
+    public var limits: Limits?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1294,7 +1298,10 @@ public struct ClientConfig: Equatable, Hashable {
          */chunkSize: UInt32? = nil, 
         /**
          * Requests of one call in flight at once (4 by default).
-         */maxConcurrency: UInt32? = nil) {
+         */maxConcurrency: UInt32? = nil, 
+        /**
+         * Amount and phone rules checked before any request leaves (the core's by default).
+         */limits: Limits? = nil) {
         self.baseUrl = baseUrl
         self.lang = lang
         self.connectTimeout = connectTimeout
@@ -1303,6 +1310,7 @@ public struct ClientConfig: Equatable, Hashable {
         self.retry = retry
         self.chunkSize = chunkSize
         self.maxConcurrency = maxConcurrency
+        self.limits = limits
     }
 
     
@@ -1328,7 +1336,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 processingWindow: FfiConverterOptionDuration.read(from: &buf), 
                 retry: FfiConverterOptionTypeRetryPolicy.read(from: &buf), 
                 chunkSize: FfiConverterOptionUInt32.read(from: &buf), 
-                maxConcurrency: FfiConverterOptionUInt32.read(from: &buf)
+                maxConcurrency: FfiConverterOptionUInt32.read(from: &buf), 
+                limits: FfiConverterOptionTypeLimits.read(from: &buf)
         )
     }
 
@@ -1341,6 +1350,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionTypeRetryPolicy.write(value.retry, into: &buf)
         FfiConverterOptionUInt32.write(value.chunkSize, into: &buf)
         FfiConverterOptionUInt32.write(value.maxConcurrency, into: &buf)
+        FfiConverterOptionTypeLimits.write(value.limits, into: &buf)
     }
 }
 
@@ -1658,6 +1668,154 @@ public func FfiConverterTypeCountryBalance_lower(_ value: CountryBalance) -> Rus
 
 
 /**
+ * The rules of one calling code (`Limits.countries`).
+ */
+public struct CountryRule: Equatable, Hashable {
+    /**
+     * ISO 3166 code (`"CI"`).
+     */
+    public var iso: String
+    /**
+     * Digits of a national number.
+     */
+    public var nationalDigits: DigitRange
+    /**
+     * Smallest payout, whole XOF.
+     */
+    public var minAmount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * ISO 3166 code (`"CI"`).
+         */iso: String, 
+        /**
+         * Digits of a national number.
+         */nationalDigits: DigitRange, 
+        /**
+         * Smallest payout, whole XOF.
+         */minAmount: Int64) {
+        self.iso = iso
+        self.nationalDigits = nationalDigits
+        self.minAmount = minAmount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CountryRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCountryRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CountryRule {
+        return
+            try CountryRule(
+                iso: FfiConverterString.read(from: &buf), 
+                nationalDigits: FfiConverterTypeDigitRange.read(from: &buf), 
+                minAmount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CountryRule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.iso, into: &buf)
+        FfiConverterTypeDigitRange.write(value.nationalDigits, into: &buf)
+        FfiConverterInt64.write(value.minAmount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCountryRule_lift(_ buf: RustBuffer) throws -> CountryRule {
+    return try FfiConverterTypeCountryRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCountryRule_lower(_ value: CountryRule) -> RustBuffer {
+    return FfiConverterTypeCountryRule.lower(value)
+}
+
+
+/**
+ * A range of digit counts, both ends included.
+ */
+public struct DigitRange: Equatable, Hashable {
+    /**
+     * Fewest digits.
+     */
+    public var min: UInt32
+    /**
+     * Most digits.
+     */
+    public var max: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Fewest digits.
+         */min: UInt32, 
+        /**
+         * Most digits.
+         */max: UInt32) {
+        self.min = min
+        self.max = max
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DigitRange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDigitRange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DigitRange {
+        return
+            try DigitRange(
+                min: FfiConverterUInt32.read(from: &buf), 
+                max: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DigitRange, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.min, into: &buf)
+        FfiConverterUInt32.write(value.max, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDigitRange_lift(_ buf: RustBuffer) throws -> DigitRange {
+    return try FfiConverterTypeDigitRange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDigitRange_lower(_ value: DigitRange) -> RustBuffer {
+    return FfiConverterTypeDigitRange.lower(value)
+}
+
+
+/**
  * The fields of an error as a plain record: thrown errors give it through `details()`, and
  * results carry it for items that failed inside a successful call.
  */
@@ -1698,6 +1856,10 @@ public struct ErrorDetails: Equatable, Hashable {
      * Payouts to look up before any new attempt (outcome unknown).
      */
     public var clientTransactionIds: [String]
+    /**
+     * Whether the same request may succeed later: the core's rule.
+     */
+    public var isRetryable: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1728,7 +1890,10 @@ public struct ErrorDetails: Equatable, Hashable {
          */index: Int32?, 
         /**
          * Payouts to look up before any new attempt (outcome unknown).
-         */clientTransactionIds: [String]) {
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later: the core's rule.
+         */isRetryable: Bool) {
         self.kind = kind
         self.detail = detail
         self.code = code
@@ -1738,6 +1903,7 @@ public struct ErrorDetails: Equatable, Hashable {
         self.field = field
         self.index = index
         self.clientTransactionIds = clientTransactionIds
+        self.isRetryable = isRetryable
     }
 
     
@@ -1764,7 +1930,8 @@ public struct FfiConverterTypeErrorDetails: FfiConverterRustBuffer {
                 httpStatus: FfiConverterOptionInt32.read(from: &buf), 
                 field: FfiConverterOptionString.read(from: &buf), 
                 index: FfiConverterOptionInt32.read(from: &buf), 
-                clientTransactionIds: FfiConverterSequenceString.read(from: &buf)
+                clientTransactionIds: FfiConverterSequenceString.read(from: &buf), 
+                isRetryable: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -1778,6 +1945,7 @@ public struct FfiConverterTypeErrorDetails: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.field, into: &buf)
         FfiConverterOptionInt32.write(value.index, into: &buf)
         FfiConverterSequenceString.write(value.clientTransactionIds, into: &buf)
+        FfiConverterBool.write(value.isRetryable, into: &buf)
     }
 }
 
@@ -1794,6 +1962,108 @@ public func FfiConverterTypeErrorDetails_lift(_ buf: RustBuffer) throws -> Error
 #endif
 public func FfiConverterTypeErrorDetails_lower(_ value: ErrorDetails) -> RustBuffer {
     return FfiConverterTypeErrorDetails.lower(value)
+}
+
+
+/**
+ * Amount and phone rules (`ClientConfig.limits`). A field left `null` keeps the core's default;
+ * each entry of `countries` replaces or adds the rule of its calling code (`"225"`), the others
+ * keep theirs. The core checks the values when the client is built: a bad one throws
+ * `CinetPayException.Validation` naming it (`limits.max_amount`).
+ */
+public struct Limits: Equatable, Hashable {
+    /**
+     * Rules by calling code.
+     */
+    public var countries: [String: CountryRule]?
+    /**
+     * Minimum for a calling code with no rule, XOF.
+     */
+    public var defaultMinAmount: Int64?
+    /**
+     * Largest payout, XOF.
+     */
+    public var maxAmount: Int64?
+    /**
+     * Amounts must be a multiple of this (1: any amount).
+     */
+    public var amountMultiple: Int64?
+    /**
+     * Digits of a national number for a calling code with no rule.
+     */
+    public var defaultNationalDigits: DigitRange?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Rules by calling code.
+         */countries: [String: CountryRule]? = nil, 
+        /**
+         * Minimum for a calling code with no rule, XOF.
+         */defaultMinAmount: Int64? = nil, 
+        /**
+         * Largest payout, XOF.
+         */maxAmount: Int64? = nil, 
+        /**
+         * Amounts must be a multiple of this (1: any amount).
+         */amountMultiple: Int64? = nil, 
+        /**
+         * Digits of a national number for a calling code with no rule.
+         */defaultNationalDigits: DigitRange? = nil) {
+        self.countries = countries
+        self.defaultMinAmount = defaultMinAmount
+        self.maxAmount = maxAmount
+        self.amountMultiple = amountMultiple
+        self.defaultNationalDigits = defaultNationalDigits
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Limits: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Limits {
+        return
+            try Limits(
+                countries: FfiConverterOptionDictionaryStringTypeCountryRule.read(from: &buf), 
+                defaultMinAmount: FfiConverterOptionInt64.read(from: &buf), 
+                maxAmount: FfiConverterOptionInt64.read(from: &buf), 
+                amountMultiple: FfiConverterOptionInt64.read(from: &buf), 
+                defaultNationalDigits: FfiConverterOptionTypeDigitRange.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Limits, into buf: inout [UInt8]) {
+        FfiConverterOptionDictionaryStringTypeCountryRule.write(value.countries, into: &buf)
+        FfiConverterOptionInt64.write(value.defaultMinAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.maxAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.amountMultiple, into: &buf)
+        FfiConverterOptionTypeDigitRange.write(value.defaultNationalDigits, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLimits_lift(_ buf: RustBuffer) throws -> Limits {
+    return try FfiConverterTypeLimits.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
+    return FfiConverterTypeLimits.lower(value)
 }
 
 
@@ -2528,7 +2798,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * Input refused, by the SDK before sending or by the service (704, 716-720, 725, 801, 802).
@@ -2557,7 +2831,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * The transfer balance is too low (602).
@@ -2586,7 +2864,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * No such transfer, lot or id (723).
@@ -2615,7 +2897,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * The phone number is not in the merchant's contacts (724): add it first, or use `pay`.
@@ -2644,7 +2930,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * The `client_transaction_id` was used before (805).
@@ -2673,7 +2963,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * The operator or payment method is not supported (721, 804).
@@ -2702,7 +2996,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * The service failed or refused for its own reasons (-1, 702, 708-715, 5xx, 429, unknown codes).
@@ -2731,7 +3029,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * The request could not be delivered (connection refused, DNS, timeout of a read call).
@@ -2760,7 +3062,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * A payout may or may not have been executed: look `client_transaction_ids` up before retrying.
@@ -2789,7 +3095,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * The service answered something the SDK cannot read.
@@ -2818,7 +3128,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
     /**
      * A notification disagrees with what the service says about the transfer: do not trust it.
@@ -2847,7 +3161,11 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */index: Int32?, 
         /**
          * For `OutcomeUnknown`: the payouts to look up before any new attempt.
-         */clientTransactionIds: [String]
+         */clientTransactionIds: [String], 
+        /**
+         * Whether the same request may succeed later (transport failure, 5xx, 429):
+         * the core's rule.
+         */isRetryable: Bool
     )
 
     
@@ -2921,7 +3239,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 2: return .Validation(
             detail: try FfiConverterString.read(from: &buf), 
@@ -2931,7 +3250,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 3: return .InsufficientBalance(
             detail: try FfiConverterString.read(from: &buf), 
@@ -2941,7 +3261,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 4: return .NotFound(
             detail: try FfiConverterString.read(from: &buf), 
@@ -2951,7 +3272,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 5: return .NotAContact(
             detail: try FfiConverterString.read(from: &buf), 
@@ -2961,7 +3283,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 6: return .DuplicateTransaction(
             detail: try FfiConverterString.read(from: &buf), 
@@ -2971,7 +3294,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 7: return .OperatorUnavailable(
             detail: try FfiConverterString.read(from: &buf), 
@@ -2981,7 +3305,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 8: return .Service(
             detail: try FfiConverterString.read(from: &buf), 
@@ -2991,7 +3316,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 9: return .Transport(
             detail: try FfiConverterString.read(from: &buf), 
@@ -3001,7 +3327,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 10: return .OutcomeUnknown(
             detail: try FfiConverterString.read(from: &buf), 
@@ -3011,7 +3338,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 11: return .Protocol(
             detail: try FfiConverterString.read(from: &buf), 
@@ -3021,7 +3349,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
         case 12: return .NotificationMismatch(
             detail: try FfiConverterString.read(from: &buf), 
@@ -3031,7 +3360,8 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             index: try FfiConverterOptionInt32.read(from: &buf), 
-            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf)
+            clientTransactionIds: try FfiConverterSequenceString.read(from: &buf), 
+            isRetryable: try FfiConverterBool.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -3045,7 +3375,7 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
 
         
         
-        case let .Authentication(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .Authentication(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3055,9 +3385,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .Validation(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .Validation(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3067,9 +3398,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .InsufficientBalance(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .InsufficientBalance(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3079,9 +3411,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .NotFound(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .NotFound(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3091,9 +3424,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .NotAContact(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .NotAContact(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3103,9 +3437,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .DuplicateTransaction(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .DuplicateTransaction(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3115,9 +3450,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .OperatorUnavailable(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .OperatorUnavailable(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3127,9 +3463,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .Service(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .Service(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3139,9 +3476,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .Transport(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .Transport(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3151,9 +3489,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .OutcomeUnknown(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .OutcomeUnknown(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3163,9 +3502,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .Protocol(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .Protocol(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3175,9 +3515,10 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         
-        case let .NotificationMismatch(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds):
+        case let .NotificationMismatch(detail,code,apiMessage,description,httpStatus,field,index,clientTransactionIds,isRetryable):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt64.write(code, into: &buf)
@@ -3187,6 +3528,7 @@ public struct FfiConverterTypeCinetPayError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterOptionInt32.write(index, into: &buf)
             FfiConverterSequenceString.write(clientTransactionIds, into: &buf)
+            FfiConverterBool.write(isRetryable, into: &buf)
             
         }
     }
@@ -4198,6 +4540,30 @@ fileprivate struct FfiConverterOptionDuration: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDigitRange: FfiConverterRustBuffer {
+    typealias SwiftType = DigitRange?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDigitRange.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDigitRange.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeErrorDetails: FfiConverterRustBuffer {
     typealias SwiftType = ErrorDetails?
 
@@ -4214,6 +4580,30 @@ fileprivate struct FfiConverterOptionTypeErrorDetails: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeErrorDetails.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLimits: FfiConverterRustBuffer {
+    typealias SwiftType = Limits?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLimits.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLimits.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4310,6 +4700,30 @@ fileprivate struct FfiConverterOptionTypeTreatmentStatus: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTreatmentStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringTypeCountryRule: FfiConverterRustBuffer {
+    typealias SwiftType = [String: CountryRule]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringTypeCountryRule.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringTypeCountryRule.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4511,6 +4925,32 @@ fileprivate struct FfiConverterDictionaryStringTypeCountryBalance: FfiConverterR
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
             let value = try FfiConverterTypeCountryBalance.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeCountryRule: FfiConverterRustBuffer {
+    public static func write(_ value: [String: CountryRule], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeCountryRule.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: CountryRule] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: CountryRule]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeCountryRule.read(from: &buf)
             dict[key] = value
         }
         return dict
