@@ -41,6 +41,8 @@ pub struct ItemError {
     pub index: Option<u32>,
     /// For `outcome_unknown`: the payouts to look up before sending them again.
     pub client_transaction_ids: Vec<String>,
+    /// Whether the same request may succeed later (transport failure, 5xx, 429): the core's rule.
+    pub is_retryable: bool,
 }
 
 impl From<&Error> for ItemError {
@@ -55,6 +57,7 @@ impl From<&Error> for ItemError {
             field: e.field().map(js_field_name),
             index: e.index().map(|i| i as u32),
             client_transaction_ids: e.client_transaction_ids().to_vec(),
+            is_retryable: e.is_retryable(),
         }
     }
 }
@@ -72,7 +75,7 @@ pub fn to_napi(e: Error) -> napi::Error {
         "field": item.field,
         "index": item.index,
         "clientTransactionIds": item.client_transaction_ids,
-        "isRetryable": e.is_retryable(),
+        "isRetryable": item.is_retryable,
     });
     napi::Error::from_reason(format!("{ERROR_TAG}{payload}"))
 }

@@ -88,6 +88,10 @@ test('isRetryable and isFinal are the core decisions', async () => {
     assert.equal(err.isRetryable, true)
     return true
   })
+  // Per-item errors inside results carry the same decision.
+  const [refused] = await new Client(sandbox.clientOptions()).send([payout('not-a-contact', 500)])
+  assert.equal(refused.error.kind, 'not_a_contact')
+  assert.equal(refused.error.isRetryable, false)
   assert.deepEqual(
     ['NEW', 'REC', 'NOS', 'VAL', 'REJ', 'HOLD'].map(isFinal),
     [false, false, false, true, true, false],
