@@ -23,7 +23,16 @@ def pay(client: ct.Client) -> List[str]:
         field: Optional[str] = error.field
         index: Optional[int] = error.index
         print(field, index, final)
+    if error is not None:
+        retry: bool = error.is_retryable
+        api_message: Optional[str] = error.api_message
+        print(retry, api_message)
     return ids
+
+
+def limited(api_key: str, password: str) -> ct.Client:
+    rule = ct.CountryRule(iso="CI", national_digits=(8, 10), min_amount=500)
+    return ct.Client(api_key, password, limits=ct.Limits(countries={"225": rule}, max_amount=500_000))
 
 
 def notify(client: ct.Client, body: bytes) -> Optional[ct.TransferInfo]:
