@@ -3,6 +3,8 @@ import type { ErrorKind } from '../native/index'
 /** Fields every CinetPay error carries (`null` when they do not apply). */
 export interface CinetPayErrorFields {
   kind?: ErrorKind | (string & {})
+  code?: number | null
+  /** @deprecated the earlier name of `code`. */
   apiCode?: number | null
   apiMessage?: string | null
   description?: string | null
@@ -23,6 +25,11 @@ export declare class CinetPayError extends Error {
   /** What the caller can do about it (`'insufficient_balance'`, ...). */
   readonly kind: ErrorKind | (string & {})
   /** CinetPay's response code (`602`, `724`, ...), when the service answered with one. */
+  readonly code: number | null
+  /**
+   * @deprecated the earlier name of `code` (ADR 6); goes in the next release. Reading it emits one
+   * `DeprecationWarning` (code `CINETPAY_DEP_API_CODE`) per process.
+   */
   readonly apiCode: number | null
   /** CinetPay's `message` (`INSUFFICIENT_BALANCE`, ...). */
   readonly apiMessage: string | null

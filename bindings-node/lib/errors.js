@@ -13,14 +13,16 @@ const { ERROR_TAG, errorKinds } = require('../native/index.js')
 class CinetPayError extends Error {
   /**
    * @param {string} message
-   * @param {object} [fields] kind, apiCode, apiMessage, description, httpStatus, field, index,
+   * @param {object} [fields] kind, code (`apiCode`: its deprecated name), apiMessage, description, httpStatus, field, index,
    *   clientTransactionIds, isRetryable (as in the native payload)
    */
   constructor(message, fields = {}) {
     super(message)
     this.name = new.target.name
     this.kind = fields.kind ?? new.target.kind ?? 'service'
-    this.apiCode = fields.apiCode ?? null
+    // CinetPay's response code, the core's `Error::code` (ADR 6). It shadows Node's habit of a
+    // string `err.code` on system errors: here it is CinetPay's number, or null.
+    this.code = fields.code ?? fields.apiCode ?? null
     this.apiMessage = fields.apiMessage ?? null
     this.description = fields.description ?? null
     this.httpStatus = fields.httpStatus ?? null
@@ -30,6 +32,23 @@ class CinetPayError extends Error {
     this.isRetryable = fields.isRetryable ?? false
   }
 }
+
+let apiCodeWarned = false
+Object.defineProperty(CinetPayError.prototype, 'apiCode', {
+  /** @deprecated the earlier name of `code` (ADR 6); goes in the next release. */
+  get() {
+    if (!apiCodeWarned) {
+      apiCodeWarned = true
+      process.emitWarning('CinetPayError#apiCode is deprecated: read err.code (the same number)', {
+        type: 'DeprecationWarning',
+        code: 'CINETPAY_DEP_API_CODE',
+      })
+    }
+    return this.code
+  },
+  enumerable: false,
+  configurable: true,
+})
 
 const classes = {}
 function kindClass(name, kind) {

@@ -7,7 +7,9 @@
 //! The tag and the payload's keys are the contract between the two files; change them together.
 //!
 //! Per-item errors inside results (a refused contact, a failed payout) are data, not exceptions:
-//! they cross as [`ItemError`] objects with the same field names.
+//! they cross as [`ItemError`] objects with the same field names. CinetPay's response code is
+//! `code`, the core's name (ADR 6); `apiCode`, its first name here, stays one release as a
+//! deprecated copy (a plain field on item errors, a warning getter on `CinetPayError`).
 //!
 //! `field` is the input's name as a JavaScript caller spells it (`notifyUrl`, `clientTransactionId`),
 //! converted from the core's snake_case names; nothing else about the error is changed.
@@ -27,7 +29,10 @@ pub struct ItemError {
     pub kind: String,
     /// Human-readable explanation.
     pub message: String,
-    /// CinetPay's response code (`724`, `805`, ...), when the service gave one.
+    /// CinetPay's response code (`724`, `805`, ...), when the service gave one (the core's
+    /// `Error::code`).
+    pub code: Option<i64>,
+    /// @deprecated the earlier name of `code` (ADR 6); goes in the next release.
     pub api_code: Option<i64>,
     /// CinetPay's `message` (`ERROR_PHONE_NOT_MY_CONTACT`, ...).
     pub api_message: Option<String>,
@@ -50,6 +55,7 @@ impl From<&Error> for ItemError {
         ItemError {
             kind: e.kind().as_str().to_owned(),
             message: e.to_string(),
+            code: e.code(),
             api_code: e.code(),
             api_message: e.api_message().map(str::to_owned),
             description: e.description().map(str::to_owned),
@@ -68,7 +74,7 @@ pub fn to_napi(e: Error) -> napi::Error {
     let payload = json!({
         "kind": item.kind,
         "message": item.message,
-        "apiCode": item.api_code,
+        "code": item.code,
         "apiMessage": item.api_message,
         "description": item.description,
         "httpStatus": item.http_status,

@@ -146,7 +146,7 @@ function errorJson(error) {
   if (!(error instanceof CinetPayError)) return { kind: 'runner', detail: String(error?.stack ?? error) }
   return {
     kind: error.kind,
-    code: error.apiCode,
+    code: error.code,
     api_message: error.apiMessage,
     description: error.description,
     http_status: error.httpStatus,
@@ -161,15 +161,15 @@ const snakeName = (key) => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCas
 const camelName = (key) => key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
 const camelKeys = (object) => Object.fromEntries(Object.entries(object).map(([k, v]) => [camelName(k), v]))
 
-/** JS results -> the scenarios' JSON: snake_case keys, item errors' `apiCode` as `code`. */
+/** JS results -> the scenarios' JSON: snake_case keys, without item errors' deprecated `apiCode`. */
 function snake(value, key) {
   if (Array.isArray(value)) return value.map((v) => snake(v))
   if (value === null || typeof value !== 'object') return value
   const isItemError = key === 'error'
   const out = {}
   for (const [k, v] of Object.entries(value)) {
-    let name = key === 'countries' ? k : snakeName(k)
-    if (isItemError && k === 'apiCode') name = 'code'
+    if (isItemError && k === 'apiCode') continue
+    const name = key === 'countries' ? k : snakeName(k)
     out[name] = isItemError && k === 'field' && typeof v === 'string' ? snakeName(v) : snake(v, name)
   }
   return out

@@ -67,7 +67,7 @@ test('a non-integer amount is a ValidationError naming amount and the item, befo
     assert.equal(error.kind, 'validation')
     assert.equal(error.field, 'amount')
     assert.equal(error.index, 1)
-    assert.equal(error.apiCode, null)
+    assert.equal(error.code, null)
     assert.match(error.message, /amount/)
   }
   assert.deepEqual(await sandbox.ledger(), [])
@@ -95,7 +95,7 @@ test('service refusals carry the API code, message, description and HTTP status'
   const wrong = new Client({ ...sandbox.clientOptions(FAST), password: 'wrong' })
   const auth = await wrong.balance().catch((e) => e)
   assert.ok(auth instanceof AuthenticationError)
-  assert.equal(auth.apiCode, 701)
+  assert.equal(auth.code, 701)
   assert.equal(auth.apiMessage, 'INVALID_CREDENTIALS')
   assert.equal(typeof auth.description, 'string')
   assert.equal(auth.httpStatus, 401)
@@ -105,7 +105,7 @@ test('service refusals carry the API code, message, description and HTTP status'
   const client = new Client(sandbox.clientOptions(FAST))
   const missing = await client.transferStatus({ transactionId: 'EA000000.000000.M000000' }).catch((e) => e)
   assert.ok(missing instanceof NotFoundError)
-  assert.equal(missing.apiCode, 723)
+  assert.equal(missing.code, 723)
 
   await client.addContacts([{ prefix: '225', phone: '0701020304', name: 'A', surname: 'B' }])
   await sandbox.setBalance('CI', 100)
@@ -113,7 +113,7 @@ test('service refusals carry the API code, message, description and HTTP status'
     .send([{ prefix: '225', phone: '0701020304', amount: 500, notifyUrl: NOTIFY }])
     .catch((e) => e)
   assert.ok(poor instanceof InsufficientBalanceError)
-  assert.equal(poor.apiCode, 602)
+  assert.equal(poor.code, 602)
   assert.equal(poor.apiMessage, 'INSUFFICIENT_BALANCE')
 })
 
@@ -122,7 +122,8 @@ test('per-item refusals are data on the result, with the same fields', async () 
   const [result] = await client.send([{ prefix: '225', phone: '0505060708', amount: 500, notifyUrl: NOTIFY }])
   assert.equal(result.outcome, 'failed')
   assert.equal(result.error.kind, 'not_a_contact')
-  assert.equal(result.error.apiCode, 724)
+  assert.equal(result.error.code, 724)
+  assert.equal(result.error.apiCode, 724, 'the deprecated name still carries the code this release')
   assert.ok(!(result.error instanceof Error))
   assert.equal(NotAContactError.kind, 'not_a_contact')
 })
@@ -180,5 +181,24 @@ test('transferStatus wants exactly one id', async () => {
   for (const query of [{}, { transactionId: 'a', lot: 'b' }]) {
     const error = await client.transferStatus(query).catch((e) => e)
     assert.ok(error instanceof ValidationError, String(error))
+  }
+})
+
+test('err.code is CinetPay code; apiCode is its deprecated alias, warning once per process', async () => {
+  const warnings = []
+  const onWarning = (w) => w.code === 'CINETPAY_DEP_API_CODE' && warnings.push(w)
+  process.on('warning', onWarning)
+  try {
+    const error = new NotAContactError('not a contact', { code: 724 })
+    assert.equal(error.code, 724)
+    assert.ok(!Object.keys(error).includes('apiCode'), 'the alias is a getter, not a second field')
+    assert.equal(error.apiCode, 724)
+    assert.equal(new CinetPayError('old spelling', { apiCode: 602 }).apiCode, 602)
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(warnings.length, 1)
+    assert.equal(warnings[0].name, 'DeprecationWarning')
+    assert.match(warnings[0].message, /err\.code/)
+  } finally {
+    process.off('warning', onWarning)
   }
 })

@@ -86,7 +86,7 @@ export async function usage(): Promise<void> {
       const ids: string[] = error.clientTransactionIds
       void ids
     } else if (error instanceof CinetPayError) {
-      const code: number | null = error.apiCode
+      const code: number | null = error.code
       const http: number | null = error.httpStatus
       const text: string | null = error.apiMessage ?? error.description
       void code, http, text
