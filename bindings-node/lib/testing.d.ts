@@ -4,9 +4,16 @@ export interface SandboxStartOptions {
   /** `real` (default): the live service's quirks; `documented`: the documented shapes. */
   quirks?: 'real' | 'documented'
   /** Lifetime of issued tokens on the sandbox clock, seconds (default 300). */
+  tokenLifetime?: number
+  /** @deprecated the earlier name of `tokenLifetime` (warns); goes in the next release. */
   tokenLifetimeSeconds?: number
-  /** `manual` (default): time moves with `advanceClock`; `demo`: payouts settle in about 1 s. */
-  clock?: 'manual' | 'demo'
+  /**
+   * `manual` (default): time moves with `advanceClock`; `real`: payouts settle by themselves in
+   * about 1 s of wall-clock time. `demo` is the deprecated earlier name of `real` (warns).
+   */
+  clock?: 'manual' | 'real' | 'demo'
+  /** `true` (default): the seeded merchant's payouts go on; `false`: they wait (NOS) for `confirm`. */
+  whitelisted?: boolean
 }
 
 export type SandboxEndpoint = 'login' | 'balance' | 'contact' | 'send' | 'status'

@@ -30,15 +30,44 @@ function camelKeys(object) {
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [camel(k), v]))
 }
 
+let oldOptionsWarned = false
+/**
+ * The first spellings of the start options (`tokenLifetimeSeconds`, `clock: 'demo'`) as the
+ * sandbox's own names (`tokenLifetime`, `clock: 'real'`), with one DeprecationWarning per process.
+ * They go in the next release (ADR 6).
+ */
+function currentOptions(options) {
+  if (options == null || typeof options !== 'object') return options ?? null
+  const { tokenLifetimeSeconds, ...current } = options
+  const old = []
+  if (tokenLifetimeSeconds !== undefined) {
+    old.push('tokenLifetimeSeconds (now tokenLifetime)')
+    current.tokenLifetime ??= tokenLifetimeSeconds
+  }
+  if (current.clock === 'demo') {
+    old.push("clock: 'demo' (now clock: 'real')")
+    current.clock = 'real'
+  }
+  if (old.length && !oldOptionsWarned) {
+    oldOptionsWarned = true
+    process.emitWarning(`Sandbox.start: deprecated option ${old.join(', ')}`, {
+      type: 'DeprecationWarning',
+      code: 'CINETPAY_DEP_SANDBOX_OPTIONS',
+    })
+  }
+  return current
+}
+
 class Sandbox {
   #native
 
   /**
-   * Starts a sandbox; it accepts requests when the Promise resolves.
-   * @param {{ quirks?: 'real' | 'documented', tokenLifetimeSeconds?: number, clock?: 'manual' | 'demo' }} [options]
+   * Starts a sandbox; it accepts requests when the Promise resolves. The options are the sandbox
+   * crate's names, as Python's `Sandbox(quirks=, token_lifetime=, clock=, whitelisted=)` takes them.
+   * @param {{ quirks?: 'real' | 'documented', tokenLifetime?: number, clock?: 'manual' | 'real', whitelisted?: boolean }} [options]
    */
   static async start(options) {
-    return new Sandbox(await native.startSandbox(options ?? null))
+    return new Sandbox(await native.startSandbox(currentOptions(options)))
   }
 
   constructor(nativeSandbox) {
@@ -50,7 +79,7 @@ class Sandbox {
     this.baseUrl = nativeSandbox.baseUrl
     /** Admin API base URL (`http://127.0.0.1:PORT/_sandbox`). */
     this.adminUrl = nativeSandbox.adminUrl
-    /** The seeded merchant: whitelisted, 1,000,000 XOF in every country. */
+    /** The seeded merchant: whitelisted unless started with `whitelisted: false`, 1,000,000 XOF per country. */
     this.apiKey = DEFAULT_API_KEY
     this.password = DEFAULT_PASSWORD
   }

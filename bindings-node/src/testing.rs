@@ -5,6 +5,11 @@
 //! live here: everything else (clock, faults, balances, ledger, notifications) goes through the
 //! sandbox's HTTP admin API from `lib/testing.js`, the same routes every other language's test
 //! runner uses, so there is one admin surface to keep right.
+//!
+//! The options are the sandbox crate's own (`SandboxConfig::token_lifetime`, `ClockMode::Real`,
+//! `MerchantConfig::whitelisted`) in camelCase, as Python's `Sandbox(...)` takes them in
+//! snake_case (ADR 6). The first names (`tokenLifetimeSeconds`, `clock: 'demo'`) are translated,
+//! with a warning, by `lib/testing.js`; they never reach this file.
 
 use std::time::Duration;
 
@@ -20,11 +25,14 @@ pub struct SandboxOptions {
     #[napi(ts_type = "'real' | 'documented'")]
     pub quirks: Option<String>,
     /// Lifetime of issued tokens on the sandbox clock, seconds (default 300).
-    pub token_lifetime_seconds: Option<f64>,
-    /// `manual` (default): time moves only with `advanceClock`; `demo`: payouts move on by
+    pub token_lifetime: Option<f64>,
+    /// `manual` (default): time moves only with `advanceClock`; `real`: payouts move on by
     /// themselves on the wall clock (NEW, REC after 300 ms, VAL/REJ 700 ms later).
-    #[napi(ts_type = "'manual' | 'demo'")]
+    #[napi(ts_type = "'manual' | 'real'")]
     pub clock: Option<String>,
+    /// `true` (default): the seeded merchant's payouts go straight on; `false`: they wait (NOS)
+    /// until `confirm`, as for a merchant CinetPay has not whitelisted.
+    pub whitelisted: Option<bool>,
 }
 
 impl SandboxOptions {
@@ -39,17 +47,22 @@ impl SandboxOptions {
                 )))
             }
         }
-        if let Some(seconds) = self.token_lifetime_seconds {
-            config.token_lifetime = Duration::try_from_secs_f64(seconds)
-                .map_err(|e| invalid(format!("tokenLifetimeSeconds: {e}")))?;
+        if let Some(seconds) = self.token_lifetime {
+            config.token_lifetime =
+                Duration::try_from_secs_f64(seconds).map_err(|e| invalid(format!("tokenLifetime: {e}")))?;
         }
         match self.clock.as_deref() {
             None | Some("manual") => {}
-            Some("demo") => config.clock = ClockMode::Real(Delays::DEMO),
+            Some("real") => config.clock = ClockMode::Real(Delays::DEMO),
             Some(other) => {
                 return Err(invalid(format!(
-                    "clock must be 'manual' or 'demo', got {other:?}"
+                    "clock must be 'manual' or 'real', got {other:?}"
                 )))
+            }
+        }
+        if let Some(whitelisted) = self.whitelisted {
+            for merchant in &mut config.merchants {
+                merchant.whitelisted = whitelisted;
             }
         }
         Ok(config)

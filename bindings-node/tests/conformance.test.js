@@ -62,7 +62,7 @@ async function runScenario(scenario) {
 function sandboxOptions(section) {
   const options = {}
   if (section.quirks) options.quirks = section.quirks
-  if (section.token_lifetime_seconds !== undefined) options.tokenLifetimeSeconds = section.token_lifetime_seconds
+  if (section.token_lifetime_seconds !== undefined) options.tokenLifetime = section.token_lifetime_seconds
   return options
 }
 

@@ -141,7 +141,7 @@ for (const [args, why] of refusals) {
 }
 
 test('payout.mjs --live --yes PHONE AMOUNT pays exactly that, after showing it masked with the balance', async () => {
-  const sandbox = await Sandbox.start({ clock: 'demo' }) // stands in for the live service
+  const sandbox = await Sandbox.start({ clock: 'real' }) // stands in for the live service
   try {
     const env = {
       CINETPAY_API_KEY: sandbox.apiKey,

@@ -8,7 +8,7 @@ import { notificationHandler } from 'cinetpay-transfer/express'
 import { Sandbox } from 'cinetpay-transfer/testing'
 import { LANG, say, xof } from './live.mjs'
 
-const sandbox = await Sandbox.start({ clock: 'demo' })
+const sandbox = await Sandbox.start({ clock: 'real' })
 const client = new Client({ ...sandbox.clientOptions(), lang: LANG })
 
 let done

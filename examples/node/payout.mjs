@@ -10,8 +10,8 @@ import { Sandbox } from 'cinetpay-transfer/testing'
 import { LANG, confirmLive, liveArgs, say, xof } from './live.mjs'
 
 const live = liveArgs() // null: the sandbox
-// The sandbox's demo clock moves payouts on by themselves (NEW -> REC -> VAL in about a second).
-const sandbox = live ? null : await Sandbox.start({ clock: 'demo' })
+// The sandbox's real clock moves payouts on by themselves (NEW -> REC -> VAL in about a second).
+const sandbox = live ? null : await Sandbox.start({ clock: 'real' })
 const client = new Client(live ? live.clientOptions : { ...sandbox.clientOptions(), lang: LANG })
 const { phone, amount } = live ?? { phone: '+2250701020304', amount: 500 }
 if (!live) console.log(say('sandbox: no money moves', 'bac à sable : aucun argent ne bouge'))

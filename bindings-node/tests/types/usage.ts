@@ -134,7 +134,7 @@ export async function usage(): Promise<void> {
   const seconds: number = issued.expiresIn
   void [bearer, until, seconds]
 
-  const sandbox = await Sandbox.start({ quirks: 'documented', tokenLifetimeSeconds: 60 })
+  const sandbox = await Sandbox.start({ quirks: 'documented', tokenLifetime: 60, clock: 'manual', whitelisted: true })
   const local = new Client(sandbox.clientOptions({ maxAttempts: 1 }))
   await sandbox.advanceClock(20)
   await sandbox.addFault({ endpoint: 'send', kind: 'drop_after', count: 1, latencyMs: 10 })
