@@ -150,7 +150,7 @@ mod tests {
         ] {
             ids.insert(fixed.to_owned());
         }
-        let french = crate::i18n::tests::ids(FRENCH_HELP);
+        let french = cinetpay_transfer::i18n::message_ids(FRENCH_HELP);
         assert_eq!(
             ids.difference(&french).collect::<Vec<_>>(),
             Vec::<&String>::new(),

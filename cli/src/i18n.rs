@@ -112,29 +112,14 @@ pub fn xof(amount: i64) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use cinetpay_transfer::i18n::message_ids;
     use std::collections::BTreeSet;
-
-    /// The ids a catalogue defines (`id = ...` at the start of a line).
-    pub(crate) fn ids(source: &str) -> BTreeSet<String> {
-        source
-            .lines()
-            .filter_map(|line| line.split_once(" ="))
-            .map(|(id, _)| id)
-            .filter(|id| {
-                id.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            })
-            .map(str::to_owned)
-            .collect()
-    }
 
     #[test]
     fn every_cli_message_exists_in_english_and_in_french_and_every_use_is_defined() {
-        let (en, fr) = (ids(ENGLISH), ids(FRENCH));
+        let (en, fr) = (message_ids(ENGLISH), message_ids(FRENCH));
         assert!(en.len() > 20, "{en:?}");
         assert_eq!(
             en.difference(&fr).collect::<Vec<_>>(),
