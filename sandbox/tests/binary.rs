@@ -53,3 +53,51 @@ async fn the_binary_serves_the_seeded_merchant_from_its_flags() {
     child.wait().unwrap();
     result.unwrap();
 }
+
+/// What every language's helper relies on (ADR 10): the base URL on the first line, the helpers'
+/// option names as flags, and no sandbox left behind once its parent's end of stdin closes.
+#[test]
+fn the_binary_takes_the_helper_options_and_exits_when_its_stdin_closes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cinetpay-sandbox"))
+        .args([
+            "--addr=127.0.0.1:0",
+            "--quirks=documented",
+            "--clock=real",
+            "--token-lifetime=2.5",
+            "--whitelisted=false",
+            "--exit-with-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("http://127.0.0.1:"), "{line}");
+    drop(child.stdin.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the sandbox still runs 10 s after its stdin closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn a_bad_option_value_is_refused_by_name() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cinetpay-sandbox"))
+        .args(["--addr=127.0.0.1:0", "--clock=fast"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--clock"));
+}
