@@ -91,6 +91,14 @@ if $release; then
   npx attw --profile node16 "${tarballs[0]}"
 fi
 
+# The sandbox the tests start is the cinetpay-sandbox binary, found through CINETPAY_SANDBOX_BIN (a
+# debug build is enough: the addon under test ships no sandbox, ADR 10).
+if [[ -z "${CINETPAY_SANDBOX_BIN:-}" ]]; then
+  echo "== the sandbox binary (debug): cargo build -p cinetpay-sandbox"
+  (cd "$root" && cargo build -q --locked -p cinetpay-sandbox --bin cinetpay-sandbox)
+  export CINETPAY_SANDBOX_BIN="$root/target/debug/cinetpay-sandbox"
+fi
+
 echo "== install the tarball into a fresh project"
 project="$work/project"
 mkdir -p "$project"

@@ -1,4 +1,4 @@
-import type { ClientOptions, SendingStatus, TreatmentStatus } from './index'
+import type { Client, ClientOptions, SendingStatus, TreatmentStatus } from './index'
 
 export interface SandboxStartOptions {
   /** `real` (default): the live service's quirks; `documented`: the documented shapes. */
@@ -91,9 +91,21 @@ export declare class SandboxAdminError extends Error {
   readonly body: unknown
 }
 
-/** The in-process CinetPay sandbox (a stateful fake of the Transfer API on 127.0.0.1). */
+/** No `cinetpay-sandbox` binary where `Sandbox.start` looked; the message says what to install. */
+export declare class SandboxNotFoundError extends Error {}
+
+/**
+ * The `cinetpay-sandbox` binary `Sandbox.start` runs: `CINETPAY_SANDBOX_BIN`, else the one of the
+ * `cinetpay-transfer-sandbox` package, else `cinetpay-sandbox` on PATH; throws SandboxNotFoundError.
+ */
+export declare function sandboxBinary(): string
+
+/**
+ * The CinetPay sandbox (a stateful fake of the Transfer API on 127.0.0.1): the `cinetpay-sandbox`
+ * binary as a child process, driven through its admin API (the same helper in every language).
+ */
 export declare class Sandbox {
-  /** Starts a sandbox on a free port; ready when the Promise resolves. */
+  /** Starts the sandbox binary on a free port; ready when the Promise resolves. */
   static start(options?: SandboxStartOptions): Promise<Sandbox>
   private constructor()
   /** API base URL (`http://127.0.0.1:PORT/v1`): the client's `baseUrl`. */
@@ -104,8 +116,12 @@ export declare class Sandbox {
   readonly apiKey: string
   /** The seeded merchant's password. */
   readonly password: string
+  /** The process id of the sandbox binary. */
+  readonly pid: number
   /** `{ apiKey, password, baseUrl }` merged with `extra`, for `new Client(...)`. */
   clientOptions(extra?: Partial<ClientOptions>): ClientOptions
+  /** A `Client` logged in as the seeded merchant (`clientOptions(extra)`). */
+  client(extra?: Partial<ClientOptions>): Client
   /** Any admin request (see the sandbox docs); resolves to its JSON answer. */
   admin(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown>
   reset(): Promise<void>
@@ -126,13 +142,15 @@ export declare class Sandbox {
   /** Confirms pending payouts (a non-whitelisted merchant's); resolves to how many. */
   confirm(options?: { transactionId?: string; apiKey?: string }): Promise<number>
   ledger(): Promise<LedgerEntry[]>
-  /** Delivery attempts; with `waitFor`, waits (up to `timeoutMs`, default 5000) for that many. */
-  notifications(waitFor?: number, timeoutMs?: number): Promise<NotificationDelivery[]>
+  /** Delivery attempts; with `waitFor`, waits (up to `timeout` seconds, default 10) for that many. */
+  notifications(options?: { waitFor?: number; timeout?: number }): Promise<NotificationDelivery[]>
+  /** @deprecated `notifications({ waitFor, timeout })` (seconds); warns, goes in the next release. */
+  notifications(waitFor: number, timeoutMs?: number): Promise<NotificationDelivery[]>
   /** Sends one bare GET ping to `url`, as CinetPay pings notify URLs; resolves to the recorded attempt. */
   ping(url: string): Promise<NotificationDelivery>
   /** Expires every issued token (705 on next use); resolves to how many were valid. */
   expireTokens(): Promise<number>
-  /** Stops the sandbox and closes its port. Safe to call twice. */
+  /** Stops the sandbox process; resolves once it has exited (its port closed). Safe to call twice. */
   close(): Promise<void>
 }
 

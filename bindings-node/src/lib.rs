@@ -11,11 +11,9 @@
 //! | [`client`] | `NativeClient` (async methods on napi's tokio runtime), `parseNotification`, `isFinalStatus` |
 //! | [`types`] | the `#[napi(object)]` inputs and results, and their conversions to the core's types |
 //! | [`errors`] | the core `Error` -> a tagged JSON payload in the JS error's message, and per-item errors |
-//! | [`testing`] | `NativeSandbox`: the in-process sandbox for JS test suites |
 
 pub mod client;
 pub mod errors;
-pub mod testing;
 pub mod types;
 
 use napi_derive::napi;

@@ -51,8 +51,9 @@ async function listener() {
 
 /** Runs one example; stdin is never a terminal here. Resolves to { code, stdout, stderr }. */
 function run(file, args, env) {
+  // CINETPAY_SANDBOX_BIN stays: it says where the sandbox binary is, not where money goes.
   const inherited = Object.entries(process.env).filter(
-    ([k]) => !/^(CINETPAY_|https?_proxy|all_proxy|no_proxy|LC_ALL$|LC_MESSAGES$)/i.test(k),
+    ([k]) => !/^(CINETPAY_(?!SANDBOX_BIN$)|https?_proxy|all_proxy|no_proxy|LC_ALL$|LC_MESSAGES$)/i.test(k),
   )
   const child = spawn(process.execPath, [path.join(DIR, file), ...args], {
     cwd: DIR,

@@ -89,7 +89,7 @@ async function settle(sent) {
   let want = (await sandbox.notifications()).length + 1
   await sandbox.advanceClock(20)
   for (;;) {
-    const deliveries = await sandbox.notifications(want, 10000)
+    const deliveries = await sandbox.notifications({ waitFor: want, timeout: 10 })
     const mine = deliveries.find((d) => d.transactionId === sent.transactionId)
     if (mine) return mine
     want = deliveries.length + 1
@@ -179,7 +179,7 @@ for (const lag of ['status_lag', 'not_yet_visible']) {
     const before = (await lagSandbox.notifications()).length
     await lagSandbox.advanceClock(20)
     // The first attempt meets the lagging lookup; the sandbox retries 500 ms later, as CinetPay does.
-    const deliveries = (await lagSandbox.notifications(before + 2, 10000)).slice(before)
+    const deliveries = (await lagSandbox.notifications({ waitFor: before + 2, timeout: 10 })).slice(before)
     assert.deepEqual(
       deliveries.map((d) => [d.transactionId, d.attempt, d.httpStatus]),
       [

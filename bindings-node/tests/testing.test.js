@@ -3,11 +3,13 @@
 // (`tokenLifetime`, `clock: 'manual' | 'real'`, `whitelisted`); the first spellings still work this
 // release, with one DeprecationWarning (ADR 6).
 
+const { spawn } = require('node:child_process')
+const path = require('node:path')
 const test = require('node:test')
 const assert = require('node:assert/strict')
 
 const { Client } = require('cinetpay-transfer')
-const { Sandbox } = require('cinetpay-transfer/testing')
+const { Sandbox, sandboxBinary } = require('cinetpay-transfer/testing')
 
 const NOTIFY = 'http://127.0.0.1:9/notify'
 const CONTACT = { prefix: '225', phone: '0701020304', name: 'A', surname: 'B' }
@@ -109,5 +111,118 @@ test("the first spellings (tokenLifetimeSeconds, clock: 'demo') still work, with
     assert.match(warnings.seen[0], /tokenLifetimeSeconds \(now tokenLifetime\)/)
   } finally {
     warnings.stop()
+  }
+})
+
+test('notifications({ waitFor, timeout }) takes seconds; the first form (waitFor, timeoutMs) warns once', async () => {
+  const seen = []
+  const listener = (w) => w.code === 'CINETPAY_DEP_SANDBOX_NOTIFICATIONS' && seen.push(w.message)
+  process.on('warning', listener)
+  try {
+    await withSandbox({}, async (sandbox) => {
+      await sandbox.ping('http://127.0.0.1:9/ping')
+      assert.equal((await sandbox.notifications({ waitFor: 1, timeout: 1 })).length, 1)
+      const waited = await sandbox.notifications({ waitFor: 2, timeout: 0.2 }).catch((e) => e)
+      assert.equal(waited.status, 504, 'a wait that times out is the admin API 504')
+      assert.equal((await sandbox.notifications(1, 1000)).length, 1)
+      assert.equal((await sandbox.notifications(1, 1000)).length, 1)
+    })
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(seen.length, 1)
+  } finally {
+    process.off('warning', listener)
+  }
+})
+
+// Discovery (ADR 10): CINETPAY_SANDBOX_BIN, else the cinetpay-transfer-sandbox package, else PATH.
+// test.sh sets CINETPAY_SANDBOX_BIN to the binary it built; these tests change the environment
+// of this file's own process only (node --test runs each file in its own process).
+
+async function withEnv(env, body) {
+  const saved = { ...process.env }
+  Object.assign(process.env, env)
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]
+  try {
+    return await body()
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k]
+    Object.assign(process.env, saved)
+  }
+}
+
+const packaged = (() => {
+  try {
+    require.resolve('cinetpay-transfer-sandbox')
+    return true
+  } catch {
+    return false
+  }
+})()
+
+test('CINETPAY_SANDBOX_BIN naming no file is an error that says so and what to install', async () => {
+  await withEnv({ CINETPAY_SANDBOX_BIN: '/nonexistent/cinetpay-sandbox' }, async () => {
+    const error = await Sandbox.start().catch((e) => e)
+    assert.equal(error.name, 'SandboxNotFoundError')
+    assert.match(error.message, /CINETPAY_SANDBOX_BIN is \/nonexistent\/cinetpay-sandbox, where there is no file/)
+    assert.match(error.message, /npm install --save-dev cinetpay-transfer-sandbox/)
+  })
+})
+
+test('without any binary, the error names the package to install', { skip: packaged && 'the sandbox package is installed here' }, async () => {
+  await withEnv({ CINETPAY_SANDBOX_BIN: undefined, PATH: '' }, async () => {
+    const error = await Sandbox.start().catch((e) => e)
+    assert.equal(error.name, 'SandboxNotFoundError')
+    assert.match(error.message, /npm install --save-dev cinetpay-transfer-sandbox/)
+    assert.match(error.message, /cargo install --locked --path sandbox/)
+  })
+})
+
+test('without CINETPAY_SANDBOX_BIN, cinetpay-sandbox on PATH is started', { skip: packaged && 'the sandbox package is installed here' }, async () => {
+  const binary = process.env.CINETPAY_SANDBOX_BIN
+  assert.ok(binary, 'test.sh sets CINETPAY_SANDBOX_BIN')
+  await withEnv({ CINETPAY_SANDBOX_BIN: undefined, PATH: path.dirname(binary) }, async () => {
+    assert.equal(sandboxBinary(), path.join(path.dirname(binary), 'cinetpay-sandbox'))
+    await withSandbox({}, async (sandbox, client) => assert.ok((await client.balance()).available > 0))
+  })
+})
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return e.code !== 'ESRCH'
+  }
+}
+
+test('close() ends the sandbox process; a second close() does nothing', async () => {
+  const sandbox = await Sandbox.start()
+  assert.ok(alive(sandbox.pid))
+  await sandbox.close()
+  assert.ok(!alive(sandbox.pid), `the sandbox ${sandbox.pid} still runs after close()`)
+  await sandbox.close()
+  await assert.rejects(fetch(sandbox.adminUrl + '/ledger'), 'its port is closed')
+})
+
+test('a test process killed without closing its sandbox leaves no sandbox behind', async () => {
+  const script = `const { Sandbox } = require('cinetpay-transfer/testing')
+    Sandbox.start().then((s) => { console.log(s.pid); setInterval(() => {}, 1000) })`
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const pid = Number(await new Promise((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim()))))
+  assert.ok(alive(pid))
+  child.kill('SIGKILL')
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  assert.ok(!alive(pid), `the sandbox ${pid} outlived the killed test process`)
+})
+
+test('client() is a Client of the seeded merchant', async () => {
+  const sandbox = await Sandbox.start()
+  try {
+    const client = sandbox.client({ maxAttempts: 1 })
+    assert.ok(client instanceof Client)
+    assert.ok((await client.balance()).available > 0)
+    assert.equal((await sandbox.ledger()).length, 0)
+  } finally {
+    await sandbox.close()
   }
 })

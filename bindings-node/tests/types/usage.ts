@@ -136,12 +136,18 @@ export async function usage(): Promise<void> {
 
   const sandbox = await Sandbox.start({ quirks: 'documented', tokenLifetime: 60, clock: 'manual', whitelisted: true })
   const local = new Client(sandbox.clientOptions({ maxAttempts: 1 }))
+  const same: Client = sandbox.client({ maxAttempts: 1 })
+  const pid: number = sandbox.pid
+  void [same, pid]
   await sandbox.advanceClock(20)
   await sandbox.addFault({ endpoint: 'send', kind: 'drop_after', count: 1, latencyMs: 10 })
   await sandbox.setBalance('CI', 100)
   const ledger: LedgerEntry[] = await sandbox.ledger()
-  const deliveries: NotificationDelivery[] = await sandbox.notifications(1)
+  const deliveries: NotificationDelivery[] = await sandbox.notifications({ waitFor: 1, timeout: 5 })
   const fields: Record<string, string> = deliveries[0].fields
+  const clock: { nowMs: number; steps: number } = await sandbox.advanceClock(1)
+  const confirmed: number = await sandbox.confirm({ transactionId: 'x', apiKey: sandbox.apiKey })
+  void [clock, confirmed]
   const expired: number = await sandbox.expireTokens()
   await sandbox.reset()
   await sandbox.close()

@@ -1,0 +1,2 @@
+/** The path of the `cinetpay-sandbox` binary this package ships. */
+export declare const binaryPath: string
