@@ -105,7 +105,7 @@ pub struct CountryRule {
 /// Amount and phone rules (`ClientConfig.limits`). A field left `null` keeps the core's default;
 /// each entry of `countries` replaces or adds the rule of its calling code (`"225"`), the others
 /// keep theirs. The core checks the values when the client is built: a bad one throws
-/// `CinetPayException.Validation` naming it (`limits.max_amount`).
+/// `CinetPayException.Validation` naming it (`limits.maxAmount`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct Limits {
     /// Rules by calling code.
@@ -655,9 +655,11 @@ impl From<core::NotificationEvent> for NotificationEvent {
     }
 }
 
-/// Reads a request to the notify URL: its method (`GET`, `POST`) and form-encoded body.
-#[uniffi::export]
-pub fn parse_notification(method: String, body: String) -> Result<NotificationEvent, CinetPayError> {
+/// Reads a request to the notify URL: its form-encoded body, then its method (`POST` unless
+/// given; a `GET` is a ping). The order of Python's `parse_notification(data, method)` and Node's
+/// `parseNotification(input, method)` (ADR 6); before issue 12 it was `(method, body)`.
+#[uniffi::export(default(method = "POST"))]
+pub fn parse_notification(body: String, method: String) -> Result<NotificationEvent, CinetPayError> {
     Ok(core::NotificationEvent::from_request(&method, body.as_bytes())?.into())
 }
 

@@ -1845,7 +1845,7 @@ public struct ErrorDetails: Equatable, Hashable {
      */
     public var httpStatus: Int32?
     /**
-     * The input field at fault.
+     * The input field at fault, in Kotlin/Swift letter case ([`field_name`]).
      */
     public var field: String?
     /**
@@ -1883,7 +1883,7 @@ public struct ErrorDetails: Equatable, Hashable {
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * The input field at fault.
+         * The input field at fault, in Kotlin/Swift letter case ([`field_name`]).
          */field: String?, 
         /**
          * The position of the item at fault in the list given.
@@ -1969,7 +1969,7 @@ public func FfiConverterTypeErrorDetails_lower(_ value: ErrorDetails) -> RustBuf
  * Amount and phone rules (`ClientConfig.limits`). A field left `null` keeps the core's default;
  * each entry of `countries` replaces or adds the rule of its calling code (`"225"`), the others
  * keep theirs. The core checks the values when the client is built: a bad one throws
- * `CinetPayException.Validation` naming it (`limits.max_amount`).
+ * `CinetPayException.Validation` naming it (`limits.maxAmount`).
  */
 public struct Limits: Equatable, Hashable {
     /**
@@ -2791,7 +2791,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -2824,7 +2825,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -2857,7 +2859,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -2890,7 +2893,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -2923,7 +2927,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -2956,7 +2961,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -2989,7 +2995,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -3022,7 +3029,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -3055,7 +3063,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -3088,7 +3097,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -3121,7 +3131,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -3154,7 +3165,8 @@ enum CinetPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * For validation errors: the input field at fault (`amount`, `phone`, ...).
+         * For validation errors: the input field at fault, in Kotlin/Swift letter
+         * case (`amount`, `notifyUrl`, `limits.countries.225.minAmount`, ...).
          */field: String?, 
         /**
          * For validation errors on a list: the position of the item at fault.
@@ -5095,14 +5107,16 @@ public func uniffiForeignFutureHandleCountCinetpay() -> Int {
     UNIFFI_FOREIGN_FUTURE_HANDLE_MAP.count
 }
 /**
- * Reads a request to the notify URL: its method (`GET`, `POST`) and form-encoded body.
+ * Reads a request to the notify URL: its form-encoded body, then its method (`POST` unless
+ * given; a `GET` is a ping). The order of Python's `parse_notification(data, method)` and Node's
+ * `parseNotification(input, method)` (ADR 6); before issue 12 it was `(method, body)`.
  */
-public func parseNotification(method: String, body: String)throws  -> NotificationEvent  {
+public func parseNotification(body: String, method: String = "POST")throws  -> NotificationEvent  {
     return try  FfiConverterTypeNotificationEvent_lift(try rustCallWithError(FfiConverterTypeCinetPayError_lift) {
         uniffiCallStatus in
     uniffi_cinetpay_mobile_fn_func_parse_notification(
-        FfiConverterString.lower(method),
-        FfiConverterString.lower(body),uniffiCallStatus
+        FfiConverterString.lower(body),
+        FfiConverterString.lower(method),uniffiCallStatus
     )
 })
 }
@@ -5133,7 +5147,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_cinetpay_mobile_checksum_func_parse_notification() != 2063) {
+    if (uniffi_cinetpay_mobile_checksum_func_parse_notification() != 59047) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cinetpay_mobile_checksum_func_parse_notification_fields() != 55302) {

@@ -360,7 +360,7 @@ RustBuffer uniffi_cinetpay_mobile_fn_method_treatmentstatus_wire_value(RustBuffe
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_FUNC_PARSE_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_FUNC_PARSE_NOTIFICATION
-RustBuffer uniffi_cinetpay_mobile_fn_func_parse_notification(RustBuffer method, RustBuffer body, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_cinetpay_mobile_fn_func_parse_notification(RustBuffer body, RustBuffer method, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_FUNC_PARSE_NOTIFICATION_FIELDS

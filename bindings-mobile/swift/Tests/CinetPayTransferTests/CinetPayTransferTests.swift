@@ -84,6 +84,6 @@ final class CinetPayTransferTests: XCTestCase {
         let odd = TreatmentStatus.unknown(raw: "HOLD")
         XCTAssertEqual(odd.wireValue(), "HOLD")
         XCTAssertFalse(odd.isFinal())
-        guard case .ping = try parseNotification(method: "GET", body: "") else { return XCTFail("not a ping") }
+        guard case .ping = try parseNotification(body: "", method: "GET") else { return XCTFail("not a ping") }
     }
 }

@@ -136,7 +136,7 @@ class ConformanceTest {
             }
             JSONArray(client.transferStatus(query).map(Json::transferInfo))
         }
-        "parse_notification" -> when (val event = parseNotification(args.optString("method", "POST"), args.optString("body"))) {
+        "parse_notification" -> when (val event = parseNotification(args.optString("body"), args.optString("method", "POST"))) {
             is NotificationEvent.Ping -> "ping"
             is NotificationEvent.Transfer -> Json.notification(event.notification)
         }

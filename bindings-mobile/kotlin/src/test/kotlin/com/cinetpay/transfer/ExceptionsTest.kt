@@ -68,6 +68,11 @@ class ExceptionsTest {
                 assertEquals(1, e.index)
                 assertNull(e.code)
                 assertEquals("fix amount", advice(e))
+                // A field value is the name the caller wrote in Kotlin (ADR 6): `notifyUrl`, not `notify_url`.
+                val url = assertThrows<CinetPayException.Validation> {
+                    runBlocking { client.send(listOf(Transfer("225", "0701020304", 500, "/cinetpay/notify"))) }
+                }
+                assertEquals("notifyUrl", url.field)
                 assertEquals(0, (sandbox.adminOk("GET /ledger") as org.json.JSONArray).length())
             }
         }
@@ -101,7 +106,7 @@ class ExceptionsTest {
         val e = assertThrows<CinetPayException.Validation> {
             Client.withCredentials(ClientConfig(baseUrl = "not a url"), "key", "secret")
         }
-        assertEquals("base_url", e.field)
+        assertEquals("baseUrl", e.field)
         val empty = assertThrows<CinetPayException.Validation> { Client.withCredentials(ClientConfig(), "key", "") }
         assertEquals("password", empty.field)
     }
@@ -112,12 +117,12 @@ class ExceptionsTest {
         assertEquals("HOLD", odd.wireValue())
         assertFalse(odd.isFinal())
         assertTrue(TreatmentStatus.Val.isFinal())
-        assertTrue(parseNotification("GET", "") is NotificationEvent.Ping)
-        val event = parseNotification("POST", "transaction_id=EA1.2.M3&amount=500&treatment_status=VAL")
+        assertTrue(parseNotification("", "GET") is NotificationEvent.Ping)
+        val event = parseNotification("transaction_id=EA1.2.M3&amount=500&treatment_status=VAL")
         val n = (event as NotificationEvent.Transfer).notification
         assertEquals(500L, n.amount)
         assertEquals(TreatmentStatus.Val, n.treatmentStatus)
-        val e = assertThrows<CinetPayException.Validation> { parseNotification("POST", "amount=500") }
-        assertEquals("transaction_id", e.field)
+        val e = assertThrows<CinetPayException.Validation> { parseNotification("amount=500", "POST") }
+        assertEquals("transactionId", e.field)
     }
 }

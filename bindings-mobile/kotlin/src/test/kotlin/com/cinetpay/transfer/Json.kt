@@ -32,13 +32,16 @@ object Json {
         return json
     }
 
+    /** `notifyUrl` -> `notify_url`: Kotlin's `field` values back in the scenarios' (the core's) spelling. */
+    fun snakeName(field: String): String = field.replace(Regex("[A-Z]")) { "_" + it.value.lowercase() }
+
     fun details(d: ErrorDetails): JSONObject = JSONObject()
         .put("kind", d.kind.name.lowercase())
         .putOpt2("code", d.code)
         .putOpt2("api_message", d.apiMessage)
         .putOpt2("description", d.description)
         .putOpt2("http_status", d.httpStatus)
-        .putOpt2("field", d.field)
+        .putOpt2("field", d.field?.let(::snakeName))
         .putOpt2("index", d.index)
         .put("client_transaction_ids", JSONArray(d.clientTransactionIds))
         .put("detail", d.detail)

@@ -46,12 +46,12 @@ class LimitsTest {
     fun `a bad limit is a validation error naming it, before any request`() = runBlocking {
         Sandbox.start().use { sandbox ->
             val cases = listOf(
-                Limits(maxAmount = 0) to "limits.max_amount",
-                Limits(amountMultiple = 0) to "limits.amount_multiple",
-                Limits(defaultMinAmount = 2_000_000) to "limits.default_min_amount",
-                Limits(defaultNationalDigits = DigitRange(9u, 3u)) to "limits.default_national_digits",
+                Limits(maxAmount = 0) to "limits.maxAmount",
+                Limits(amountMultiple = 0) to "limits.amountMultiple",
+                Limits(defaultMinAmount = 2_000_000) to "limits.defaultMinAmount",
+                Limits(defaultNationalDigits = DigitRange(9u, 3u)) to "limits.defaultNationalDigits",
                 Limits(countries = mapOf("225" to CountryRule("CI", DigitRange(8u, 10u), 0))) to
-                    "limits.countries.225.min_amount",
+                    "limits.countries.225.minAmount",
                 Limits(countries = mapOf("+225" to CountryRule("CI", DigitRange(8u, 10u), 200))) to "limits.countries",
             )
             for ((limits, field) in cases) {
