@@ -110,6 +110,10 @@ tests=$(sum tests); failures=$(sum failures); errors=$(sum errors); skipped=$(su
 grep -ho '<skipped message="[^"]*"' "${reports[@]}" | sed 's/<skipped message="/kotlin: skipped: /; s/"$//' | sort | uniq -c || true
 echo "Tests run: $tests, Failures: $failures, Errors: $errors, Skipped: $skipped"
 echo "kotlin: $((tests - failures - errors - skipped)) passed, $((failures + errors)) failed, $skipped skipped"
+# examples/side-by-side/kotlin (issue 12): built against the installed jar and run against the
+# sandbox binary; its output must be the transcript every language prints. A separate step and script.
+"$root/examples/side-by-side/kotlin/run.sh" "$target/debug/cinetpay-sandbox" || status=1
+
 if $over_budget; then
   echo "mobile: the stripped library ($size bytes) is over its 3 MiB budget ($MAX_LIB_BYTES bytes)" >&2
   exit 1

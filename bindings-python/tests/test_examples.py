@@ -187,3 +187,25 @@ def test_quickstart_live_on_a_terminal_pays_only_after_yes(answer: str, paid: bo
         assert "Type yes to pay" in done.stdout
         assert done.returncode == (0 if paid else 1), done.stderr[-2000:]
         assert len(sandbox.ledger()) == (1 if paid else 0)
+
+
+SIDE_BY_SIDE = EXAMPLES.parent / "side-by-side"
+
+
+def test_side_by_side_prints_the_shared_transcript_against_the_sandbox() -> None:
+    """examples/side-by-side/python prints exactly the lines of the Rust, Node and Kotlin versions."""
+    with Sandbox(clock="real") as sandbox:
+        done = run(SIDE_BY_SIDE / "python" / "side_by_side.py", [], {"CINETPAY_SANDBOX_URL": sandbox.base_url})
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout == (SIDE_BY_SIDE / "expected-output.txt").read_text(), done.stderr[-2000:]
+        notified = sorted(d["fields"]["treatment_status"] for d in sandbox.notifications())
+        assert notified == ["REJ", "VAL"], "each payout final once, notified once"
+
+
+@pytest.mark.parametrize("url", [None, "https://client.cinetpay.com/v1"], ids=["no sandbox URL", "a remote URL"])
+def test_side_by_side_refuses_without_a_local_sandbox(url: Optional[str], live_service: Listener) -> None:
+    env = {**trap(live_service.url), **({"CINETPAY_SANDBOX_URL": url} if url else {})}
+    done = run(SIDE_BY_SIDE / "python" / "side_by_side.py", [], env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "nothing was sent" in done.stderr and not done.stdout
+    assert live_service.count() == 0
