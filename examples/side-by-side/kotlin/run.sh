@@ -17,7 +17,7 @@ classpath="target/classes:$(cat target/classpath.txt)"
 program() { env $(env | grep -o '^CINETPAY_[A-Z_]*' | sed 's/^/-u /') "$@" java -cp "$classpath" SideBySideKt; }
 
 work="$(mktemp -d)"
-"$sandbox_bin" --addr 127.0.0.1:0 --real-time >"$work/url" 2>/dev/null &
+"$sandbox_bin" --addr 127.0.0.1:0 --clock real >"$work/url" 2>/dev/null &
 sandbox=$!
 trap 'kill "$sandbox" 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do [[ -s "$work/url" ]] && break; sleep 0.1; done

@@ -2,7 +2,7 @@
 // statuses, then their notifications read and confirmed the way a notify URL handler does.
 // It talks only to a local sandbox named in the environment, never to the real API:
 //
-//   cargo run -q -p cinetpay-sandbox -- --real-time --addr 127.0.0.1:8089 &
+//   cargo run -q -p cinetpay-sandbox -- --clock real --addr 127.0.0.1:8089 &
 //   CINETPAY_SANDBOX_URL=http://127.0.0.1:8089/v1 node examples/side-by-side/node/side-by-side.mjs
 import { Client, isFinal, parseNotification } from 'cinetpay-transfer'
 

@@ -3,7 +3,7 @@
 //! It talks only to a local sandbox named in the environment, never to the real API:
 //!
 //! ```sh
-//! cargo run -q -p cinetpay-sandbox -- --real-time --addr 127.0.0.1:8089 &
+//! cargo run -q -p cinetpay-sandbox -- --clock real --addr 127.0.0.1:8089 &
 //! CINETPAY_SANDBOX_URL=http://127.0.0.1:8089/v1 cargo run -q -p cinetpay-side-by-side
 //! ```
 use std::time::{Duration, SystemTime};
