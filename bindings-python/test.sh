@@ -7,6 +7,8 @@
 #   4. runs the Django tests (and the pytest plugin's) again in a second venv on Django 5.x
 #      (requirements-test-django5.txt; the first venv has Django 4.2),
 #   5. runs mypy --strict on tests/typing/typed_usage.py (must pass) and typed_misuse.py (must fail).
+# The suite starts the cinetpay-sandbox binary (a debug build, CINETPAY_SANDBOX_BIN), and between 3
+# and 4 the [sandbox] extra is installed from a sandbox wheel in its own venv and started (ADR 10).
 #
 # Env: PYTHON (default python3), CINETPAY_PY_PROFILE=debug|release (default debug: a faster cold
 # build; the code under test is the same), CINETPAY_PY_WHEEL=path to test a prebuilt wheel.
@@ -87,6 +89,16 @@ elif [[ -z "$wheel" ]]; then
 fi
 echo "wheel: $(basename "$wheel")"
 
+# The sandbox the tests start is the cinetpay-sandbox binary (ADR 10; the wheel under test ships none):
+# CINETPAY_SANDBOX_BIN for the suite, and on PATH for the examples, which run with a cleaned
+# environment (no CINETPAY_* variable) and find it as after `cargo install --path sandbox`.
+if [[ -z "${CINETPAY_SANDBOX_BIN:-}" ]]; then
+    step "the sandbox binary (debug): cargo build -p cinetpay-sandbox"
+    (cd "$HERE/.." && cargo build -q --locked -p cinetpay-sandbox --bin cinetpay-sandbox)
+    export CINETPAY_SANDBOX_BIN="$HERE/../target/debug/cinetpay-sandbox"
+fi
+PATH="$(dirname "$CINETPAY_SANDBOX_BIN"):$PATH"
+
 step "fresh virtual environment"
 "$PYTHON" -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install -q --disable-pip-version-check "$wheel" -r "$HERE/requirements-test.txt"
@@ -94,6 +106,27 @@ step "fresh virtual environment"
 step "pytest (installed package)"
 cd "$HERE/tests"
 CINETPAY_EXPECT_INSTALLED=1 "$WORK/venv/bin/python" -m pytest -q -p no:cacheprovider
+
+step "the [sandbox] extra: the cinetpay-transfer-sandbox wheel (a debug binary) beside the client's, in a fresh venv"
+# What a user's `pip install "cinetpay-transfer[sandbox]"` does, offline: the extra pulls the sandbox
+# wheel (sandbox/pyproject.toml, maturin bindings = "bin"), and Sandbox() finds its binary with
+# neither CINETPAY_SANDBOX_BIN nor a cinetpay-sandbox on PATH (ADR 10).
+[[ -x "$WORK/build/bin/maturin" ]] || { "$PYTHON" -m venv "$WORK/build" &&
+    "$WORK/build/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements-build.txt"; }
+"$WORK/build/bin/maturin" build --quiet --manifest-path "$HERE/../sandbox/Cargo.toml" --out "$WORK/sandbox-dist"
+sandbox_wheel="$(ls "$WORK"/sandbox-dist/*.whl)"
+echo "sandbox wheel: $(basename "$sandbox_wheel"), $(wc -c <"$sandbox_wheel" | tr -d ' ') bytes (debug)"
+"$PYTHON" -m venv "$WORK/venv-extra"
+"$WORK/venv-extra/bin/pip" install -q --disable-pip-version-check --no-index --find-links "$WORK/sandbox-dist" "$wheel[sandbox]"
+env -u CINETPAY_SANDBOX_BIN PATH=/usr/bin:/bin "$WORK/venv-extra/bin/python" - "$WORK/venv-extra" <<'PY'
+import os, sys
+from cinetpay_transfer.testing import Sandbox, sandbox_binary
+found = sandbox_binary()
+assert found.startswith(sys.argv[1] + os.sep), f"found {found}, not the extra's binary"
+with Sandbox(whitelisted=False) as sandbox:
+    assert sandbox.client().balance().available > 0 and sandbox.confirm() == 0
+print(f"Sandbox() from the [sandbox] extra ({os.path.relpath(found, sys.argv[1])}): ok")
+PY
 
 step "the Django tests again on Django 5.x (a second venv)"
 "$PYTHON" -m venv "$WORK/venv-django5"

@@ -13,8 +13,8 @@
 //! | `client.rs` | `Client` and `AsyncClient` |
 //! | `notification.rs` | `parse_notification`, `is_final_status` |
 //! | `types.rs` | Python <-> core conversions |
+//! | `records.rs` | making `_models.py` records and enum members quickly, checked against the dataclasses |
 //! | `errors.rs` | core errors -> `CinetPayError` subclasses |
-//! | `testing.rs` | the in-process `Sandbox` |
 //! | `logging.rs` | core logs -> Python `logging` |
 
 use pyo3::prelude::*;
@@ -24,8 +24,8 @@ mod client;
 mod errors;
 mod logging;
 mod notification;
+mod records;
 mod runtime;
-mod testing;
 mod types;
 
 #[pymodule]
@@ -48,7 +48,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
-    m.add_class::<testing::Sandbox>()?;
     m.add_function(wrap_pyfunction!(notification::parse_notification, m)?)?;
     m.add_function(wrap_pyfunction!(notification::is_final_status, m)?)?;
     Ok(())

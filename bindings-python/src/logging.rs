@@ -27,8 +27,7 @@ static LOGGER: OnceLock<pyo3_log::Logger> = OnceLock::new();
 fn build(py: Python<'_>) -> PyResult<pyo3_log::Logger> {
     Ok(pyo3_log::Logger::new(py, pyo3_log::Caching::Loggers)?
         .filter(LevelFilter::Warn)
-        .filter_target("cinetpay_transfer".to_owned(), LevelFilter::Trace)
-        .filter_target("cinetpay_sandbox".to_owned(), LevelFilter::Info))
+        .filter_target("cinetpay_transfer".to_owned(), LevelFilter::Trace))
 }
 
 /// The pyo3-log logger, built (with the GIL) on first use; None if `logging` cannot be imported.

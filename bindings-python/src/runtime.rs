@@ -1,7 +1,7 @@
 //! One tokio runtime for the whole process, rebuilt in a child after `fork()`.
 //!
-//! Every call (sync or async) and every in-process sandbox runs on this runtime: one pool of
-//! worker threads, never a runtime per call or per client.
+//! Every call (sync or async) runs on this runtime: one pool of worker threads, never a runtime
+//! per call or per client.
 //!
 //! Why the pid check: `fork()` copies memory but not threads. A child of a process that already
 //! used the runtime (gunicorn `--preload`, `multiprocessing` with the fork start method) inherits

@@ -14,48 +14,86 @@ use cinetpay_transfer::{
     Balance, Contact, ContactResult, CountryRule, IssuedToken, Limits, Notification, PayoutLookup,
     SendOutcome, SendResult, SendingStatus, Transfer, TransferInfo, TreatmentStatus,
 };
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyMapping, PyString};
 
 use crate::errors;
+use crate::records::{model, Enum, Record};
 
-static MODELS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-
-fn model<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    let module = MODELS.get_or_try_init(py, || py.import("cinetpay_transfer._models").map(Bound::unbind))?;
-    module.bind(py).getattr(name)
-}
-
-fn build<'py>(py: Python<'py>, class: &str, fields: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-    model(py, class)?.call((), Some(fields))
-}
+static TREATMENT_STATUS: Enum = Enum::new("TreatmentStatus");
+static SENDING_STATUS: Enum = Enum::new("SendingStatus");
+static SEND_OUTCOME: Enum = Enum::new("SendOutcome");
+static LOOKUP_STATUS: Enum = Enum::new("LookupStatus");
+static COUNTRY_BALANCE: Record = Record::new("CountryBalance");
+static BALANCE: Record = Record::new("Balance");
+static ISSUED_TOKEN: Record = Record::new("IssuedToken");
+static CONTACT_RESULT: Record = Record::new("ContactResult");
+static SEND_RESULT: Record = Record::new("SendResult");
+static TRANSFER_INFO: Record = Record::new("TransferInfo");
+static PAYOUT_LOOKUP: Record = Record::new("PayoutLookup");
+static NOTIFICATION: Record = Record::new("Notification");
+static NOTIFICATION_REPLY: Record = Record::new("NotificationReply");
 
 // ----- inputs -----
 
+/// Where an input record keeps its values: attributes (a dataclass, any object) or keys.
+enum Source<'a, 'py> {
+    Attributes(&'a Bound<'py, PyAny>),
+    Dict(&'a Bound<'py, PyDict>),
+    Mapping(Bound<'py, PyMapping>),
+}
+
+impl<'a, 'py> Source<'a, 'py> {
+    /// Judged once per record (a `Mapping` check is an ABC `isinstance`, too dear per field).
+    fn of(obj: &'a Bound<'py, PyAny>) -> Self {
+        if let Ok(dict) = obj.cast::<PyDict>() {
+            Source::Dict(dict)
+        } else if let Ok(mapping) = obj.cast::<PyMapping>() {
+            Source::Mapping(mapping.clone())
+        } else {
+            Source::Attributes(obj)
+        }
+    }
+
+    /// The value of `name`; `None` when absent or `None`.
+    fn get(&self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let value = match self {
+            Source::Attributes(obj) => obj.getattr_opt(PyString::intern(obj.py(), name))?,
+            Source::Dict(dict) => dict.get_item(PyString::intern(dict.py(), name))?,
+            Source::Mapping(mapping) => match mapping.get_item(name) {
+                Ok(v) => Some(v),
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(mapping.py()) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        Ok(value.filter(|v| !v.is_none()))
+    }
+}
+
 /// The value of `name` in a dataclass (attribute) or a mapping (key); `None` when absent.
 fn attr_or_key<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let value = if let Ok(mapping) = obj.cast::<PyMapping>() {
-        match mapping.get_item(name) {
-            Ok(v) => Some(v),
-            Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(obj.py()) => None,
-            Err(e) => return Err(e),
-        }
-    } else {
-        obj.getattr_opt(name)?
-    };
-    Ok(value.filter(|v| !v.is_none()))
+    Source::of(obj).get(name)
 }
 
 /// One input record: a dataclass (attributes) or a mapping (keys).
 struct Item<'a, 'py> {
     obj: &'a Bound<'py, PyAny>,
+    source: Source<'a, 'py>,
     index: usize,
 }
 
-impl<'py> Item<'_, 'py> {
+impl<'a, 'py> Item<'a, 'py> {
+    fn new(obj: &'a Bound<'py, PyAny>, index: usize) -> Self {
+        Self {
+            obj,
+            source: Source::of(obj),
+            index,
+        }
+    }
+
     fn get(&self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        attr_or_key(self.obj, name)
+        self.source.get(name)
     }
 
     fn invalid(&self, field: &str, detail: String) -> PyErr {
@@ -185,7 +223,7 @@ pub fn contacts(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<Vec<Contact
         .iter()
         .enumerate()
         .map(|(index, obj)| {
-            let item = Item { obj, index };
+            let item = Item::new(obj, index);
             Ok(Contact {
                 prefix: item.required_text("prefix")?,
                 phone: item.required_text("phone")?,
@@ -202,13 +240,13 @@ pub fn transfers(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<Vec<Transf
     items(py, list, "transfers")?
         .iter()
         .enumerate()
-        .map(|(index, obj)| transfer_item(&Item { obj, index }))
+        .map(|(index, obj)| transfer_item(&Item::new(obj, index)))
         .collect()
 }
 
 /// One `Transfer` dataclass or mapping (for `look_up`).
 pub fn transfer(obj: &Bound<'_, PyAny>) -> PyResult<Transfer> {
-    transfer_item(&Item { obj, index: 0 })
+    transfer_item(&Item::new(obj, 0))
 }
 
 fn transfer_item(item: &Item<'_, '_>) -> PyResult<Transfer> {
@@ -227,7 +265,7 @@ fn transfer_item(item: &Item<'_, '_>) -> PyResult<Transfer> {
 
 /// A `Notification` dataclass (or mapping) back into the core's type, for `confirm_notification`.
 pub fn notification(obj: &Bound<'_, PyAny>) -> PyResult<Notification> {
-    let item = Item { obj, index: 0 };
+    let item = Item::new(obj, 0);
     let py = obj.py();
     let Some(transaction_id) = item.text("transaction_id")? else {
         return Err(errors::validation(
@@ -264,11 +302,11 @@ pub fn notification(obj: &Bound<'_, PyAny>) -> PyResult<Notification> {
 // ----- outputs -----
 
 fn treatment_status<'py>(py: Python<'py>, s: &TreatmentStatus) -> PyResult<Bound<'py, PyAny>> {
-    model(py, "TreatmentStatus")?.call1((s.as_str(),))
+    TREATMENT_STATUS.member(py, s.as_str())
 }
 
 fn sending_status<'py>(py: Python<'py>, s: &SendingStatus) -> PyResult<Bound<'py, PyAny>> {
-    model(py, "SendingStatus")?.call1((s.as_str(),))
+    SENDING_STATUS.member(py, s.as_str())
 }
 
 fn outcome<'py>(py: Python<'py>, o: SendOutcome) -> PyResult<Bound<'py, PyAny>> {
@@ -277,7 +315,7 @@ fn outcome<'py>(py: Python<'py>, o: SendOutcome) -> PyResult<Bound<'py, PyAny>> 
         SendOutcome::Failed => "failed",
         SendOutcome::Unknown => "unknown",
     };
-    model(py, "SendOutcome")?.call1((value,))
+    SEND_OUTCOME.member(py, value)
 }
 
 fn opt_error<'py>(
@@ -291,17 +329,17 @@ pub fn balance<'py>(py: Python<'py>, b: &Balance) -> PyResult<Bound<'py, PyAny>>
     let countries = PyDict::new(py);
     for (iso, c) in &b.countries {
         let f = PyDict::new(py);
-        f.set_item("available", c.available)?;
-        f.set_item("amount", c.amount)?;
-        f.set_item("in_using", c.in_using)?;
-        countries.set_item(iso, build(py, "CountryBalance", &f)?)?;
+        f.set_item(intern!(py, "available"), c.available)?;
+        f.set_item(intern!(py, "amount"), c.amount)?;
+        f.set_item(intern!(py, "in_using"), c.in_using)?;
+        countries.set_item(iso, COUNTRY_BALANCE.make(f)?)?;
     }
     let f = PyDict::new(py);
-    f.set_item("amount", b.amount)?;
-    f.set_item("in_using", b.in_using)?;
-    f.set_item("available", b.available)?;
-    f.set_item("countries", countries)?;
-    build(py, "Balance", &f)
+    f.set_item(intern!(py, "amount"), b.amount)?;
+    f.set_item(intern!(py, "in_using"), b.in_using)?;
+    f.set_item(intern!(py, "available"), b.available)?;
+    f.set_item(intern!(py, "countries"), countries)?;
+    BALANCE.make(f)
 }
 
 /// A token for the merchant's backend to hand out; `expires_at` is an aware UTC `datetime`.
@@ -316,23 +354,23 @@ pub fn issued_token<'py>(py: Python<'py>, t: &IssuedToken) -> PyResult<Bound<'py
         .getattr("datetime")?
         .call_method1("fromtimestamp", (seconds, utc))?;
     let f = PyDict::new(py);
-    f.set_item("token", t.token.expose())?;
-    f.set_item("expires_at", expires_at)?;
-    build(py, "IssuedToken", &f)
+    f.set_item(intern!(py, "token"), t.token.expose())?;
+    f.set_item(intern!(py, "expires_at"), expires_at)?;
+    ISSUED_TOKEN.make(f)
 }
 
 pub fn contact_results<'py>(py: Python<'py>, results: &[ContactResult]) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
     for r in results {
         let f = PyDict::new(py);
-        f.set_item("prefix", &r.prefix)?;
-        f.set_item("phone", &r.phone)?;
-        f.set_item("added", r.added)?;
-        f.set_item("already_existed", r.already_existed)?;
-        f.set_item("code", r.code)?;
-        f.set_item("lot", &r.lot)?;
-        f.set_item("error", opt_error(py, &r.error)?)?;
-        out.append(build(py, "ContactResult", &f)?)?;
+        f.set_item(intern!(py, "prefix"), &r.prefix)?;
+        f.set_item(intern!(py, "phone"), &r.phone)?;
+        f.set_item(intern!(py, "added"), r.added)?;
+        f.set_item(intern!(py, "already_existed"), r.already_existed)?;
+        f.set_item(intern!(py, "code"), r.code)?;
+        f.set_item(intern!(py, "lot"), &r.lot)?;
+        f.set_item(intern!(py, "error"), opt_error(py, &r.error)?)?;
+        out.append(CONTACT_RESULT.make(f)?)?;
     }
     Ok(out)
 }
@@ -341,46 +379,49 @@ pub fn send_results<'py>(py: Python<'py>, results: &[SendResult]) -> PyResult<Bo
     let out = PyList::empty(py);
     for r in results {
         let f = PyDict::new(py);
-        f.set_item("client_transaction_id", &r.client_transaction_id)?;
-        f.set_item("prefix", &r.prefix)?;
-        f.set_item("phone", &r.phone)?;
-        f.set_item("amount", r.amount)?;
-        f.set_item("outcome", outcome(py, r.outcome)?)?;
-        f.set_item("transaction_id", &r.transaction_id)?;
-        f.set_item("lot", &r.lot)?;
+        f.set_item(intern!(py, "client_transaction_id"), &r.client_transaction_id)?;
+        f.set_item(intern!(py, "prefix"), &r.prefix)?;
+        f.set_item(intern!(py, "phone"), &r.phone)?;
+        f.set_item(intern!(py, "amount"), r.amount)?;
+        f.set_item(intern!(py, "outcome"), outcome(py, r.outcome)?)?;
+        f.set_item(intern!(py, "transaction_id"), &r.transaction_id)?;
+        f.set_item(intern!(py, "lot"), &r.lot)?;
         let status = r
             .treatment_status
             .as_ref()
             .map(|s| treatment_status(py, s))
             .transpose()?;
-        f.set_item("treatment_status", status)?;
-        f.set_item("error", opt_error(py, &r.error)?)?;
-        out.append(build(py, "SendResult", &f)?)?;
+        f.set_item(intern!(py, "treatment_status"), status)?;
+        f.set_item(intern!(py, "error"), opt_error(py, &r.error)?)?;
+        out.append(SEND_RESULT.make(f)?)?;
     }
     Ok(out)
 }
 
 pub fn transfer_info<'py>(py: Python<'py>, i: &TransferInfo) -> PyResult<Bound<'py, PyAny>> {
     let f = PyDict::new(py);
-    f.set_item("transaction_id", &i.transaction_id)?;
-    f.set_item("client_transaction_id", &i.client_transaction_id)?;
-    f.set_item("lot", &i.lot)?;
-    f.set_item("amount", i.amount)?;
-    f.set_item("receiver", &i.receiver)?;
-    f.set_item("receiver_e164", &i.receiver_e164)?;
-    f.set_item("operator", &i.operator)?;
+    f.set_item(intern!(py, "transaction_id"), &i.transaction_id)?;
+    f.set_item(intern!(py, "client_transaction_id"), &i.client_transaction_id)?;
+    f.set_item(intern!(py, "lot"), &i.lot)?;
+    f.set_item(intern!(py, "amount"), i.amount)?;
+    f.set_item(intern!(py, "receiver"), &i.receiver)?;
+    f.set_item(intern!(py, "receiver_e164"), &i.receiver_e164)?;
+    f.set_item(intern!(py, "operator"), &i.operator)?;
     let sending = i
         .sending_status
         .as_ref()
         .map(|s| sending_status(py, s))
         .transpose()?;
-    f.set_item("sending_status", sending)?;
-    f.set_item("transfer_valid", i.transfer_valid)?;
-    f.set_item("treatment_status", treatment_status(py, &i.treatment_status)?)?;
-    f.set_item("comment", &i.comment)?;
-    f.set_item("validated_at", &i.validated_at)?;
-    f.set_item("operator_transaction_id", &i.operator_transaction_id)?;
-    build(py, "TransferInfo", &f)
+    f.set_item(intern!(py, "sending_status"), sending)?;
+    f.set_item(intern!(py, "transfer_valid"), i.transfer_valid)?;
+    f.set_item(
+        intern!(py, "treatment_status"),
+        treatment_status(py, &i.treatment_status)?,
+    )?;
+    f.set_item(intern!(py, "comment"), &i.comment)?;
+    f.set_item(intern!(py, "validated_at"), &i.validated_at)?;
+    f.set_item(intern!(py, "operator_transaction_id"), &i.operator_transaction_id)?;
+    TRANSFER_INFO.make(f)
 }
 
 /// A `PayoutLookup`: what the service holds under a payout's id, compared with that payout.
@@ -391,9 +432,12 @@ pub fn payout_lookup<'py>(py: Python<'py>, found: &PayoutLookup) -> PyResult<Bou
         PayoutLookup::NotFound => ("not_found", None),
     };
     let f = PyDict::new(py);
-    f.set_item("status", model(py, "LookupStatus")?.call1((status,))?)?;
-    f.set_item("transfer", transfer.map(|i| transfer_info(py, i)).transpose()?)?;
-    build(py, "PayoutLookup", &f)
+    f.set_item(intern!(py, "status"), LOOKUP_STATUS.member(py, status)?)?;
+    f.set_item(
+        intern!(py, "transfer"),
+        transfer.map(|i| transfer_info(py, i)).transpose()?,
+    )?;
+    PAYOUT_LOOKUP.make(f)
 }
 
 pub fn transfer_infos<'py>(py: Python<'py>, infos: &[TransferInfo]) -> PyResult<Bound<'py, PyList>> {
@@ -413,23 +457,23 @@ pub fn notification_event<'py>(
         cinetpay_transfer::NotificationEvent::Transfer(n) => n,
     };
     let f = PyDict::new(py);
-    f.set_item("transaction_id", &n.transaction_id)?;
-    f.set_item("client_transaction_id", &n.client_transaction_id)?;
-    f.set_item("lot", &n.lot)?;
-    f.set_item("amount", n.amount)?;
-    f.set_item("receiver", &n.receiver)?;
-    f.set_item("sending_status", &n.sending_status)?;
+    f.set_item(intern!(py, "transaction_id"), &n.transaction_id)?;
+    f.set_item(intern!(py, "client_transaction_id"), &n.client_transaction_id)?;
+    f.set_item(intern!(py, "lot"), &n.lot)?;
+    f.set_item(intern!(py, "amount"), n.amount)?;
+    f.set_item(intern!(py, "receiver"), &n.receiver)?;
+    f.set_item(intern!(py, "sending_status"), &n.sending_status)?;
     let status = n
         .treatment_status
         .as_ref()
         .map(|s| treatment_status(py, s))
         .transpose()?;
-    f.set_item("treatment_status", status)?;
-    f.set_item("comment", &n.comment)?;
-    f.set_item("operator_transaction_id", &n.operator_transaction_id)?;
-    f.set_item("operator", &n.operator)?;
-    f.set_item("validated_at", &n.validated_at)?;
-    build(py, "Notification", &f)
+    f.set_item(intern!(py, "treatment_status"), status)?;
+    f.set_item(intern!(py, "comment"), &n.comment)?;
+    f.set_item(intern!(py, "operator_transaction_id"), &n.operator_transaction_id)?;
+    f.set_item(intern!(py, "operator"), &n.operator)?;
+    f.set_item(intern!(py, "validated_at"), &n.validated_at)?;
+    NOTIFICATION.make(f)
 }
 
 pub fn notification_reply<'py>(
@@ -437,24 +481,16 @@ pub fn notification_reply<'py>(
     r: &cinetpay_transfer::NotificationReply,
 ) -> PyResult<Bound<'py, PyAny>> {
     let f = PyDict::new(py);
-    f.set_item("status", r.status)?;
-    f.set_item("body", r.body)?;
-    f.set_item("reason", &r.reason)?;
+    f.set_item(intern!(py, "status"), r.status)?;
+    f.set_item(intern!(py, "body"), r.body)?;
+    f.set_item(intern!(py, "reason"), &r.reason)?;
     let notification = r
         .notification
         .clone()
         .map(|n| notification_event(py, &cinetpay_transfer::NotificationEvent::Transfer(n)))
         .transpose()?;
-    f.set_item("notification", notification)?;
+    f.set_item(intern!(py, "notification"), notification)?;
     let transfer = r.transfer.as_ref().map(|i| transfer_info(py, i)).transpose()?;
-    f.set_item("transfer", transfer)?;
-    build(py, "NotificationReply", &f)
-}
-
-/// Serde data as Python objects, through the `json` module: used for the sandbox's ledger and
-/// delivery log, which are test data rather than SDK records.
-pub fn json<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
-    let text =
-        serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-    py.import("json")?.call_method1("loads", (text,))
+    f.set_item(intern!(py, "transfer"), transfer)?;
+    NOTIFICATION_REPLY.make(f)
 }

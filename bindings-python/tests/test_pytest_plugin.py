@@ -41,7 +41,7 @@ def test_async_client(cinetpay_async_client, cinetpay_sandbox):
 @pytest.mark.cinetpay_sandbox(quirks="documented", whitelisted=False)
 def test_marker_options(cinetpay_client, cinetpay_sandbox):
     cinetpay_client.pay([Transfer("225", "0701020304", 500, NOTIFY, client_transaction_id="u-2")])
-    assert cinetpay_sandbox.confirm_pending() == 1  # not whitelisted: the payout waited in NOS
+    assert cinetpay_sandbox.confirm() == 1  # not whitelisted: the payout waited in NOS
 '''
 
 

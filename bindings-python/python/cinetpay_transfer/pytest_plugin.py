@@ -1,8 +1,9 @@
 """pytest fixtures for your own test suites, loaded by pytest through the ``pytest11`` entry point
 as soon as this package is installed (nothing to import or list in ``conftest.py``):
 
-- ``cinetpay_sandbox``: a fresh in-process sandbox of the API per test (``testing.Sandbox``:
-  127.0.0.1, a free port, time standing still until ``advance_clock``);
+- ``cinetpay_sandbox``: a fresh sandbox of the API per test (``testing.Sandbox``: the
+  ``cinetpay-sandbox`` binary on 127.0.0.1 and a free port, time standing still until
+  ``advance_clock``; install it with ``pip install "cinetpay-transfer[sandbox]"``);
 - ``cinetpay_client``: a ``Client`` logged in to it as the seeded merchant, with fast retries;
 - ``cinetpay_async_client``: the same as an ``AsyncClient``.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import List, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 import cinetpay_transfer as ct
 from cinetpay_transfer.testing import Sandbox
@@ -51,6 +51,8 @@ async def pay_async(client: ct.AsyncClient) -> int:
 def with_sandbox() -> None:
     with Sandbox(quirks="documented") as sandbox:
         client: ct.Client = sandbox.client()
-        steps: int = sandbox.advance_clock(20.0)
-        sandbox.add_fault("send", "drop_after", count=1)
+        steps: int = sandbox.advance_clock(20.0)["steps"]
+        queued: List[Dict[str, Any]] = sandbox.add_fault("send", "drop_after", count=1)
+        confirmed: int = sandbox.confirm(transaction_id=None, api_key=sandbox.api_key)
+        print(queued, confirmed, sandbox.admin_url, sandbox.pid)
         print(pay(client), steps, sandbox.base_url, sandbox.ledger())
