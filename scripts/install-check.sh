@@ -10,7 +10,10 @@
 #   3. `cargo install --path cli` (debug profile into a temporary root: the release build is the
 #      release workflow's; the line and the binary it installs are what is checked here);
 #   4. `npm install /path/to/bindings-node` from the checkout (npm links it; needs the addon built);
-#   5. actionlint on .github/workflows (installed by .ci/run at a pinned version).
+#   5. the npm sandbox package (ADR 10): sandbox/npm packed with a debug binary, installed in that
+#      project, and `Sandbox.start()` of cinetpay-transfer/testing finds and starts it (the Python
+#      extra is checked by bindings-python/test.sh, which has the client's wheel at hand);
+#   6. actionlint on .github/workflows (installed by .ci/run at a pinned version).
 # Usage: scripts/install-check.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,13 +31,14 @@ grep -q 'Permission is hereby granted, free of charge' LICENSE-MIT || fail "LICE
 repo=$(sed -n '/^\[workspace.package\]/,/^\[/s/^repository = "\(.*\)"/\1/p' Cargo.toml)
 [[ "$repo" == https://* ]] || fail "no repository in [workspace.package] of Cargo.toml"
 echo "repository: $repo"
-for manifest in bindings-python/pyproject.toml bindings-node/package.json bindings-node/npm/*/package.json bindings-mobile/jvm/pom.xml; do
+for manifest in bindings-python/pyproject.toml bindings-node/package.json bindings-node/npm/*/package.json bindings-mobile/jvm/pom.xml \
+  sandbox/pyproject.toml sandbox/npm/package.json; do
   grep -q "$repo" "$manifest" || fail "$manifest does not name $repo (the address lives in Cargo.toml [workspace.package])"
   others=$(grep -o 'https://github.com/[^"#<]*' "$manifest" | sed 's/\.git$//; s#/issues$##' | sort -u | grep -vx "$repo" || true)
   [[ -z "$others" ]] || fail "$manifest names another address: $others"
 done
 grep -q '"MIT OR Apache-2.0"' bindings-node/package.json || fail "package.json licence is not MIT OR Apache-2.0"
-for pkg in bindings-node/npm/*/package.json; do
+for pkg in bindings-node/npm/*/package.json sandbox/npm/package.json; do
   grep -q '"MIT OR Apache-2.0"' "$pkg" || fail "$pkg licence is not MIT OR Apache-2.0"
 done
 
@@ -42,7 +46,8 @@ echo "== README Install section"
 install_section=$(sed -n '/^## Install/,/^## [^I]/p' README.md)
 [[ -n "$install_section" ]] || fail "README.md has no '## Install' section"
 for needle in 'pip install ./bindings-python' 'git+' '#subdirectory=bindings-python' 'maturin sdist' \
-  'npm install' 'npm pack' 'mvn' 'cinetpay-transfer' 'cargo install --locked --path cli' 'build-xcframework.sh' 'cargo ndk'; do
+  'npm install' 'npm pack' 'mvn' 'cinetpay-transfer' 'cargo install --locked --path cli' 'build-xcframework.sh' 'cargo ndk' \
+  'pip install ./sandbox' 'cinetpay-transfer-sandbox' 'cargo install --locked --path sandbox'; do
   grep -qF -- "$needle" <<<"$install_section" || fail "README Install section lacks: $needle"
 done
 
@@ -60,6 +65,26 @@ node -e 'const { Client } = require("cinetpay-transfer"), { Sandbox } = require(
   if (typeof Client !== "function" || typeof Sandbox !== "function") process.exit(1)
   console.log("require(\"cinetpay-transfer\") from a path install: ok")'
 cd "$root"
+
+echo "== the npm sandbox package (a debug binary in it: what is checked is installing and finding it)"
+start=$SECONDS
+cargo build -q --locked -p cinetpay-sandbox --bin cinetpay-sandbox
+mkdir -p sandbox/npm/bin && cp target/debug/cinetpay-sandbox sandbox/npm/bin/
+packed=$(cd sandbox/npm && npm pack --silent --pack-destination "$work" | tail -n 1)
+rm -rf sandbox/npm/bin
+cd "$work/npm-path"
+npm install --no-audit --no-fund --loglevel=error --save-dev "$work/$packed" >/dev/null
+env -u CINETPAY_SANDBOX_BIN PATH="$(dirname "$(command -v node)")" node -e '
+  const { Sandbox, sandboxBinary } = require("cinetpay-transfer/testing"), path = require("node:path")
+  const want = path.join(process.cwd(), "node_modules", "cinetpay-transfer-sandbox", "bin", "cinetpay-sandbox")
+  if (sandboxBinary() !== want) { console.error(`found ${sandboxBinary()}, not ${want}`); process.exit(1) }
+  Sandbox.start().then(async (sandbox) => {
+    const pending = await sandbox.confirm()
+    await sandbox.close()
+    console.log(`Sandbox.start() from ${path.relative(process.cwd(), want)}: ok (${pending} pending)`)
+  })'
+cd "$root"
+echo "checked in $((SECONDS - start)) s"
 
 echo "== actionlint"
 actionlint_bin=$(command -v actionlint || echo "$(go env GOPATH 2>/dev/null)/bin/actionlint")
