@@ -1,0 +1,152 @@
+//! Making the records and enum members of `_models.py` from native code, at the core's pace.
+//!
+//! Results come back by the thousand (a payroll is 10,000 `SendResult`s). Calling a frozen
+//! dataclass (its `__init__` sets each field through `object.__setattr__`) costs about 4 µs per
+//! record, and calling a `str` enum with a value about 1 µs per member: together more CPU than
+//! the core spends sending the payout itself (issue 13, docs/performance.md). So a record is made
+//! the way `pickle` restores one: `object.__new__(cls)`, then its `__dict__` set in one step to
+//! the dict the caller filled; an enum member is taken from a value -> member map built once.
+//!
+//! The dataclass stays the one declaration of each record (typed, frozen, compared by value).
+//! The first record made of each class checks that the names the native side filled are exactly
+//! the dataclass's fields (`dataclasses.fields`), so a renamed or added field fails loudly on first
+//! use, naming the field, as calling `__init__` would have.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString};
+
+static MODELS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// `object.__new__` and `object.__setattr__`: the two steps of making a record.
+static OBJECT_NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static OBJECT_SETATTR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// A class (record, enum or constant) of `cinetpay_transfer._models`.
+pub fn model<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let module = MODELS.get_or_try_init(py, || py.import("cinetpay_transfer._models").map(Bound::unbind))?;
+    module.bind(py).getattr(name)
+}
+
+fn object_attr<'py>(
+    py: Python<'py>,
+    cell: &PyOnceLock<Py<PyAny>>,
+    name: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let attr = cell.get_or_try_init(py, || {
+        py.import("builtins")?
+            .getattr("object")?
+            .getattr(name)
+            .map(Bound::unbind)
+    })?;
+    Ok(attr.bind(py).clone())
+}
+
+/// One frozen dataclass of `_models.py`, looked up and checked once.
+pub struct Record {
+    name: &'static str,
+    class: PyOnceLock<Py<PyAny>>,
+}
+
+impl Record {
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            class: PyOnceLock::new(),
+        }
+    }
+
+    /// The record whose fields are `fields` (every field of the dataclass, keyed by its name).
+    pub fn make<'py>(&self, fields: Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        let py = fields.py();
+        let class = self.class.get_or_try_init(py, || {
+            let class = model(py, self.name)?;
+            check_fields(self.name, &class, &fields)?;
+            Ok::<_, PyErr>(class.unbind())
+        })?;
+        let record = object_attr(py, &OBJECT_NEW, "__new__")?.call1((class.bind(py),))?;
+        object_attr(py, &OBJECT_SETATTR, "__setattr__")?.call1((
+            &record,
+            pyo3::intern!(py, "__dict__"),
+            fields,
+        ))?;
+        Ok(record)
+    }
+}
+
+/// The names filled natively must be the dataclass's fields, no more, no fewer.
+fn check_fields(name: &str, class: &Bound<'_, PyAny>, filled: &Bound<'_, PyDict>) -> PyResult<()> {
+    let py = class.py();
+    let declared: Vec<String> = py
+        .import("dataclasses")?
+        .call_method1("fields", (class,))?
+        .try_iter()?
+        .map(|field| field?.getattr("name")?.extract::<String>())
+        .collect::<PyResult<_>>()?;
+    let filled: Vec<String> = filled
+        .keys()
+        .iter()
+        .map(|k| k.extract::<String>())
+        .collect::<PyResult<_>>()?;
+    let names = |names: Vec<&str>| {
+        if names.is_empty() {
+            "-".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    let missing = names(
+        declared
+            .iter()
+            .filter(|f| !filled.contains(f))
+            .map(String::as_str)
+            .collect(),
+    );
+    let unknown = names(
+        filled
+            .iter()
+            .filter(|f| !declared.contains(f))
+            .map(String::as_str)
+            .collect(),
+    );
+    if missing == "-" && unknown == "-" {
+        return Ok(());
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        "cinetpay_transfer internal error: the native module fills {name} with fields that differ \
+         from the dataclass in _models.py (not filled: {missing}; not declared: {unknown})"
+    )))
+}
+
+/// One `str` enum of `_models.py`: its members by value, built once.
+pub struct Enum {
+    name: &'static str,
+    members: PyOnceLock<(Py<PyAny>, Py<PyDict>)>,
+}
+
+impl Enum {
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            members: PyOnceLock::new(),
+        }
+    }
+
+    /// The member whose value is `value`; a value the enum does not list goes through the class
+    /// (the open enums keep it as an `UNKNOWN` pseudo-member, the closed ones refuse it).
+    pub fn member<'py>(&self, py: Python<'py>, value: &str) -> PyResult<Bound<'py, PyAny>> {
+        let (class, members) = self.members.get_or_try_init(py, || {
+            let class = model(py, self.name)?;
+            let members = PyDict::new(py);
+            for member in class.try_iter()? {
+                let member = member?;
+                members.set_item(member.getattr("value")?, &member)?;
+            }
+            Ok::<_, PyErr>((class.unbind(), members.unbind()))
+        })?;
+        match members.bind(py).get_item(PyString::new(py, value))? {
+            Some(member) => Ok(member),
+            None => class.bind(py).call1((value,)),
+        }
+    }
+}
