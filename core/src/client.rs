@@ -655,15 +655,14 @@ impl Inner {
         };
         let envelope = self.call_idempotent(&request).await?;
         let items = wire::list_items(&envelope.data);
+        let items_by_phone = wire::index_by(&items, "phone");
         Ok(chunk
             .iter()
             .enumerate()
             .map(|(i, contact)| {
-                let answer = items
-                    .iter()
-                    .find(|item| {
-                        wire::read_text(item.get("phone")).as_deref() == Some(contact.phone.as_str())
-                    })
+                let answer = items_by_phone
+                    .get(contact.phone.as_str())
+                    .and_then(|answers| answers.first())
                     .or_else(|| items.get(i));
                 let code = answer.map_or(0, |item| wire::item_code(item));
                 let added = code == 0 || code == 726;

@@ -359,14 +359,12 @@ impl Chunk<'_> {
             }
         };
         let answers = wire::list_items(&envelope.data);
+        let answers_by_id = wire::index_by(&answers, "client_transaction_id");
         let mut doubts = Vec::new();
         for &i in pending {
             let id = self.items[i].client_transaction_id.as_str();
-            let mine: Vec<_> = answers
-                .iter()
-                .filter(|a| wire::read_text(a.get("client_transaction_id")).as_deref() == Some(id))
-                .collect();
-            let [answer] = mine.as_slice() else {
+            let mine = answers_by_id.get(id).map_or(&[][..], Vec::as_slice);
+            let [answer] = mine else {
                 // Not mentioned, or mentioned twice: the answer does not say what became of it.
                 self.maybe_sent[i] = true;
                 let error = wire::protocol(Message::new("answer-missing-id").quoted("id", id));

@@ -76,13 +76,19 @@ fn check_each_transfer(
     }
     let mut seen = HashSet::new();
     let mut checked = Vec::with_capacity(transfers.len());
+    // A payroll's payouts nearly all share one notify_url: parsed once, not once per payout.
+    let mut last_good_notify_url: Option<&str> = None;
     for (index, t) in transfers.iter().enumerate() {
         let at = Some(index);
         let before = faults.len();
         let phone = keep(check_phone(&t.prefix, &t.phone, limits, at), faults);
         let prefix = phone.as_ref().map_or(t.prefix.trim(), |(p, _)| p.as_str());
         keep(check_amount(t.amount, prefix, limits, at), faults);
-        keep(check_notify_url(&t.notify_url, at), faults);
+        if last_good_notify_url != Some(t.notify_url.as_str())
+            && keep(check_notify_url(&t.notify_url, at), faults).is_some()
+        {
+            last_good_notify_url = Some(t.notify_url.as_str());
+        }
         let client_transaction_id = match &t.client_transaction_id {
             Some(id) => keep(check_client_transaction_id(id, at), faults),
             None => Some(format!("sdk-{}", uuid::Uuid::new_v4().simple())),
@@ -311,6 +317,24 @@ mod tests {
             ("221".into(), "771234567".into())
         );
         assert!(normalize_phone("221", "+225701020304", &limits).is_err());
+    }
+
+    #[test]
+    fn a_notify_url_is_judged_for_every_payout_even_when_checked_once_for_a_run_of_equal_ones() {
+        let with_url = |phone: &str, url: &str| Transfer::new("225", phone, 500, url);
+        let transfers = [
+            with_url("0701020304", "https://merchant.example/notify"),
+            with_url("0701020305", "https://merchant.example/notify"),
+            with_url("0701020306", "ftp://merchant.example/notify"),
+            with_url("0701020307", "https://merchant.example/notify"),
+            with_url("0701020308", "ftp://merchant.example/notify"),
+        ];
+        let mut faults = Vec::new();
+        let checked = check_each_transfer(&transfers, &Limits::default(), &mut faults);
+        let at: Vec<_> = faults.into_iter().map(field_and_index).collect();
+        let fault = |i| (ErrorKind::Validation, Some("notify_url".to_owned()), Some(i));
+        assert_eq!(at, [fault(2), fault(4)]);
+        assert_eq!(checked.len(), 3);
     }
 
     #[test]
