@@ -19,6 +19,12 @@
 
 use pyo3::prelude::*;
 
+/// The Rust side's allocations (each answer's JSON, the records of every payout) go to mimalloc,
+/// not the system allocator: glibc's malloc and free were a quarter of the core's CPU in a
+/// payroll (perf, issue 13; docs/performance.md). Python's own objects keep Python's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod blocking;
 mod client;
 mod errors;
