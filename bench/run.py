@@ -125,10 +125,11 @@ def run_client(sandbox, name, n, label, args, failures):
 
 
 def median_run(runs):
-    keys = ("wall_s", "cpu_s", "server_cpu_s")
+    keys = ("wall_s", "cpu_s", "server_cpu_s", "rss_before_mb", "peak_rss_mb")
     out = dict(runs[0])
     for key in keys:
-        out[key] = statistics.median(r[key] for r in runs)
+        values = [r[key] for r in runs if r.get(key) is not None]
+        out[key] = statistics.median(values) if values else None
     out["runs"] = len(runs)
     return out
 
@@ -265,6 +266,11 @@ def ratios(results):
         if raw:
             row["wall_vs_raw"] = r["wall_s"] / raw["wall_s"]
             row["cpu_vs_raw"] = r["cpu_s"] / raw["cpu_s"] if raw["cpu_s"] else None
+        if name != "core" and results.get("core") and r is not results["core"]:
+            # Issue 13, item 4: a binding sends the whole list in one call at >= 0.9x the core's rate.
+            row["rate_vs_core"] = results["core"]["wall_s"] / r["wall_s"]
+        if r.get("peak_rss_mb") is not None and r.get("rss_before_mb") is not None:
+            row["call_mb"] = r["peak_rss_mb"] - r["rss_before_mb"]
         if peer and results.get(peer):
             p = results[peer]
             row["peer"] = peer
@@ -284,7 +290,8 @@ def print_table(report):
           f"{report['profile']} builds; median of {report['runs']} run(s) per client")
     if report["profile"] != "release":
         print("QUICK MODE: debug builds (quick mode builds nothing in release): the figures say nothing about speed")
-    head = f"{'client':<16}{'wall s':>8}{'CPU s/10k':>11}{'srv CPU':>9}{'wall/raw':>10}{'CPU/raw':>9}  {'peer':<14}{'peer wall/this':>15}{'peer CPU/this':>14}"
+    head = (f"{'client':<16}{'wall s':>8}{'CPU s/10k':>11}{'srv CPU':>9}{'wall/raw':>10}{'CPU/raw':>9}  {'peer':<14}"
+            f"{'peer wall/this':>15}{'peer CPU/this':>14}{'rate/core':>10}{'call MB':>9}")
     if report.get("latency"):
         head += f"{'lat wall/min':>14}"
     print(head)
@@ -296,11 +303,15 @@ def print_table(report):
         q = report["ratios"][name]
         line = (f"{name:<16}{r['wall_s']:>8.3f}{r['cpu_s'] * 10000 / n:>11.3f}{r['server_cpu_s']:>9.2f}"
                 f"{fmt(q.get('wall_vs_raw')):>10}{fmt(q.get('cpu_vs_raw')):>9}  {q.get('peer', '-'):<14}"
-                f"{fmt(q.get('peer_wall_over_this')):>15}{fmt(q.get('peer_cpu_over_this')):>14}")
+                f"{fmt(q.get('peer_wall_over_this')):>15}{fmt(q.get('peer_cpu_over_this')):>14}"
+                f"{fmt(q.get('rate_vs_core')):>10}{fmt(q.get('call_mb'), ''):>9}")
         if report.get("latency"):
             lat = report["latency"]["results"].get(name)
             line += f"{fmt(lat and lat['wall_over_minimum']):>14}"
         print(line)
+    print("rate/core: the core's wall over this client's (each binding sends the whole list in one call); "
+          "call MB: peak resident memory during the workload minus the resident memory before it "
+          "(the bindings' inputs were built before, the Rust clients' inside)")
     if report.get("latency"):
         lat = report["latency"]
         print(f"latency mode: {lat['latency_ms']} ms per request; theoretical minimum = {lat['requests']} requests / "

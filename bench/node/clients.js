@@ -96,6 +96,7 @@ async function main() {
   const n = Number(nText)
   const make = { binding, fetch: handWritten }[kind]
   const workload = make(baseUrl, n, label, Number(chunkText || 50), Number(concurrencyText || 4))
+  const rssBefore = memoryMb('VmRSS')
   const cpu0 = process.cpuUsage()
   const started = process.hrtime.bigint()
   const result = await workload()
@@ -104,7 +105,19 @@ async function main() {
   console.log(JSON.stringify({
     client: kind, wall_s: wall, cpu_s: (cpu.user + cpu.system) / 1e6, payouts: n,
     contacts_ok: result.contactsOk, accepted: result.accepted, requests: result.requests,
+    rss_before_mb: rssBefore, peak_rss_mb: memoryMb('VmHWM'),
   }))
+}
+
+/** VmRSS (now) or VmHWM (peak) of this process in MB, from /proc; null off Linux. */
+function memoryMb (field) {
+  try {
+    const line = require('node:fs').readFileSync('/proc/self/status', 'utf8')
+      .split('\n').find((l) => l.startsWith(field + ':'))
+    return line ? Number(line.split(/\s+/)[1]) / 1024 : null
+  } catch {
+    return null
+  }
 }
 
 main().catch((error) => { console.error(error); process.exit(1) })

@@ -8,7 +8,8 @@ in chunks of CHUNK, send N payouts in chunks of CHUNK, CONCURRENCY requests in f
 
 Usage: python clients.py binding|httpx BASE_URL N LABEL [CHUNK] [CONCURRENCY]
 Prints one JSON line: wall and CPU seconds of this process during the workload (every thread,
-from getrusage), and what the client itself saw accepted.
+from getrusage), what the client itself saw accepted, and its memory (resident set before the
+workload, with the inputs built, and the peak after it).
 """
 
 import json
@@ -29,6 +30,18 @@ def phone(i: int) -> str:
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def memory_mb(field):
+    """VmRSS (now) or VmHWM (peak) of this process in MB, from /proc; None off Linux."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def chunks(items, size):
@@ -103,11 +116,13 @@ def main():
     chunk = int(sys.argv[5]) if len(sys.argv) > 5 else 50
     concurrency = int(sys.argv[6]) if len(sys.argv) > 6 else 4
     workload = {"binding": run_binding, "httpx": run_httpx}[kind](base_url, n, label, chunk, concurrency)
+    rss_before = memory_mb("VmRSS")
     cpu0, started = cpu_seconds(), time.perf_counter()
     added, accepted, requests = workload()
     wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu0
     print(json.dumps({"client": kind, "wall_s": wall, "cpu_s": cpu, "payouts": n, "contacts_ok": added,
-                      "accepted": accepted, "requests": requests}))
+                      "accepted": accepted, "requests": requests,
+                      "rss_before_mb": rss_before, "peak_rss_mb": memory_mb("VmHWM")}))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,17 @@ fn phone(i: usize) -> String {
     format!("07{i:07}1")
 }
 
+/// `VmRSS` (now) or `VmHWM` (peak) of this process in MB, from /proc; `None` off Linux. (The
+/// Rust clients build their inputs inside the workload, so their peaks include them.)
+fn memory_mb(field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
 /// User + system CPU seconds of this process so far, every thread included (getrusage).
 fn cpu_seconds() -> f64 {
     // SAFETY: getrusage only writes the struct it is given.
@@ -194,6 +205,7 @@ fn main() {
         tokio::runtime::Builder::new_multi_thread().enable_all().build()
     }
     .expect("runtime");
+    let rss_before = memory_mb("VmRSS");
     let (cpu0, started) = (cpu_seconds(), Instant::now());
     let outcome = runtime.block_on(async {
         match kind {
@@ -207,6 +219,7 @@ fn main() {
     println!(
         "{}",
         serde_json::json!({"client": kind, "wall_s": wall, "cpu_s": cpu, "payouts": args.n,
-            "contacts_ok": outcome.contacts_ok, "accepted": outcome.accepted, "requests": outcome.requests})
+            "contacts_ok": outcome.contacts_ok, "accepted": outcome.accepted, "requests": outcome.requests,
+            "rss_before_mb": rss_before, "peak_rss_mb": memory_mb("VmHWM")})
     );
 }
