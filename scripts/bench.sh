@@ -84,9 +84,9 @@ if [[ $profile == release ]]; then
     "$venv/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
     py_path=""
 
-    step "node addon (napi build --release --strip)"
+    step "node addon (napi build --profile release-node, as npm run build:release)"
     [[ -x bindings-node/node_modules/.bin/napi ]] || bindings-node/ci-install.sh
-    (cd bindings-node && npx napi build --platform --release --strip --output-dir "$node_pkg/native" \
+    (cd bindings-node && npx napi build --platform --profile release-node --output-dir "$node_pkg/native" \
         --js index.js --dts index.d.ts -- --locked >&2)
 else
     step "debug builds (quick mode: no release build)"
