@@ -8,6 +8,7 @@ import type {
   ContactResult,
   Notification,
   NotificationReply,
+  PayoutLookup,
   Ping,
   SendResult,
   Transfer,
@@ -27,6 +28,7 @@ export type {
   Limits,
   Notification,
   NotificationReply,
+  PayoutLookup,
   Ping,
   SendOutcome,
   SendResult,
@@ -78,6 +80,14 @@ export declare class Client {
   pay(transfers: Transfer[]): Promise<SendResult[]>
   /** The state of transfers, by exactly one id. Rejects with `NotFoundError` for an unknown id. */
   transferStatus(query: TransferQuery): Promise<TransferInfo[]>
+  /**
+   * What the service holds under `transfer.clientTransactionId` (required), compared with that
+   * payout: `found` (same number and amount), `conflict` (the id is taken by another payout) or
+   * `not_found` (which, right after a request that may have been processed, proves nothing: a
+   * payout being recorded may not be visible yet). The rule the SDK settles lost answers with,
+   * for callers that keep their own record of payouts.
+   */
+  lookUp(transfer: Transfer): Promise<PayoutLookup>
   /**
    * Confirms a notification the way CinetPay asks: re-queries the transfer by its id and checks
    * the notification's claims against it. Resolves to the service's view of the transfer; rejects

@@ -85,6 +85,10 @@ class Client {
     return call(() => this.#native.transferStatus(query))
   }
 
+  lookUp(transfer) {
+    return call(() => this.#native.lookUp(transfer))
+  }
+
   confirmNotification(notification) {
     return call(() => this.#native.confirmNotification(notification))
   }

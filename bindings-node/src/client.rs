@@ -14,7 +14,7 @@ use napi_derive::napi;
 use crate::errors::js;
 use crate::types::{
     core_transfers, Balance, ClientOptions, Contact, ContactResult, NativeIssuedToken, Notification,
-    NotificationReply, Ping, SendResult, Transfer, TransferInfo, TransferQuery,
+    NotificationReply, PayoutLookup, Ping, SendResult, Transfer, TransferInfo, TransferQuery,
 };
 
 /// The largest notify-URL body the core reads (64 KiB); read at most one byte more.
@@ -85,6 +85,14 @@ impl NativeClient {
         let query = js(core::TransferQuery::try_from(query))?;
         let infos = js(self.inner.transfer_status(&query).await)?;
         Ok(infos.into_iter().map(Into::into).collect())
+    }
+
+    /// What the service holds under the payout's `clientTransactionId` (required), compared with
+    /// the payout: the core's rule, the one the send path settles lost answers with.
+    #[napi]
+    pub async fn look_up(&self, transfer: Transfer) -> napi::Result<PayoutLookup> {
+        let transfer = js(transfer.into_core(0))?;
+        js(self.inner.look_up(&transfer).await).map(PayoutLookup::from)
     }
 
     /// Re-queries the notified transfer and checks the notification against it.

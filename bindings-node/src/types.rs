@@ -393,6 +393,34 @@ impl TryFrom<TransferQuery> for core::TransferQuery {
     }
 }
 
+/// What the service holds under a payout's `clientTransactionId`, compared with that payout
+/// (`Client.lookUp`, the core's `PayoutLookup`).
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct PayoutLookup {
+    /// `found`: the service holds this payout (same number and amount) under the id;
+    /// `conflict`: it holds a different payout under it (the id is taken); `not_found`: nothing
+    /// under the id, which right after a request that may have been processed proves nothing (a
+    /// payout being recorded may not be visible yet).
+    #[napi(ts_type = "'found' | 'conflict' | 'not_found'")]
+    pub status: String,
+    /// What the service holds under the id; absent when `not_found`.
+    pub transfer: Option<TransferInfo>,
+}
+
+impl From<core::PayoutLookup> for PayoutLookup {
+    fn from(found: core::PayoutLookup) -> Self {
+        let (status, transfer) = match found {
+            core::PayoutLookup::Found(info) => ("found", Some(info.into())),
+            core::PayoutLookup::Conflict(info) => ("conflict", Some(info.into())),
+            core::PayoutLookup::NotFound => ("not_found", None),
+        };
+        Self {
+            status: status.to_owned(),
+            transfer,
+        }
+    }
+}
+
 /// The state of one transfer, as the service reports it.
 #[napi(object, object_from_js = false, use_nullable = true)]
 pub struct TransferInfo {

@@ -130,3 +130,28 @@ test('both require and import give the same API', async () => {
   const express = await import('cinetpay-transfer/express')
   assert.equal(typeof express.notificationHandler, 'function')
 })
+
+test('lookUp compares what the service holds under an id with the payout: found, conflict, not_found', async () => {
+  const client = new Client(sandbox.clientOptions())
+  const payout = { prefix: '225', phone: '0701020304', amount: 500, notifyUrl: NOTIFY, clientTransactionId: 'look-1' }
+  const [sent] = await client.pay([payout])
+  assert.equal(sent.outcome, 'accepted')
+
+  const found = await client.lookUp(payout)
+  assert.equal(found.status, 'found')
+  assert.equal(found.transfer.clientTransactionId, 'look-1')
+  assert.equal(found.transfer.transactionId, sent.transactionId)
+
+  const conflict = await client.lookUp({ ...payout, amount: 600 })
+  assert.equal(conflict.status, 'conflict')
+  assert.equal(conflict.transfer.amount, 500)
+
+  const missing = await client.lookUp({ ...payout, clientTransactionId: 'look-never-sent' })
+  assert.deepEqual({ ...missing }, { status: 'not_found', transfer: null })
+
+  const { ValidationError } = require('cinetpay-transfer')
+  await assert.rejects(
+    client.lookUp({ ...payout, clientTransactionId: undefined }),
+    (err) => err instanceof ValidationError && err.field === 'clientTransactionId',
+  )
+})

@@ -26,7 +26,6 @@ const SURFACE_EXCEPTIONS = {
   'method issue_token_after': ['issueToken', 'issueToken({ previous }): one method, the token as an option'],
   'method send_observed': [null, "Rust-only: a per-item progress callback for the CLI's progress bar"],
   'method pay_observed': [null, "Rust-only: a per-item progress callback for the CLI's progress bar"],
-  'method look_up': [null, 'not exposed yet (issue 12): Python has client.look_up, Node needs a PayoutLookup type'],
   'option credentials': ['apiKey password', 'the apiKey and password fields of the options object'],
   'option token_provider': [null, 'a Rust TokenProvider object; a Node backend logs in with its credentials'],
   'option token_store_url': ['tokenStore', "tokenStore takes the shared store's URL (redis://...)"],
