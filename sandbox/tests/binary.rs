@@ -1,21 +1,13 @@
 //! The `cinetpay-sandbox` binary: flags, the printed base URL, and serving until stopped.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
-#[tokio::test]
-async fn the_binary_serves_the_seeded_merchant_from_its_flags() {
+/// Starts the binary with `args` (stdin and stdout piped) and reads the base URL it prints first.
+fn start(args: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cinetpay-sandbox"))
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--api-key",
-            "demo",
-            "--password",
-            "secret",
-            "--balance",
-            "1234",
-        ])
+        .args(args)
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -24,7 +16,21 @@ async fn the_binary_serves_the_seeded_merchant_from_its_flags() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let base = line.trim().to_string();
+    (child, line.trim().to_string())
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_seeded_merchant_from_its_flags() {
+    let (mut child, base) = start(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--api-key",
+        "demo",
+        "--password",
+        "secret",
+        "--balance",
+        "1234",
+    ]);
     let outcome = async move {
         assert!(
             base.starts_with("http://127.0.0.1:") && base.ends_with("/v1"),
@@ -58,25 +64,15 @@ async fn the_binary_serves_the_seeded_merchant_from_its_flags() {
 /// option names as flags, and no sandbox left behind once its parent's end of stdin closes.
 #[test]
 fn the_binary_takes_the_helper_options_and_exits_when_its_stdin_closes() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cinetpay-sandbox"))
-        .args([
-            "--addr=127.0.0.1:0",
-            "--quirks=documented",
-            "--clock=real",
-            "--token-lifetime=2.5",
-            "--whitelisted=false",
-            "--exit-with-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.starts_with("http://127.0.0.1:"), "{line}");
+    let (mut child, base) = start(&[
+        "--addr=127.0.0.1:0",
+        "--quirks=documented",
+        "--clock=real",
+        "--token-lifetime=2.5",
+        "--whitelisted=false",
+        "--exit-with-stdin",
+    ]);
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     drop(child.stdin.take());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let status = loop {
