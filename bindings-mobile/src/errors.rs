@@ -149,7 +149,7 @@ pub struct ErrorDetails {
     pub description: Option<String>,
     /// HTTP status of the answer, when there was one.
     pub http_status: Option<i32>,
-    /// The input field at fault, in Kotlin/Swift letter case ([`field_name`]).
+    /// The input field at fault: the core's path in camelCase (`core::Error::field_camel_case`).
     pub field: Option<String>,
     /// The position of the item at fault in the list given.
     pub index: Option<i32>,
@@ -168,7 +168,7 @@ impl From<&core::Error> for ErrorDetails {
             api_message: e.api_message().map(str::to_owned),
             description: e.description().map(str::to_owned),
             http_status: e.http_status().map(i32::from),
-            field: e.field().map(field_name),
+            field: e.field_camel_case(),
             index: e.index().map(|i| i32::try_from(i).unwrap_or(i32::MAX)),
             client_transaction_ids: e.client_transaction_ids().to_vec(),
             is_retryable: e.is_retryable(),
@@ -212,45 +212,12 @@ impl std::fmt::Display for CinetPayError {
 
 impl std::error::Error for CinetPayError {}
 
-/// The core's field path in Kotlin and Swift letter case (ADR 6), segment by segment:
-/// `notify_url` -> `notifyUrl`, `limits.countries.225.min_amount` ->
-/// `limits.countries.225.minAmount`. The conversion of each name is Node's (`js_field_name`);
-/// the path is kept because the Kotlin/Swift settings nest as the core's do
-/// (`ClientConfig.retry.maxAttempts`, `Limits.countries["225"].minAmount`).
-pub fn field_name(core: &str) -> String {
-    let mut out = String::with_capacity(core.len());
-    let mut upper = false;
-    for c in core.chars() {
-        match c {
-            '_' => upper = true,
-            '.' => {
-                upper = false;
-                out.push(c);
-            }
-            c if upper => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn field_names_follow_kotlin_and_swift_spelling() {
-        assert_eq!(field_name("amount"), "amount");
-        assert_eq!(field_name("notify_url"), "notifyUrl");
-        assert_eq!(field_name("client_transaction_id"), "clientTransactionId");
-        assert_eq!(field_name("retry.max_attempts"), "retry.maxAttempts");
-        assert_eq!(
-            field_name("limits.countries.225.min_amount"),
-            "limits.countries.225.minAmount"
-        );
+    fn fields_are_the_cores_path_in_camel_case() {
         let err: CinetPayError = core::Error::validation("notify_url", Some(1), "not a URL").into();
         assert_eq!(err.details().field.as_deref(), Some("notifyUrl"));
     }

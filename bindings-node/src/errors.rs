@@ -11,8 +11,9 @@
 //! `code`, the core's name (ADR 6); `apiCode`, its first name here, stays one release as a
 //! deprecated copy (a plain field on item errors, a warning getter on `CinetPayError`).
 //!
-//! `field` is the input's name as a JavaScript caller spells it (`notifyUrl`, `clientTransactionId`),
-//! converted from the core's snake_case names; nothing else about the error is changed.
+//! `field` is the core's path in camelCase (`notifyUrl`, `limits.countries.225.minAmount`), as the
+//! core spells it for every camelCase language (`Error::field_camel_case`); nothing else about the
+//! error is changed.
 
 use cinetpay_transfer::Error;
 use napi_derive::napi;
@@ -60,7 +61,7 @@ impl From<&Error> for ItemError {
             api_message: e.api_message().map(str::to_owned),
             description: e.description().map(str::to_owned),
             http_status: e.http_status().map(u32::from),
-            field: e.field().map(js_field_name),
+            field: e.field_camel_case(),
             index: e.index().map(|i| i as u32),
             client_transaction_ids: e.client_transaction_ids().to_vec(),
             is_retryable: e.is_retryable(),
@@ -89,35 +90,4 @@ pub fn to_napi(e: Error) -> napi::Error {
 /// Shorthand: a core result as a napi result.
 pub fn js<T>(result: cinetpay_transfer::Result<T>) -> napi::Result<T> {
     result.map_err(to_napi)
-}
-
-/// `notify_url` -> `notifyUrl`; `retry.max_attempts` -> `maxAttempts` (the JS options are flat).
-pub fn js_field_name(core: &str) -> String {
-    let last = core.rsplit('.').next().unwrap_or(core);
-    let mut out = String::with_capacity(last.len());
-    let mut upper = false;
-    for c in last.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn field_names_follow_javascript_spelling() {
-        assert_eq!(js_field_name("amount"), "amount");
-        assert_eq!(js_field_name("notify_url"), "notifyUrl");
-        assert_eq!(js_field_name("client_transaction_id"), "clientTransactionId");
-        assert_eq!(js_field_name("retry.max_attempts"), "maxAttempts");
-    }
 }

@@ -101,7 +101,7 @@ pub struct CountryRule {
 /// Amount and phone rules (`new Client({ limits })`). A field left out keeps the core's default;
 /// each entry of `countries` replaces or adds the rule of its calling code (`'225'`), the others
 /// keep theirs. The core checks the values when the client is built: a bad one is a
-/// `ValidationError` naming it (`field: 'maxAmount'`).
+/// `ValidationError` naming its path (`field: 'limits.maxAmount'`).
 #[napi(object, object_to_js = false)]
 pub struct Limits {
     /// Rules by calling code.

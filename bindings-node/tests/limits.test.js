@@ -50,15 +50,15 @@ test('a field left out keeps the core default', async () => {
   assert.equal(await received(), 0)
 })
 
-test('a bad limit is a ValidationError naming it, before any request', async () => {
+test('a bad limit is a ValidationError naming its path (the core\'s, in camelCase), before any request', async () => {
   const cases = [
-    [{ maxAmount: 0 }, 'maxAmount'],
-    [{ amountMultiple: 0 }, 'amountMultiple'],
-    [{ defaultMinAmount: 2_000_000 }, 'defaultMinAmount'],
-    [{ defaultNationalDigits: [9, 3] }, 'defaultNationalDigits'],
-    [{ maxAmount: 1.5 }, 'maxAmount'],
-    [{ countries: { 225: { iso: 'CI', nationalDigits: [8, 10], minAmount: 0 } } }, 'minAmount'],
-    [{ countries: { '+225': { iso: 'CI', nationalDigits: [8, 10], minAmount: 200 } } }, 'countries'],
+    [{ maxAmount: 0 }, 'limits.maxAmount'],
+    [{ amountMultiple: 0 }, 'limits.amountMultiple'],
+    [{ defaultMinAmount: 2_000_000 }, 'limits.defaultMinAmount'],
+    [{ defaultNationalDigits: [9, 3] }, 'limits.defaultNationalDigits'],
+    [{ maxAmount: 1.5 }, 'limits.maxAmount'],
+    [{ countries: { 225: { iso: 'CI', nationalDigits: [8, 10], minAmount: 0 } } }, 'limits.countries.225.minAmount'],
+    [{ countries: { '+225': { iso: 'CI', nationalDigits: [8, 10], minAmount: 200 } } }, 'limits.countries'],
   ]
   for (const [limits, field] of cases) {
     assert.throws(() => new Client(sandbox.clientOptions({ limits })), (err) => {

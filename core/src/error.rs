@@ -265,6 +265,13 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         self.0.field.as_deref()
     }
+    /// [`field`](Self::field) as the camelCase languages spell it (Node, Kotlin, Swift): each name
+    /// of the path in camelCase, the path kept (`notify_url` -> `notifyUrl`,
+    /// `limits.countries.225.min_amount` -> `limits.countries.225.minAmount`). Decided here once
+    /// so no binding spells a path its own way (ADR 6).
+    pub fn field_camel_case(&self) -> Option<String> {
+        self.field().map(camel_case_path)
+    }
     /// For validation errors on a list: the position of the item at fault.
     pub fn index(&self) -> Option<usize> {
         self.0.index
@@ -313,6 +320,28 @@ impl std::error::Error for Error {}
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A core field path with each name in camelCase, the dots kept: what
+/// [`Error::field_camel_case`] returns. Names already in camelCase pass unchanged.
+fn camel_case_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut upper = false;
+    for c in path.chars() {
+        match c {
+            '_' => upper = true,
+            '.' => {
+                upper = false;
+                out.push(c);
+            }
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {
@@ -365,6 +394,21 @@ mod tests {
         assert_eq!(Error::from_api(719, None, None, None).field(), Some("amount"));
         assert_eq!(Error::from_api(802, None, None, None).field(), Some("phone"));
         assert_eq!(Error::from_api(725, None, None, None).field(), Some("notify_url"));
+    }
+
+    #[test]
+    fn field_paths_in_camel_case_keep_the_path() {
+        let camel = |field: &str| Error::validation(field, None, "x").field_camel_case().unwrap();
+        assert_eq!(camel("amount"), "amount");
+        assert_eq!(camel("notify_url"), "notifyUrl");
+        assert_eq!(camel("client_transaction_id"), "clientTransactionId");
+        assert_eq!(camel("retry.max_attempts"), "retry.maxAttempts");
+        assert_eq!(
+            camel("limits.countries.225.min_amount"),
+            "limits.countries.225.minAmount"
+        );
+        assert_eq!(camel("chunkSize"), "chunkSize");
+        assert_eq!(Error::from_api(602, None, None, None).field_camel_case(), None);
     }
 
     #[test]
