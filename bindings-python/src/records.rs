@@ -7,10 +7,14 @@
 //! the way `pickle` restores one: `object.__new__(cls)`, then its `__dict__` set in one step to
 //! the dict the caller filled; an enum member is taken from a value -> member map built once.
 //!
-//! The dataclass stays the one declaration of each record (typed, frozen, compared by value).
-//! The first record made of each class checks that the names the native side filled are exactly
-//! the dataclass's fields (`dataclasses.fields`), so a renamed or added field fails loudly on first
-//! use, naming the field, as calling `__init__` would have.
+//! The dataclass stays the one declaration of each record on the Python side (typed, frozen,
+//! compared by value), and the native side declares no field name at all: [`record!`] and
+//! [`from_item!`] take each name from the core struct's own field (exhaustive patterns and struct
+//! literals, `stringify!`), so a field added to or renamed in the core does not compile here until
+//! it is carried (issue 12, item 4). What can still drift is the dataclass, and two checks hold it:
+//! the surface check (`tests/test_surface.py`, the core's fields against `dataclasses.fields`) in
+//! CI, and the first record made of each class, which checks that the names filled are exactly
+//! the dataclass's fields, so a difference fails loudly on first use, naming the field.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -150,3 +154,37 @@ impl Enum {
         }
     }
 }
+
+/// The `_models.py` record of a core struct, each field set under the core's own name:
+///
+/// ```ignore
+/// record!(SEND_RESULT, py, r => SendResult { client_transaction_id, outcome: outcome_member(py, *outcome)?, .. })
+/// ```
+///
+/// The pattern names every field of the core struct (it has no `..`): a core field this binding
+/// does not carry is a compile error. A field given alone is set as is (a `&String`, a `&i64`...);
+/// `field: expr` sets the converted value instead (an enum member, a nested record).
+macro_rules! record {
+    ($record:expr, $py:expr, $value:expr => $ty:ident { $($field:ident $(: $converted:expr)?),* $(,)? }) => {{
+        let $ty { $($field),* } = $value;
+        let fields = pyo3::types::PyDict::new($py);
+        $(
+            fields.set_item(pyo3::intern!($py, stringify!($field)), record!(@value $field $(, $converted)?))?;
+        )*
+        $record.make(fields)
+    }};
+    (@value $field:ident) => { $field };
+    (@value $field:ident, $converted:expr) => { $converted };
+}
+pub(crate) use record;
+
+/// A core input struct read from a Python record or mapping, each field read under the core's own
+/// name: `from_item!(item => Contact { prefix: required_text, phone: required_text, .. })` is
+/// `Contact { prefix: item.required_text("prefix")?, .. }`. The struct literal names every field,
+/// so a core field this binding does not read is a compile error.
+macro_rules! from_item {
+    ($item:expr => $ty:ident { $($field:ident: $read:ident),* $(,)? }) => {
+        $ty { $($field: $item.$read(stringify!($field))?),* }
+    };
+}
+pub(crate) use from_item;

@@ -3,6 +3,8 @@
 //! Records are Python dataclasses and enums defined in `cinetpay_transfer/_models.py` (frozen,
 //! typed, with a `repr`, readable by mypy without stubs); this module builds them from core values
 //! and reads inputs back. Inputs may be those dataclasses or plain mappings with the same keys.
+//! No field name is written here: `record!` and `from_item!` (see `records.rs`) take each from the
+//! core struct, and name every field of it, so the core's records are the one list of fields.
 //!
 //! Python types are checked here, before the core sees anything: an amount must be an `int` (not
 //! a `float`, not a `bool`) because money is never a float in this SDK; a wrong type is a
@@ -11,15 +13,16 @@
 use std::ops::RangeInclusive;
 
 use cinetpay_transfer::{
-    Balance, Contact, ContactResult, CountryRule, IssuedToken, Limits, Notification, PayoutLookup,
-    SendOutcome, SendResult, SendingStatus, Transfer, TransferInfo, TreatmentStatus,
+    Balance, Contact, ContactResult, CountryBalance, CountryRule, IssuedToken, Limits, Notification,
+    NotificationEvent, NotificationReply, PayoutLookup, SendOutcome, SendResult, Transfer, TransferInfo,
+    TreatmentStatus,
 };
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyMapping, PyString};
 
 use crate::errors;
-use crate::records::{model, Enum, Record};
+use crate::records::{from_item, model, record, Enum, Record};
 
 static TREATMENT_STATUS: Enum = Enum::new("TreatmentStatus");
 static SENDING_STATUS: Enum = Enum::new("SendingStatus");
@@ -115,15 +118,15 @@ impl<'a, 'py> Item<'a, 'py> {
     }
 
     /// Whole XOF: an `int`, never a `float` (nor a `bool`).
-    fn amount(&self) -> PyResult<i64> {
-        let Some(v) = self.get("amount")? else {
-            return Err(self.invalid("amount", "amount is missing".into()));
+    fn amount(&self, name: &str) -> PyResult<i64> {
+        let Some(v) = self.get(name)? else {
+            return Err(self.invalid(name, format!("{name} is missing")));
         };
         if !v.is_instance_of::<PyInt>() || v.is_instance_of::<PyBool>() {
             return Err(self.invalid(
-                "amount",
+                name,
                 format!(
-                    "amount must be an int of XOF, not {} ({})",
+                    "{name} must be an int of XOF, not {} ({})",
                     type_name(&v),
                     v.repr()?
                 ),
@@ -131,13 +134,40 @@ impl<'a, 'py> Item<'a, 'py> {
         }
         v.extract::<i64>().map_err(|_| {
             self.invalid(
-                "amount",
+                name,
                 format!(
-                    "amount {} is out of range",
+                    "{name} {} is out of range",
                     v.repr().map(|r| r.to_string()).unwrap_or_default()
                 ),
             )
         })
+    }
+
+    /// An amount that may be absent (a notification's).
+    fn optional_amount(&self, name: &str) -> PyResult<Option<i64>> {
+        match self.get(name)? {
+            None => Ok(None),
+            Some(_) => self.amount(name).map(Some),
+        }
+    }
+
+    /// Text that must be there (a notification's `transaction_id`).
+    fn present_text(&self, name: &str) -> PyResult<String> {
+        self.text(name)?.ok_or_else(|| {
+            errors::validation(
+                self.obj.py(),
+                name,
+                None,
+                format!("the notification has no {name}"),
+            )
+        })
+    }
+
+    /// A `TreatmentStatus` member (a str enum) or a plain str; an unknown status is kept.
+    fn treatment_status(&self, name: &str) -> PyResult<Option<TreatmentStatus>> {
+        self.get(name)?
+            .map(|v| Ok(TreatmentStatus::parse(&v.str()?.to_string_lossy())))
+            .transpose()
     }
 }
 
@@ -224,13 +254,13 @@ pub fn contacts(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<Vec<Contact
         .enumerate()
         .map(|(index, obj)| {
             let item = Item::new(obj, index);
-            Ok(Contact {
-                prefix: item.required_text("prefix")?,
-                phone: item.required_text("phone")?,
-                name: item.required_text("name")?,
-                surname: item.required_text("surname")?,
-                email: item.required_text("email")?,
-            })
+            Ok(from_item!(item => Contact {
+                prefix: required_text,
+                phone: required_text,
+                name: required_text,
+                surname: required_text,
+                email: required_text,
+            }))
         })
         .collect()
 }
@@ -250,66 +280,51 @@ pub fn transfer(obj: &Bound<'_, PyAny>) -> PyResult<Transfer> {
 }
 
 fn transfer_item(item: &Item<'_, '_>) -> PyResult<Transfer> {
-    Ok(Transfer {
-        prefix: item.required_text("prefix")?,
-        phone: item.required_text("phone")?,
-        amount: item.amount()?,
-        notify_url: item.required_text("notify_url")?,
-        client_transaction_id: item.text("client_transaction_id")?,
-        payment_method: item.text("payment_method")?,
-        name: item.text("name")?,
-        surname: item.text("surname")?,
-        email: item.text("email")?,
-    })
+    Ok(from_item!(item => Transfer {
+        prefix: required_text,
+        phone: required_text,
+        amount: amount,
+        notify_url: required_text,
+        client_transaction_id: text,
+        payment_method: text,
+        name: text,
+        surname: text,
+        email: text,
+    }))
 }
 
 /// A `Notification` dataclass (or mapping) back into the core's type, for `confirm_notification`.
 pub fn notification(obj: &Bound<'_, PyAny>) -> PyResult<Notification> {
     let item = Item::new(obj, 0);
-    let py = obj.py();
-    let Some(transaction_id) = item.text("transaction_id")? else {
-        return Err(errors::validation(
-            py,
-            "transaction_id",
-            None,
-            "the notification has no transaction_id".into(),
-        ));
-    };
-    let amount = match item.get("amount")? {
-        None => None,
-        Some(_) => Some(item.amount()?),
-    };
-    let treatment_status = match item.get("treatment_status")? {
-        None => None,
-        // A TreatmentStatus member (a str enum) or a plain str.
-        Some(v) => Some(TreatmentStatus::parse(&v.str()?.to_string_lossy())),
-    };
-    Ok(Notification {
-        transaction_id,
-        client_transaction_id: item.text("client_transaction_id")?,
-        lot: item.text("lot")?,
-        amount,
-        receiver: item.text("receiver")?,
-        sending_status: item.text("sending_status")?,
-        treatment_status,
-        comment: item.text("comment")?,
-        operator_transaction_id: item.text("operator_transaction_id")?,
-        operator: item.text("operator")?,
-        validated_at: item.text("validated_at")?,
-    })
+    Ok(from_item!(item => Notification {
+        transaction_id: present_text,
+        client_transaction_id: text,
+        lot: text,
+        amount: optional_amount,
+        receiver: text,
+        sending_status: text,
+        treatment_status: treatment_status,
+        comment: text,
+        operator_transaction_id: text,
+        operator: text,
+        validated_at: text,
+    }))
 }
 
 // ----- outputs -----
 
-fn treatment_status<'py>(py: Python<'py>, s: &TreatmentStatus) -> PyResult<Bound<'py, PyAny>> {
+fn treatment_status_member<'py>(py: Python<'py>, s: &TreatmentStatus) -> PyResult<Bound<'py, PyAny>> {
     TREATMENT_STATUS.member(py, s.as_str())
 }
 
-fn sending_status<'py>(py: Python<'py>, s: &SendingStatus) -> PyResult<Bound<'py, PyAny>> {
-    SENDING_STATUS.member(py, s.as_str())
+fn optional_treatment_status<'py>(
+    py: Python<'py>,
+    s: &Option<TreatmentStatus>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    s.as_ref().map(|s| treatment_status_member(py, s)).transpose()
 }
 
-fn outcome<'py>(py: Python<'py>, o: SendOutcome) -> PyResult<Bound<'py, PyAny>> {
+fn outcome_member<'py>(py: Python<'py>, o: SendOutcome) -> PyResult<Bound<'py, PyAny>> {
     let value = match o {
         SendOutcome::Accepted => "accepted",
         SendOutcome::Failed => "failed",
@@ -318,59 +333,64 @@ fn outcome<'py>(py: Python<'py>, o: SendOutcome) -> PyResult<Bound<'py, PyAny>> 
     SEND_OUTCOME.member(py, value)
 }
 
-fn opt_error<'py>(
+fn optional_error<'py>(
     py: Python<'py>,
     e: &Option<cinetpay_transfer::Error>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     e.as_ref().map(|e| errors::to_object(py, e)).transpose()
 }
 
-pub fn balance<'py>(py: Python<'py>, b: &Balance) -> PyResult<Bound<'py, PyAny>> {
-    let countries = PyDict::new(py);
-    for (iso, c) in &b.countries {
-        let f = PyDict::new(py);
-        f.set_item(intern!(py, "available"), c.available)?;
-        f.set_item(intern!(py, "amount"), c.amount)?;
-        f.set_item(intern!(py, "in_using"), c.in_using)?;
-        countries.set_item(iso, COUNTRY_BALANCE.make(f)?)?;
-    }
-    let f = PyDict::new(py);
-    f.set_item(intern!(py, "amount"), b.amount)?;
-    f.set_item(intern!(py, "in_using"), b.in_using)?;
-    f.set_item(intern!(py, "available"), b.available)?;
-    f.set_item(intern!(py, "countries"), countries)?;
-    BALANCE.make(f)
+fn country_balance<'py>(py: Python<'py>, c: &CountryBalance) -> PyResult<Bound<'py, PyAny>> {
+    record!(COUNTRY_BALANCE, py, c => CountryBalance { available, amount, in_using })
 }
 
-/// A token for the merchant's backend to hand out; `expires_at` is an aware UTC `datetime`.
-pub fn issued_token<'py>(py: Python<'py>, t: &IssuedToken) -> PyResult<Bound<'py, PyAny>> {
-    let seconds = t
-        .expires_at
+pub fn balance<'py>(py: Python<'py>, b: &Balance) -> PyResult<Bound<'py, PyAny>> {
+    record!(BALANCE, py, b => Balance {
+        amount,
+        in_using,
+        available,
+        countries: {
+            let by_iso = PyDict::new(py);
+            for (iso, c) in countries {
+                by_iso.set_item(iso, country_balance(py, c)?)?;
+            }
+            by_iso
+        },
+    })
+}
+
+/// An aware UTC `datetime`.
+fn utc_datetime<'py>(py: Python<'py>, at: &std::time::SystemTime) -> PyResult<Bound<'py, PyAny>> {
+    let seconds = at
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64());
     let datetime = py.import("datetime")?;
     let utc = datetime.getattr("timezone")?.getattr("utc")?;
-    let expires_at = datetime
+    datetime
         .getattr("datetime")?
-        .call_method1("fromtimestamp", (seconds, utc))?;
-    let f = PyDict::new(py);
-    f.set_item(intern!(py, "token"), t.token.expose())?;
-    f.set_item(intern!(py, "expires_at"), expires_at)?;
-    ISSUED_TOKEN.make(f)
+        .call_method1("fromtimestamp", (seconds, utc))
+}
+
+/// A token for the merchant's backend to hand out; `expires_at` is an aware UTC `datetime`.
+pub fn issued_token<'py>(py: Python<'py>, t: &IssuedToken) -> PyResult<Bound<'py, PyAny>> {
+    record!(ISSUED_TOKEN, py, t => IssuedToken {
+        token: token.expose(),
+        expires_at: utc_datetime(py, expires_at)?,
+    })
 }
 
 pub fn contact_results<'py>(py: Python<'py>, results: &[ContactResult]) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
     for r in results {
-        let f = PyDict::new(py);
-        f.set_item(intern!(py, "prefix"), &r.prefix)?;
-        f.set_item(intern!(py, "phone"), &r.phone)?;
-        f.set_item(intern!(py, "added"), r.added)?;
-        f.set_item(intern!(py, "already_existed"), r.already_existed)?;
-        f.set_item(intern!(py, "code"), r.code)?;
-        f.set_item(intern!(py, "lot"), &r.lot)?;
-        f.set_item(intern!(py, "error"), opt_error(py, &r.error)?)?;
-        out.append(CONTACT_RESULT.make(f)?)?;
+        out.append(record!(CONTACT_RESULT, py, r => ContactResult {
+            prefix,
+            phone,
+            added,
+            already_existed,
+            code,
+            lot,
+            error: optional_error(py, error)?,
+        })?)?;
     }
     Ok(out)
 }
@@ -378,53 +398,44 @@ pub fn contact_results<'py>(py: Python<'py>, results: &[ContactResult]) -> PyRes
 pub fn send_results<'py>(py: Python<'py>, results: &[SendResult]) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
     for r in results {
-        let f = PyDict::new(py);
-        f.set_item(intern!(py, "client_transaction_id"), &r.client_transaction_id)?;
-        f.set_item(intern!(py, "prefix"), &r.prefix)?;
-        f.set_item(intern!(py, "phone"), &r.phone)?;
-        f.set_item(intern!(py, "amount"), r.amount)?;
-        f.set_item(intern!(py, "outcome"), outcome(py, r.outcome)?)?;
-        f.set_item(intern!(py, "transaction_id"), &r.transaction_id)?;
-        f.set_item(intern!(py, "lot"), &r.lot)?;
-        let status = r
-            .treatment_status
-            .as_ref()
-            .map(|s| treatment_status(py, s))
-            .transpose()?;
-        f.set_item(intern!(py, "treatment_status"), status)?;
-        f.set_item(intern!(py, "error"), opt_error(py, &r.error)?)?;
-        out.append(SEND_RESULT.make(f)?)?;
+        out.append(record!(SEND_RESULT, py, r => SendResult {
+            client_transaction_id,
+            prefix,
+            phone,
+            amount,
+            outcome: outcome_member(py, *outcome)?,
+            transaction_id,
+            lot,
+            treatment_status: optional_treatment_status(py, treatment_status)?,
+            error: optional_error(py, error)?,
+        })?)?;
     }
     Ok(out)
 }
 
 pub fn transfer_info<'py>(py: Python<'py>, i: &TransferInfo) -> PyResult<Bound<'py, PyAny>> {
-    let f = PyDict::new(py);
-    f.set_item(intern!(py, "transaction_id"), &i.transaction_id)?;
-    f.set_item(intern!(py, "client_transaction_id"), &i.client_transaction_id)?;
-    f.set_item(intern!(py, "lot"), &i.lot)?;
-    f.set_item(intern!(py, "amount"), i.amount)?;
-    f.set_item(intern!(py, "receiver"), &i.receiver)?;
-    f.set_item(intern!(py, "receiver_e164"), &i.receiver_e164)?;
-    f.set_item(intern!(py, "operator"), &i.operator)?;
-    let sending = i
-        .sending_status
-        .as_ref()
-        .map(|s| sending_status(py, s))
-        .transpose()?;
-    f.set_item(intern!(py, "sending_status"), sending)?;
-    f.set_item(intern!(py, "transfer_valid"), i.transfer_valid)?;
-    f.set_item(
-        intern!(py, "treatment_status"),
-        treatment_status(py, &i.treatment_status)?,
-    )?;
-    f.set_item(intern!(py, "comment"), &i.comment)?;
-    f.set_item(intern!(py, "validated_at"), &i.validated_at)?;
-    f.set_item(intern!(py, "operator_transaction_id"), &i.operator_transaction_id)?;
-    TRANSFER_INFO.make(f)
+    record!(TRANSFER_INFO, py, i => TransferInfo {
+        transaction_id,
+        client_transaction_id,
+        lot,
+        amount,
+        receiver,
+        receiver_e164,
+        operator,
+        sending_status: sending_status
+            .as_ref()
+            .map(|s| SENDING_STATUS.member(py, s.as_str()))
+            .transpose()?,
+        transfer_valid,
+        treatment_status: treatment_status_member(py, treatment_status)?,
+        comment,
+        validated_at,
+        operator_transaction_id,
+    })
 }
 
-/// A `PayoutLookup`: what the service holds under a payout's id, compared with that payout.
+/// A `PayoutLookup`: what the service holds under a payout's id, compared with that payout. The
+/// core's is an enum; Python's record is its variant as `status`, with the transfer it carries.
 pub fn payout_lookup<'py>(py: Python<'py>, found: &PayoutLookup) -> PyResult<Bound<'py, PyAny>> {
     let (status, transfer) = match found {
         PayoutLookup::Found(info) => ("found", Some(info)),
@@ -448,49 +459,35 @@ pub fn transfer_infos<'py>(py: Python<'py>, infos: &[TransferInfo]) -> PyResult<
     Ok(out)
 }
 
-pub fn notification_event<'py>(
-    py: Python<'py>,
-    event: &cinetpay_transfer::NotificationEvent,
-) -> PyResult<Bound<'py, PyAny>> {
-    let n = match event {
-        cinetpay_transfer::NotificationEvent::Ping => return model(py, "PING"),
-        cinetpay_transfer::NotificationEvent::Transfer(n) => n,
-    };
-    let f = PyDict::new(py);
-    f.set_item(intern!(py, "transaction_id"), &n.transaction_id)?;
-    f.set_item(intern!(py, "client_transaction_id"), &n.client_transaction_id)?;
-    f.set_item(intern!(py, "lot"), &n.lot)?;
-    f.set_item(intern!(py, "amount"), n.amount)?;
-    f.set_item(intern!(py, "receiver"), &n.receiver)?;
-    f.set_item(intern!(py, "sending_status"), &n.sending_status)?;
-    let status = n
-        .treatment_status
-        .as_ref()
-        .map(|s| treatment_status(py, s))
-        .transpose()?;
-    f.set_item(intern!(py, "treatment_status"), status)?;
-    f.set_item(intern!(py, "comment"), &n.comment)?;
-    f.set_item(intern!(py, "operator_transaction_id"), &n.operator_transaction_id)?;
-    f.set_item(intern!(py, "operator"), &n.operator)?;
-    f.set_item(intern!(py, "validated_at"), &n.validated_at)?;
-    NOTIFICATION.make(f)
+fn notification_record<'py>(py: Python<'py>, n: &Notification) -> PyResult<Bound<'py, PyAny>> {
+    record!(NOTIFICATION, py, n => Notification {
+        transaction_id,
+        client_transaction_id,
+        lot,
+        amount,
+        receiver,
+        sending_status,
+        treatment_status: optional_treatment_status(py, treatment_status)?,
+        comment,
+        operator_transaction_id,
+        operator,
+        validated_at,
+    })
 }
 
-pub fn notification_reply<'py>(
-    py: Python<'py>,
-    r: &cinetpay_transfer::NotificationReply,
-) -> PyResult<Bound<'py, PyAny>> {
-    let f = PyDict::new(py);
-    f.set_item(intern!(py, "status"), r.status)?;
-    f.set_item(intern!(py, "body"), r.body)?;
-    f.set_item(intern!(py, "reason"), &r.reason)?;
-    let notification = r
-        .notification
-        .clone()
-        .map(|n| notification_event(py, &cinetpay_transfer::NotificationEvent::Transfer(n)))
-        .transpose()?;
-    f.set_item(intern!(py, "notification"), notification)?;
-    let transfer = r.transfer.as_ref().map(|i| transfer_info(py, i)).transpose()?;
-    f.set_item(intern!(py, "transfer"), transfer)?;
-    NOTIFICATION_REPLY.make(f)
+pub fn notification_event<'py>(py: Python<'py>, event: &NotificationEvent) -> PyResult<Bound<'py, PyAny>> {
+    match event {
+        NotificationEvent::Ping => model(py, "PING"),
+        NotificationEvent::Transfer(n) => notification_record(py, n),
+    }
+}
+
+pub fn notification_reply<'py>(py: Python<'py>, r: &NotificationReply) -> PyResult<Bound<'py, PyAny>> {
+    record!(NOTIFICATION_REPLY, py, r => NotificationReply {
+        status,
+        body: *body,
+        reason,
+        notification: notification.as_ref().map(|n| notification_record(py, n)).transpose()?,
+        transfer: transfer.as_ref().map(|i| transfer_info(py, i)).transpose()?,
+    })
 }
