@@ -6,6 +6,7 @@
 //! one shared tokio runtime instead of creating one per call. Cancelling the coroutine or task
 //! drops the Rust future, which abandons its request; the client stays usable.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use cinetpay_transfer as core;
@@ -13,8 +14,8 @@ use cinetpay_transfer as core;
 use crate::errors::CinetPayError;
 use crate::token_provider::{ProviderAdapter, TokenProvider};
 use crate::types::{
-    Balance, ClientConfig, Contact, ContactResult, Notification, SendResult, Transfer, TransferInfo,
-    TransferQuery,
+    Balance, ClientConfig, Contact, ContactResult, Notification, NotificationReply, PayoutLookup, SendResult,
+    Transfer, TransferInfo, TransferQuery,
 };
 
 /// A client of the CinetPay Transfer API. Share one per app: its calls share one connection pool
@@ -80,6 +81,14 @@ impl Client {
         Ok(infos.into_iter().map(Into::into).collect())
     }
 
+    /// What the service holds under the payout's `clientTransactionId` (required: without it a
+    /// `Validation` error names the field), compared with the payout: the core's rule, the one
+    /// `send` settles lost answers with. `NotFound` right after a request that may have been
+    /// processed proves nothing: a payout being recorded may not be visible yet.
+    pub async fn look_up(&self, transfer: Transfer) -> Result<PayoutLookup, CinetPayError> {
+        Ok(self.inner.look_up(&transfer.into()).await?.into())
+    }
+
     /// Confirms a notification by asking the service (never trusting its body); a disagreement
     /// throws `NotificationMismatch`.
     pub async fn confirm_notification(
@@ -91,6 +100,26 @@ impl Client {
             .confirm_notification(&notification.into())
             .await?
             .into())
+    }
+
+    /// What to answer a request to the notify URL (the core's rule, see `NotificationReply`),
+    /// from its method and raw form-encoded body (at most 64 KiB + 1 bytes of it); never throws
+    /// for the request's content. For a JVM server: an app never serves the notify URL.
+    pub async fn reply_to_notification(&self, method: String, body: String) -> NotificationReply {
+        core::NotificationReply::for_request(&self.inner, &method, body.as_bytes())
+            .await
+            .into()
+    }
+
+    /// The same for the form fields a web framework already decoded.
+    pub async fn reply_to_notification_fields(
+        &self,
+        method: String,
+        fields: HashMap<String, String>,
+    ) -> NotificationReply {
+        core::NotificationReply::for_fields(&self.inner, &method, fields)
+            .await
+            .into()
     }
 }
 

@@ -495,6 +495,33 @@ impl From<core::TransferInfo> for TransferInfo {
     }
 }
 
+/// What the service holds under a payout's `clientTransactionId`, compared with that payout
+/// (`Client.lookUp`, the core's `PayoutLookup` and its rule).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum PayoutLookup {
+    /// The service holds this payout (same number and amount) under the id.
+    Found { transfer: TransferInfo },
+    /// The service holds a different payout under the id: the id is taken.
+    Conflict { transfer: TransferInfo },
+    /// The service shows no payout under the id. Right after a request that may have been
+    /// processed this proves nothing: a payout being recorded may not be visible yet.
+    NotFound,
+}
+
+impl From<core::PayoutLookup> for PayoutLookup {
+    fn from(found: core::PayoutLookup) -> Self {
+        match found {
+            core::PayoutLookup::Found(info) => PayoutLookup::Found {
+                transfer: info.into(),
+            },
+            core::PayoutLookup::Conflict(info) => PayoutLookup::Conflict {
+                transfer: info.into(),
+            },
+            core::PayoutLookup::NotFound => PayoutLookup::NotFound,
+        }
+    }
+}
+
 /// Which transfers `transferStatus` asks about: exactly one id.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum TransferQuery {
@@ -651,6 +678,39 @@ impl From<core::NotificationEvent> for NotificationEvent {
             core::NotificationEvent::Transfer(n) => NotificationEvent::Transfer {
                 notification: n.into(),
             },
+        }
+    }
+}
+
+/// What to answer a request to the notify URL, decided by the core (the same rule in every
+/// language): `status` 200 (a ping, or confirmed), 400 (unreadable, or disagrees with the
+/// service), 413 (body over 64 KiB), 503 (the service does not show the transfer final yet, or
+/// could not be asked: CinetPay posts it again later). For a JVM server that serves the notify
+/// URL; an app never does.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NotificationReply {
+    /// The HTTP status to answer (an `Int`, like `ErrorDetails.httpStatus`).
+    pub status: i32,
+    /// A short plain-text body to answer with.
+    pub body: String,
+    /// Why, in a sentence, for the merchant's logs (not meant for CinetPay).
+    pub reason: String,
+    /// The notification as posted, when the body was read as one.
+    pub notification: Option<Notification>,
+    /// Only with status 200: the service's view of the final transfer, agreeing with the
+    /// notification. Handle it (idempotently: the same notification may come again) before
+    /// answering; if that fails, answer 500 so that CinetPay posts it again.
+    pub transfer: Option<TransferInfo>,
+}
+
+impl From<core::NotificationReply> for NotificationReply {
+    fn from(r: core::NotificationReply) -> Self {
+        NotificationReply {
+            status: r.status.into(),
+            body: r.body.to_owned(),
+            reason: r.reason,
+            notification: r.notification.map(Into::into),
+            transfer: r.transfer.map(Into::into),
         }
     }
 }

@@ -640,9 +640,29 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func confirmNotification(notification: Notification) async throws  -> TransferInfo
     
     /**
+     * What the service holds under the payout's `clientTransactionId` (required: without it a
+     * `Validation` error names the field), compared with the payout: the core's rule, the one
+     * `send` settles lost answers with. `NotFound` right after a request that may have been
+     * processed proves nothing: a payout being recorded may not be visible yet.
+     */
+    func lookUp(transfer: Transfer) async throws  -> PayoutLookup
+    
+    /**
      * Registers the payees this client does not know yet, then sends.
      */
     func pay(transfers: [Transfer]) async throws  -> [SendResult]
+    
+    /**
+     * What to answer a request to the notify URL (the core's rule, see `NotificationReply`),
+     * from its method and raw form-encoded body (at most 64 KiB + 1 bytes of it); never throws
+     * for the request's content. For a JVM server: an app never serves the notify URL.
+     */
+    func replyToNotification(method: String, body: String) async  -> NotificationReply
+    
+    /**
+     * The same for the form fields a web framework already decoded.
+     */
+    func replyToNotificationFields(method: String, fields: [String: String]) async  -> NotificationReply
     
     /**
      * Sends payouts (to existing contacts). Never sends one twice; see the core's `send`.
@@ -800,6 +820,28 @@ open func confirmNotification(notification: Notification)async throws  -> Transf
 }
     
     /**
+     * What the service holds under the payout's `clientTransactionId` (required: without it a
+     * `Validation` error names the field), compared with the payout: the core's rule, the one
+     * `send` settles lost answers with. `NotFound` right after a request that may have been
+     * processed proves nothing: a payout being recorded may not be visible yet.
+     */
+open func lookUp(transfer: Transfer)async throws  -> PayoutLookup  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cinetpay_mobile_fn_method_client_look_up(
+                        self.uniffiCloneHandle(),FfiConverterTypeTransfer_lower(transfer)
+                )
+            },
+            pollFunc: ffi_cinetpay_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cinetpay_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cinetpay_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePayoutLookup_lift,
+            errorHandler: FfiConverterTypeCinetPayError_lift
+        )
+}
+    
+    /**
      * Registers the payees this client does not know yet, then sends.
      */
 open func pay(transfers: [Transfer])async throws  -> [SendResult]  {
@@ -815,6 +857,48 @@ open func pay(transfers: [Transfer])async throws  -> [SendResult]  {
             freeFunc: ffi_cinetpay_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeSendResult.lift,
             errorHandler: FfiConverterTypeCinetPayError_lift
+        )
+}
+    
+    /**
+     * What to answer a request to the notify URL (the core's rule, see `NotificationReply`),
+     * from its method and raw form-encoded body (at most 64 KiB + 1 bytes of it); never throws
+     * for the request's content. For a JVM server: an app never serves the notify URL.
+     */
+open func replyToNotification(method: String, body: String)async  -> NotificationReply  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cinetpay_mobile_fn_method_client_reply_to_notification(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(body)
+                )
+            },
+            pollFunc: ffi_cinetpay_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cinetpay_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cinetpay_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeNotificationReply_lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * The same for the form fields a web framework already decoded.
+     */
+open func replyToNotificationFields(method: String, fields: [String: String])async  -> NotificationReply  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cinetpay_mobile_fn_method_client_reply_to_notification_fields(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterDictionaryStringString.lower(fields)
+                )
+            },
+            pollFunc: ffi_cinetpay_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cinetpay_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cinetpay_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeNotificationReply_lift,
+            errorHandler: nil
+            
         )
 }
     
@@ -1845,7 +1929,7 @@ public struct ErrorDetails: Equatable, Hashable {
      */
     public var httpStatus: Int32?
     /**
-     * The input field at fault, in Kotlin/Swift letter case ([`field_name`]).
+     * The input field at fault: the core's path in camelCase (`core::Error::field_camel_case`).
      */
     public var field: String?
     /**
@@ -1883,7 +1967,7 @@ public struct ErrorDetails: Equatable, Hashable {
          * HTTP status of the answer, when there was one.
          */httpStatus: Int32?, 
         /**
-         * The input field at fault, in Kotlin/Swift letter case ([`field_name`]).
+         * The input field at fault: the core's path in camelCase (`core::Error::field_camel_case`).
          */field: String?, 
         /**
          * The position of the item at fault in the list given.
@@ -2223,6 +2307,113 @@ public func FfiConverterTypeNotification_lift(_ buf: RustBuffer) throws -> Notif
 #endif
 public func FfiConverterTypeNotification_lower(_ value: Notification) -> RustBuffer {
     return FfiConverterTypeNotification.lower(value)
+}
+
+
+/**
+ * What to answer a request to the notify URL, decided by the core (the same rule in every
+ * language): `status` 200 (a ping, or confirmed), 400 (unreadable, or disagrees with the
+ * service), 413 (body over 64 KiB), 503 (the service does not show the transfer final yet, or
+ * could not be asked: CinetPay posts it again later). For a JVM server that serves the notify
+ * URL; an app never does.
+ */
+public struct NotificationReply: Equatable, Hashable {
+    /**
+     * The HTTP status to answer (an `Int`, like `ErrorDetails.httpStatus`).
+     */
+    public var status: Int32
+    /**
+     * A short plain-text body to answer with.
+     */
+    public var body: String
+    /**
+     * Why, in a sentence, for the merchant's logs (not meant for CinetPay).
+     */
+    public var reason: String
+    /**
+     * The notification as posted, when the body was read as one.
+     */
+    public var notification: Notification?
+    /**
+     * Only with status 200: the service's view of the final transfer, agreeing with the
+     * notification. Handle it (idempotently: the same notification may come again) before
+     * answering; if that fails, answer 500 so that CinetPay posts it again.
+     */
+    public var transfer: TransferInfo?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The HTTP status to answer (an `Int`, like `ErrorDetails.httpStatus`).
+         */status: Int32, 
+        /**
+         * A short plain-text body to answer with.
+         */body: String, 
+        /**
+         * Why, in a sentence, for the merchant's logs (not meant for CinetPay).
+         */reason: String, 
+        /**
+         * The notification as posted, when the body was read as one.
+         */notification: Notification?, 
+        /**
+         * Only with status 200: the service's view of the final transfer, agreeing with the
+         * notification. Handle it (idempotently: the same notification may come again) before
+         * answering; if that fails, answer 500 so that CinetPay posts it again.
+         */transfer: TransferInfo?) {
+        self.status = status
+        self.body = body
+        self.reason = reason
+        self.notification = notification
+        self.transfer = transfer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NotificationReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotificationReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotificationReply {
+        return
+            try NotificationReply(
+                status: FfiConverterInt32.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                notification: FfiConverterOptionTypeNotification.read(from: &buf), 
+                transfer: FfiConverterOptionTypeTransferInfo.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NotificationReply, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.status, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterOptionTypeNotification.write(value.notification, into: &buf)
+        FfiConverterOptionTypeTransferInfo.write(value.transfer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationReply_lift(_ buf: RustBuffer) throws -> NotificationReply {
+    return try FfiConverterTypeNotificationReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationReply_lower(_ value: NotificationReply) -> RustBuffer {
+    return FfiConverterTypeNotificationReply.lower(value)
 }
 
 
@@ -3892,6 +4083,99 @@ public func FfiConverterTypeNotificationEvent_lower(_ value: NotificationEvent) 
 
 
 /**
+ * What the service holds under a payout's `clientTransactionId`, compared with that payout
+ * (`Client.lookUp`, the core's `PayoutLookup` and its rule).
+ */
+
+public enum PayoutLookup: Equatable, Hashable {
+    
+    /**
+     * The service holds this payout (same number and amount) under the id.
+     */
+    case found(transfer: TransferInfo
+    )
+    /**
+     * The service holds a different payout under the id: the id is taken.
+     */
+    case conflict(transfer: TransferInfo
+    )
+    /**
+     * The service shows no payout under the id. Right after a request that may have been
+     * processed this proves nothing: a payout being recorded may not be visible yet.
+     */
+    case notFound
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PayoutLookup: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePayoutLookup: FfiConverterRustBuffer {
+    typealias SwiftType = PayoutLookup
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PayoutLookup {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .found(transfer: try FfiConverterTypeTransferInfo.read(from: &buf)
+        )
+        
+        case 2: return .conflict(transfer: try FfiConverterTypeTransferInfo.read(from: &buf)
+        )
+        
+        case 3: return .notFound
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PayoutLookup, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .found(transfer):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeTransferInfo.write(transfer, into: &buf)
+            
+        
+        case let .conflict(transfer):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeTransferInfo.write(transfer, into: &buf)
+            
+        
+        case .notFound:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePayoutLookup_lift(_ buf: RustBuffer) throws -> PayoutLookup {
+    return try FfiConverterTypePayoutLookup.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePayoutLookup_lower(_ value: PayoutLookup) -> RustBuffer {
+    return FfiConverterTypePayoutLookup.lower(value)
+}
+
+
+
+/**
  * Whether the service took a payout.
  */
 
@@ -4624,6 +4908,30 @@ fileprivate struct FfiConverterOptionTypeLimits: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeNotification: FfiConverterRustBuffer {
+    typealias SwiftType = Notification?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNotification.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNotification.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRetryPolicy: FfiConverterRustBuffer {
     typealias SwiftType = RetryPolicy?
 
@@ -4640,6 +4948,30 @@ fileprivate struct FfiConverterOptionTypeRetryPolicy: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRetryPolicy.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTransferInfo: FfiConverterRustBuffer {
+    typealias SwiftType = TransferInfo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTransferInfo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTransferInfo.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5162,7 +5494,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cinetpay_mobile_checksum_method_client_confirm_notification() != 38982) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_cinetpay_mobile_checksum_method_client_look_up() != 34983) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_cinetpay_mobile_checksum_method_client_pay() != 29159) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cinetpay_mobile_checksum_method_client_reply_to_notification() != 18689) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cinetpay_mobile_checksum_method_client_reply_to_notification_fields() != 12558) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cinetpay_mobile_checksum_method_client_send() != 49460) {

@@ -293,9 +293,24 @@ uint64_t uniffi_cinetpay_mobile_fn_method_client_balance(uint64_t ptr
 uint64_t uniffi_cinetpay_mobile_fn_method_client_confirm_notification(uint64_t ptr, RustBuffer notification
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_LOOK_UP
+#define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_LOOK_UP
+uint64_t uniffi_cinetpay_mobile_fn_method_client_look_up(uint64_t ptr, RustBuffer transfer
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_PAY
 #define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_PAY
 uint64_t uniffi_cinetpay_mobile_fn_method_client_pay(uint64_t ptr, RustBuffer transfers
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_REPLY_TO_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_REPLY_TO_NOTIFICATION
+uint64_t uniffi_cinetpay_mobile_fn_method_client_reply_to_notification(uint64_t ptr, RustBuffer method, RustBuffer body
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_REPLY_TO_NOTIFICATION_FIELDS
+#define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_REPLY_TO_NOTIFICATION_FIELDS
+uint64_t uniffi_cinetpay_mobile_fn_method_client_reply_to_notification_fields(uint64_t ptr, RustBuffer method, RustBuffer fields
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_FN_METHOD_CLIENT_SEND
@@ -658,9 +673,27 @@ uint16_t uniffi_cinetpay_mobile_checksum_method_client_confirm_notification(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_CHECKSUM_METHOD_CLIENT_LOOK_UP
+#define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_CHECKSUM_METHOD_CLIENT_LOOK_UP
+uint16_t uniffi_cinetpay_mobile_checksum_method_client_look_up(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_CHECKSUM_METHOD_CLIENT_PAY
 #define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_CHECKSUM_METHOD_CLIENT_PAY
 uint16_t uniffi_cinetpay_mobile_checksum_method_client_pay(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_CHECKSUM_METHOD_CLIENT_REPLY_TO_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_CHECKSUM_METHOD_CLIENT_REPLY_TO_NOTIFICATION
+uint16_t uniffi_cinetpay_mobile_checksum_method_client_reply_to_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_CHECKSUM_METHOD_CLIENT_REPLY_TO_NOTIFICATION_FIELDS
+#define UNIFFI_FFIDEF_UNIFFI_CINETPAY_MOBILE_CHECKSUM_METHOD_CLIENT_REPLY_TO_NOTIFICATION_FIELDS
+uint16_t uniffi_cinetpay_mobile_checksum_method_client_reply_to_notification_fields(void
     
 );
 #endif

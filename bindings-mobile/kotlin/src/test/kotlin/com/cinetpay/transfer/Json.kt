@@ -107,6 +107,13 @@ object Json {
         .putOpt2("operator", n.operator)
         .putOpt2("validated_at", n.validatedAt)
 
+    fun notificationReply(r: NotificationReply): JSONObject = JSONObject()
+        .put("status", r.status)
+        .put("body", r.body)
+        .put("reason", r.reason)
+        .putOpt2("notification", r.notification?.let(::notification))
+        .putOpt2("transfer", r.transfer?.let(::transferInfo))
+
     /** Null when `actual` matches `pattern` partially (README "Patterns"), else the first difference. */
     fun match(pattern: Any?, actual: Any?, path: String): String? {
         val a = if (actual == null) JSONObject.NULL else actual
