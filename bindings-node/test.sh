@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The Node package's test command, as CI runs it: builds the native addon, packs the npm
+# The Node package's test command, as CI runs it: builds the native addon, compiles the JS layer
+# (ts/ -> lib/ with `tsc`, strict: a type error fails here), packs the npm
 # package(s), installs the TARBALLS into a fresh temporary project, then type-checks a typed usage
 # file and runs the node:test suite against that install, so a file missing from a package fails here.
 #
@@ -39,14 +40,20 @@ elif $release; then
   # Stripped by the cargo profile, not napi's --strip: that adds `-C link-arg=-s` to RUSTFLAGS, which
   # left the symbol table in place here (rustc 1.95; the prepack guard caught it) and, as a RUSTFLAGS
   # change, recompiled every dependency apart from the Python wheel's release build.
-  echo "== napi build --profile release-node (fat LTO, stripped): npm run build:release"
+  echo "== napi build --profile release-node (fat LTO, stripped), then tsc: npm run build:release"
   npm run -s build:release
 else
   echo "== napi build (debug)"
   npx napi build --platform --output-dir native --js index.js --dts index.d.ts -- --locked
 fi
+if [[ -n "${CINETPAY_NODE_PREBUILT:-}" ]] || ! $release; then
+  echo "== tsc: ts/ -> lib/ (strict, against native/index.d.ts): npm run build:ts"
+  npm run -s build:ts
+fi
 echo "   built in $((SECONDS - start)) s"
 
+# `npm pack` runs the prepack script: tsc again (so that no pack or publish ships a lib/ older than
+# ts/), then npm/check-pack.js guards the package.
 echo "== npm pack"
 tarballs=("$dist/$(npm pack --silent --pack-destination "$dist" | tail -n 1)")
 if $release; then
