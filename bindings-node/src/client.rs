@@ -82,7 +82,7 @@ impl NativeClient {
     /// The state of transfers, by exactly one id (a lot gives every transfer of the batch).
     #[napi]
     pub async fn transfer_status(&self, query: TransferQuery) -> napi::Result<Vec<TransferInfo>> {
-        let query = js(core::TransferQuery::try_from(query))?;
+        let query = js(query.to_core().map_err(|e| e.in_lang(self.inner.config().lang)))?;
         let infos = js(self.inner.transfer_status(&query).await)?;
         Ok(infos.into_iter().map(Into::into).collect())
     }

@@ -377,19 +377,10 @@ pub struct TransferQuery {
     pub lot: Option<String>,
 }
 
-impl TryFrom<TransferQuery> for core::TransferQuery {
-    type Error = Error;
-    fn try_from(q: TransferQuery) -> core::Result<Self> {
-        match (q.transaction_id, q.client_transaction_id, q.lot) {
-            (Some(id), None, None) => Ok(core::TransferQuery::TransactionId(id)),
-            (None, Some(id), None) => Ok(core::TransferQuery::ClientTransactionId(id)),
-            (None, None, Some(lot)) => Ok(core::TransferQuery::Lot(lot)),
-            _ => Err(Error::validation(
-                "query",
-                None,
-                "give exactly one of transactionId, clientTransactionId or lot",
-            )),
-        }
+impl TransferQuery {
+    /// The core's query of exactly one id (its rule and its error, `field: 'transactionId'`).
+    pub fn to_core(self) -> core::Result<core::TransferQuery> {
+        core::TransferQuery::one_of(self.transaction_id, self.client_transaction_id, self.lot)
     }
 }
 

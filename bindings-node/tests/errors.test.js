@@ -181,6 +181,7 @@ test('transferStatus wants exactly one id', async () => {
   for (const query of [{}, { transactionId: 'a', lot: 'b' }]) {
     const error = await client.transferStatus(query).catch((e) => e)
     assert.ok(error instanceof ValidationError, String(error))
+    assert.equal(error.field, 'transactionId') // the core's rule and field (TransferQuery::one_of)
   }
 })
 

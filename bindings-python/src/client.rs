@@ -119,24 +119,16 @@ fn repr(name: &str, shared: &Shared) -> String {
     )
 }
 
-/// Exactly one id, as the service requires.
+/// The core's query of exactly one id; its refusal in the client's language.
 fn query(
     py: Python<'_>,
+    client: &cinetpay_transfer::Client,
     transaction_id: Option<String>,
     client_transaction_id: Option<String>,
     lot: Option<String>,
 ) -> PyResult<TransferQuery> {
-    match (transaction_id, client_transaction_id, lot) {
-        (Some(id), None, None) => Ok(TransferQuery::TransactionId(id)),
-        (None, Some(id), None) => Ok(TransferQuery::ClientTransactionId(id)),
-        (None, None, Some(lot)) => Ok(TransferQuery::Lot(lot)),
-        _ => Err(errors::validation(
-            py,
-            "transaction_id",
-            None,
-            "give exactly one of transaction_id, client_transaction_id or lot".into(),
-        )),
-    }
+    TransferQuery::one_of(transaction_id, client_transaction_id, lot)
+        .map_err(|e| errors::to_pyerr(py, &e.in_lang(client.config().lang)))
 }
 
 /// `issue_token`, or `issue_token_after` when the caller had a token already.
@@ -305,8 +297,8 @@ impl Client {
         client_transaction_id: Option<String>,
         lot: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let query = query(py, transaction_id, client_transaction_id, lot)?;
         let client = self.shared.client(py)?;
+        let query = query(py, &client, transaction_id, client_transaction_id, lot)?;
         let infos = run(py, move || async move { client.transfer_status(&query).await })?;
         list(types::transfer_infos(py, &infos))
     }
@@ -461,8 +453,8 @@ impl AsyncClient {
         client_transaction_id: Option<String>,
         lot: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let query = query(py, transaction_id, client_transaction_id, lot)?;
         let client = self.shared.client(py)?;
+        let query = query(py, &client, transaction_id, client_transaction_id, lot)?;
         spawn(
             py,
             async move { client.transfer_status(&query).await },

@@ -81,8 +81,11 @@ def test_core_validation_names_field_and_item(client: ct.Client) -> None:
 def test_transfer_status_takes_exactly_one_id(client: ct.Client) -> None:
     with pytest.raises(ValueError):
         client.transfer_status()
-    with pytest.raises(ct.ValidationError):
+    with pytest.raises(ct.ValidationError) as raised:
         client.transfer_status(transaction_id="a", lot="b")
+    # The core's rule and field (TransferQuery::one_of), the same in every language.
+    assert raised.value.field == "transaction_id"
+    assert "exactly one" in str(raised.value)
 
 
 def test_client_options_are_checked() -> None:

@@ -331,6 +331,27 @@ pub enum TransferQuery {
 }
 
 impl TransferQuery {
+    /// The query of the one id given, as the service requires: none or several is a validation
+    /// error naming `transaction_id`, before any request. Every binding's `transfer_status`
+    /// (keyword arguments in Python, an object in JavaScript) goes through here, so the rule and
+    /// its error are the same in every language.
+    pub fn one_of(
+        transaction_id: Option<String>,
+        client_transaction_id: Option<String>,
+        lot: Option<String>,
+    ) -> Result<Self, Error> {
+        match (transaction_id, client_transaction_id, lot) {
+            (Some(id), None, None) => Ok(TransferQuery::TransactionId(id)),
+            (None, Some(id), None) => Ok(TransferQuery::ClientTransactionId(id)),
+            (None, None, Some(lot)) => Ok(TransferQuery::Lot(lot)),
+            _ => Err(Error::invalid(
+                "transaction_id",
+                None,
+                Message::new("query-one-id"),
+            )),
+        }
+    }
+
     /// The query parameter name and value.
     pub(crate) fn param(&self) -> (&'static str, &str) {
         match self {
@@ -382,6 +403,27 @@ fn serialize_opt_error<S: Serializer>(err: &Option<Error>, s: S) -> Result<S::Ok
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transfer_query_is_exactly_one_id() {
+        let id = || Some("x".to_owned());
+        assert_eq!(
+            TransferQuery::one_of(None, id(), None).unwrap(),
+            TransferQuery::ClientTransactionId("x".into())
+        );
+        assert_eq!(
+            TransferQuery::one_of(None, None, id()).unwrap(),
+            TransferQuery::Lot("x".into())
+        );
+        for (a, b, c) in [(None, None, None), (id(), None, id()), (id(), id(), id())] {
+            let err = TransferQuery::one_of(a, b, c).unwrap_err();
+            assert_eq!(
+                (err.kind(), err.field()),
+                (crate::ErrorKind::Validation, Some("transaction_id"))
+            );
+            assert!(err.detail().contains("exactly one"), "{err}");
+        }
+    }
 
     #[test]
     fn lang_reads_what_it_writes_and_names_the_field_otherwise() {

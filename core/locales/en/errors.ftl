@@ -34,6 +34,7 @@ http-client-failed = cannot build HTTP client: {$reason}
 field-empty = {$field} is empty
 no-transfers = no transfer to send
 no-contacts = no contact to add
+query-one-id = give exactly one of transaction_id, client_transaction_id or lot
 id-twice = client_transaction_id {$id} appears twice in this call
 email-invalid = email {$email} is not an e-mail address
 payment-method-invalid = payment_method {$method} must be an operator code such as OM or MOMO

@@ -41,6 +41,7 @@ http-client-failed = impossible de créer le client HTTP : {$reason}
 field-empty = {$field} est vide
 no-transfers = aucun transfert à envoyer
 no-contacts = aucun contact à ajouter
+query-one-id = donnez exactement un identifiant : transaction_id, client_transaction_id ou lot
 id-twice = le client_transaction_id {$id} figure deux fois dans cet appel
 email-invalid = l'e-mail {$email} n'est pas une adresse e-mail
 payment-method-invalid = payment_method {$method} doit être un code d'opérateur, par exemple OM ou MOMO
