@@ -58,7 +58,7 @@ fi
 node_pkg="$out/node-$profile"
 rm -rf "$node_pkg"
 mkdir -p "$node_pkg"
-cp -r bindings-node/package.json bindings-node/lib "$node_pkg/"
+cp bindings-node/package.json "$node_pkg/"
 wheel=""
 if [[ $profile == release ]]; then
     step "release builds: sandbox, bench clients, CLI"
@@ -113,6 +113,14 @@ else
         cp -r bindings-node/native "$node_pkg/"
     fi
 fi
+
+# The JS layer, compiled from bindings-node/ts against the loader's typings napi just wrote (tsc reads
+# them from bindings-node/native/, where `npm run build` puts them; they are the same for every profile).
+step "node JS layer (tsc: bindings-node/ts -> $node_pkg/lib)"
+[[ -x bindings-node/node_modules/.bin/tsc ]] || bindings-node/ci-install.sh
+mkdir -p bindings-node/native
+cp "$node_pkg/native/index.js" "$node_pkg/native/index.d.ts" bindings-node/native/
+(cd bindings-node && npx tsc -p tsconfig.json --outDir "$node_pkg/lib" >&2)
 
 step "running the benchmark ($profile builds, $payouts payouts, $runs run(s) per client)"
 exec "$venv/bin/python" bench/run.py --profile "$profile" --bin "$bin" --payouts "$payouts" --runs "$runs" \

@@ -58,6 +58,8 @@ CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" cargo install -q --locked -
 echo "installed in $((SECONDS - start)) s"
 
 echo "== npm install /path/to/bindings-node (a checkout, after its build: bindings-node/test.sh ran)"
+# The addon is the one test.sh built; lib/ is compiled again from ts/ (npm does not build a path install).
+(cd bindings-node && npm run -s build:ts)
 mkdir -p "$work/npm-path" && cd "$work/npm-path"
 echo '{ "name": "consumer", "version": "0.0.0", "private": true }' >package.json
 npm install --no-audit --no-fund --loglevel=error "$root/bindings-node" >/dev/null
