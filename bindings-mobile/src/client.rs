@@ -56,21 +56,18 @@ impl Client {
 
     /// Registers payees; one who already was a contact counts as added. Results in input order.
     pub async fn add_contacts(&self, contacts: Vec<Contact>) -> Result<Vec<ContactResult>, CinetPayError> {
-        let contacts: Vec<core::Contact> = contacts.into_iter().map(Into::into).collect();
         let results = self.inner.add_contacts(&contacts).await?;
         Ok(results.into_iter().map(Into::into).collect())
     }
 
     /// Sends payouts (to existing contacts). Never sends one twice; see the core's `send`.
     pub async fn send(&self, transfers: Vec<Transfer>) -> Result<Vec<SendResult>, CinetPayError> {
-        let transfers: Vec<core::Transfer> = transfers.into_iter().map(Into::into).collect();
         let results = self.inner.send(&transfers).await?;
         Ok(results.into_iter().map(Into::into).collect())
     }
 
     /// Registers the payees this client does not know yet, then sends.
     pub async fn pay(&self, transfers: Vec<Transfer>) -> Result<Vec<SendResult>, CinetPayError> {
-        let transfers: Vec<core::Transfer> = transfers.into_iter().map(Into::into).collect();
         let results = self.inner.pay(&transfers).await?;
         Ok(results.into_iter().map(Into::into).collect())
     }
@@ -86,7 +83,7 @@ impl Client {
     /// `send` settles lost answers with. `NotFound` right after a request that may have been
     /// processed proves nothing: a payout being recorded may not be visible yet.
     pub async fn look_up(&self, transfer: Transfer) -> Result<PayoutLookup, CinetPayError> {
-        Ok(self.inner.look_up(&transfer.into()).await?.into())
+        Ok(self.inner.look_up(&transfer).await?.into())
     }
 
     /// Confirms a notification by asking the service (never trusting its body); a disagreement

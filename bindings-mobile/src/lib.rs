@@ -7,7 +7,8 @@
 //! `uniffi-bindgen` (see `README.md` beside this crate).
 //!
 //! - [`client`]: the `Client` object; every call is a Kotlin `suspend fun` / Swift `async func`.
-//! - [`types`]: records and enums, and their conversions to the core's types.
+//! - [`types`]: records and enums: the core's own where uniffi carries them (remote types), hand
+//!   copies with their conversions where the shape must differ.
 //! - [`errors`]: `CinetPayError` (Kotlin `CinetPayException`), one subclass per error kind.
 //! - [`token_provider`]: the callback interface through which an app gets tokens from its own
 //!   backend, so that a phone never holds the merchant's API password.

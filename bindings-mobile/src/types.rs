@@ -1,7 +1,11 @@
-//! The records and enums Kotlin and Swift see, and their conversions to and from the core's types.
+//! The records and enums Kotlin and Swift see.
 //!
-//! Each type mirrors one of the core (same fields, same meaning; names become camelCase in Kotlin
-//! and Swift) and converts field by field, nothing more: every rule lives in the core. Amounts are
+//! Where the core's type has a shape uniffi can carry, it is exposed as it is, as a uniffi remote
+//! type: the `#[uniffi::remote(...)]` declarations below mirror the core's for uniffi's scaffolding
+//! and generate no Rust type, and the generated code builds and matches the core's type field by
+//! field and variant by variant, so a field or variant added to the core and not mirrored here
+//! fails to compile (ADR 6). The other types are hand copies, each saying why its shape differs,
+//! and convert field by field, nothing more: every rule lives in the core. Amounts are
 //! `i64` (Kotlin `Long`, Swift `Int64`): whole XOF, never floats. Statuses the SDK does not know
 //! are kept in an `Unknown { raw }` variant, never an error. Optional settings of
 //! [`ClientConfig`] are `null`/`nil` by default, which means "the core's default", so the numbers
@@ -14,8 +18,10 @@ use cinetpay_transfer as core;
 
 use crate::errors::{CinetPayError, ErrorDetails};
 
+pub use core::{Contact, CountryBalance, Lang, RetryPolicy, SendOutcome, Transfer};
+
 /// Language of the service's `description` texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Lang {
     /// English.
     En,
@@ -23,17 +29,8 @@ pub enum Lang {
     Fr,
 }
 
-impl From<Lang> for core::Lang {
-    fn from(l: Lang) -> Self {
-        match l {
-            Lang::En => core::Lang::En,
-            Lang::Fr => core::Lang::Fr,
-        }
-    }
-}
-
 /// How idempotent calls (reads, contacts, logins) are retried after transient failures.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).
     pub max_attempts: u32,
@@ -43,6 +40,8 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
 }
 
+// Hand copy: the core's builder has setters, not a record, and `null` here means "the core's
+// default".
 /// Client settings. Every field is optional: `null` keeps the core's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct ClientConfig {
@@ -76,6 +75,7 @@ pub struct ClientConfig {
     pub limits: Option<Limits>,
 }
 
+// Not the core's: it has `RangeInclusive<usize>`, and uniffi has no ranges.
 /// A range of digit counts, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct DigitRange {
@@ -91,6 +91,7 @@ impl From<DigitRange> for std::ops::RangeInclusive<usize> {
     }
 }
 
+// Hand copy: `national_digits` is a `RangeInclusive` in the core.
 /// The rules of one calling code (`Limits.countries`).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CountryRule {
@@ -102,6 +103,8 @@ pub struct CountryRule {
     pub min_amount: i64,
 }
 
+// Hand copy: its fields are optional here (over `Limits::default()`), and the core's ranges are
+// `RangeInclusive`.
 /// Amount and phone rules (`ClientConfig.limits`). A field left `null` keeps the core's default;
 /// each entry of `countries` replaces or adds the rule of its calling code (`"225"`), the others
 /// keep theirs. The core checks the values when the client is built: a bad one throws
@@ -159,7 +162,7 @@ impl ClientConfig {
             builder = builder.base_url(url);
         }
         if let Some(lang) = self.lang {
-            builder = builder.lang(lang.into());
+            builder = builder.lang(lang);
         }
         if let Some(t) = self.connect_timeout {
             builder = builder.connect_timeout(t);
@@ -171,11 +174,7 @@ impl ClientConfig {
             builder = builder.processing_window(t);
         }
         if let Some(r) = self.retry {
-            builder = builder.retry(core::RetryPolicy {
-                max_attempts: r.max_attempts,
-                initial_backoff: r.initial_backoff,
-                max_backoff: r.max_backoff,
-            });
+            builder = builder.retry(r);
         }
         if let Some(n) = self.chunk_size {
             builder = builder.chunk_size(n as usize);
@@ -191,7 +190,7 @@ impl ClientConfig {
 }
 
 /// A payee to register before money can be sent to them.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct Contact {
     /// Country calling code without `+` (`"225"`); may be empty when `phone` is `+225...`.
     pub prefix: String,
@@ -206,18 +205,7 @@ pub struct Contact {
     pub email: String,
 }
 
-impl From<Contact> for core::Contact {
-    fn from(c: Contact) -> Self {
-        core::Contact {
-            prefix: c.prefix,
-            phone: c.phone,
-            name: c.name,
-            surname: c.surname,
-            email: c.email,
-        }
-    }
-}
-
+// Hand copy: `error` is the core's `Error`, carried as an `ErrorDetails` record.
 /// What the service said about one contact of an `addContacts` call.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ContactResult {
@@ -252,7 +240,7 @@ impl From<core::ContactResult> for ContactResult {
 }
 
 /// One payout to send.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct Transfer {
     /// Country calling code without `+`; may be empty when `phone` is `+225...`.
     pub prefix: String,
@@ -279,24 +267,8 @@ pub struct Transfer {
     pub email: Option<String>,
 }
 
-impl From<Transfer> for core::Transfer {
-    fn from(t: Transfer) -> Self {
-        core::Transfer {
-            prefix: t.prefix,
-            phone: t.phone,
-            amount: t.amount,
-            notify_url: t.notify_url,
-            client_transaction_id: t.client_transaction_id,
-            payment_method: t.payment_method,
-            name: t.name,
-            surname: t.surname,
-            email: t.email,
-        }
-    }
-}
-
 /// Whether the service took a payout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum SendOutcome {
     /// The service recorded the payout; follow it with `transferStatus`.
     Accepted,
@@ -306,16 +278,7 @@ pub enum SendOutcome {
     Unknown,
 }
 
-impl From<core::SendOutcome> for SendOutcome {
-    fn from(o: core::SendOutcome) -> Self {
-        match o {
-            core::SendOutcome::Accepted => SendOutcome::Accepted,
-            core::SendOutcome::Failed => SendOutcome::Failed,
-            core::SendOutcome::Unknown => SendOutcome::Unknown,
-        }
-    }
-}
-
+// Hand copy: `error` is the core's `Error`, carried as an `ErrorDetails` record.
 /// The result of one payout of a `send` or `pay` call, in input order.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SendResult {
@@ -347,7 +310,7 @@ impl From<core::SendResult> for SendResult {
             prefix: r.prefix,
             phone: r.phone,
             amount: r.amount,
-            outcome: r.outcome.into(),
+            outcome: r.outcome,
             transaction_id: r.transaction_id,
             lot: r.lot,
             treatment_status: r.treatment_status.map(Into::into),
@@ -355,6 +318,8 @@ impl From<core::SendResult> for SendResult {
     }
 }
 
+// Hand copy: the core's `Unknown(String)` is a tuple variant, whose field uniffi would call `v1`
+// (Kotlin `Unknown(v1)`), not `raw`.
 /// Where a transfer is in CinetPay's processing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum TreatmentStatus {
@@ -411,6 +376,7 @@ impl TreatmentStatus {
     }
 }
 
+// Hand copy: `Unknown { raw }`, as `TreatmentStatus`.
 /// Whether the merchant's confirmation of a transfer is in (`sending_status`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum SendingStatus {
@@ -444,6 +410,7 @@ impl SendingStatus {
     }
 }
 
+// Hand copy: its statuses are the hand copies above.
 /// The state of one transfer, as `transferStatus` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TransferInfo {
@@ -495,6 +462,8 @@ impl From<core::TransferInfo> for TransferInfo {
     }
 }
 
+// Hand copy: the core's variants are tuple variants (uniffi would name their field `v1`), and
+// `TransferInfo` is one.
 /// What the service holds under a payout's `clientTransactionId`, compared with that payout
 /// (`Client.lookUp`, the core's `PayoutLookup` and its rule).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -522,6 +491,7 @@ impl From<core::PayoutLookup> for PayoutLookup {
     }
 }
 
+// Hand copy: the core's variants are tuple variants (uniffi would name their field `v1`).
 /// Which transfers `transferStatus` asks about: exactly one id.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum TransferQuery {
@@ -543,6 +513,7 @@ impl From<TransferQuery> for core::TransferQuery {
     }
 }
 
+// Hand copy: `countries` is a `BTreeMap` in the core, and uniffi carries only `HashMap`.
 /// The transfer balance (separate from the collection balance).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Balance {
@@ -557,7 +528,7 @@ pub struct Balance {
 }
 
 /// The balance of one country.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct CountryBalance {
     /// What can be sent now to this country.
     pub available: i64,
@@ -573,22 +544,12 @@ impl From<core::Balance> for Balance {
             amount: b.amount,
             in_using: b.in_using,
             available: b.available,
-            countries: b
-                .countries
-                .into_iter()
-                .map(|(country, c)| {
-                    let c = CountryBalance {
-                        available: c.available,
-                        amount: c.amount,
-                        in_using: c.in_using,
-                    };
-                    (country, c)
-                })
-                .collect(),
+            countries: b.countries.into_iter().collect(),
         }
     }
 }
 
+// Hand copy: its `treatment_status` is the hand copy above.
 /// The fields of a transfer notification, as posted: unverified until `confirmNotification`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Notification {
@@ -662,6 +623,8 @@ impl From<Notification> for core::Notification {
     }
 }
 
+// Hand copy: the core's `Transfer(Notification)` is a tuple variant (uniffi would name its field
+// `v1`).
 /// What arrived at a notify URL.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum NotificationEvent {
@@ -682,6 +645,7 @@ impl From<core::NotificationEvent> for NotificationEvent {
     }
 }
 
+// Hand copy: the core's `body` is a `&'static str`.
 /// What to answer a request to the notify URL, decided by the core (the same rule in every
 /// language): `status` 200 (a ping, or confirmed), 400 (unreadable, or disagrees with the
 /// service), 413 (body over 64 KiB), 503 (the service does not show the transfer final yet, or
