@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test
 /**
  * The library's public names against the core's (ADR 6: one vocabulary, camelCase in Kotlin).
  *
- * The core's surface (records and their fields, client methods, client options) comes from the
+ * The core's surface (records and their fields, enums and their variants, client methods, client
+ * options) comes from the
  * core's own source, read by the workspace tool `cinetpay-surface` (tools/surface); the generated
  * classes are read by Java reflection (their properties' backing fields, their methods). A field,
  * method or option added to the core and not exposed here fails with its name. A name Kotlin
@@ -29,6 +30,7 @@ class SurfaceTest {
          * separated by spaces, or null when it is not; why).
          */
         val SURFACE_EXCEPTIONS: Map<String, Pair<String?, String>> = mapOf(
+            "enum Credentials" to Pair("Client.withCredentials TokenProvider", "the constructor chooses: Client(config, provider) or Client.withCredentials"),
             "record Config" to Pair("ClientConfig", "the builder's options as one record (checked below)"),
             "record StoredToken" to Pair(null, "the Rust TokenStore trait's value; an app holds its token in memory"),
             "record IssuedToken" to Pair(null, "apps receive tokens (TokenProvider), they do not issue them"),
@@ -117,6 +119,12 @@ class SurfaceTest {
             }
         }
 
+        /** An enum's variants in the core's CamelCase: an enum class's constants, or a sealed class's subclasses. */
+        private fun variants(cls: Class<*>): Set<String> =
+            cls.enumConstants?.map { c ->
+                (c as Enum<*>).name.lowercase().split('_').joinToString("") { it.replaceFirstChar(Char::uppercase) }
+            }?.toSet() ?: cls.declaredClasses.map { it.simpleName }.toSet()
+
         private fun objects(array: JSONArray): List<JSONObject> = (0 until array.length()).map { array.getJSONObject(it) }
     }
 
@@ -125,6 +133,7 @@ class SurfaceTest {
         val records = core.getJSONObject("records")
         val names = mapOf(
             "record" to records.keySet(),
+            "enum" to core.getJSONObject("enums").keySet(),
             "field" to records.keySet().flatMap { r -> records.getJSONArray(r).map { "$r.$it" } }.toSet(),
             "method" to objects(core.getJSONArray("client_methods")).map { it.getString("name") }.toSet(),
             "option" to objects(core.getJSONArray("client_options")).map { it.getString("name") }.toSet(),
@@ -146,6 +155,27 @@ class SurfaceTest {
                     "core record $record has field `$field` but $PACKAGE.$record has no property $it"
                 }
             }
+        }
+        assertTrue(problems.isEmpty(), problems.joinToString("\n"))
+    }
+
+    @Test
+    fun `every core enum variant is a constant or a subclass of the same name, every error kind an exception`() {
+        val enums = core.getJSONObject("enums")
+        assertTrue(enums.getJSONArray("ErrorKind").length() >= 10, "too few error kinds: $enums")
+        val problems = mutableListOf<String>()
+        for (enum in enums.keySet().sorted()) {
+            exposed("enum $enum", { generated(it) != null }, problems) { "core enum $enum has no class $PACKAGE.$it" }
+            val cls = generated(enum) ?: continue
+            val own = variants(cls)
+            for (variant in enums.getJSONArray(enum).map { it as String }) {
+                if (variant !in own) problems += "core enum $enum has variant `$variant` but $PACKAGE.$enum has none of that name ($own); $HINT"
+            }
+        }
+        // What a `catch` names: a new core kind must be a subclass too (the `kinds!` list of errors.rs).
+        val exceptions = CinetPayException::class.java.declaredClasses.map { it.simpleName }.toSet()
+        for (kind in enums.getJSONArray("ErrorKind").map { it as String }) {
+            if (kind !in exceptions) problems += "core ErrorKind.$kind has no subclass CinetPayException.$kind: add it to kinds! in errors.rs"
         }
         assertTrue(problems.isEmpty(), problems.joinToString("\n"))
     }
