@@ -684,7 +684,7 @@ impl From<core::NotificationReply> for NotificationReply {
 /// `parseNotification(input, method)` (ADR 6); before issue 12 it was `(method, body)`.
 #[uniffi::export(default(method = "POST"))]
 pub fn parse_notification(body: String, method: String) -> Result<NotificationEvent, CinetPayError> {
-    Ok(core::NotificationEvent::from_request(&method, body.as_bytes())?.into())
+    Ok(core::NotificationEvent::from_request(body.as_bytes(), &method)?.into())
 }
 
 /// Reads already-decoded form fields (e.g. a web framework's parameters). No field is a ping.
@@ -692,5 +692,5 @@ pub fn parse_notification(body: String, method: String) -> Result<NotificationEv
 pub fn parse_notification_fields(
     fields: HashMap<String, String>,
 ) -> Result<NotificationEvent, CinetPayError> {
-    Ok(core::NotificationEvent::from_fields("POST", fields)?.into())
+    Ok(core::NotificationEvent::from_fields(fields, "POST")?.into())
 }

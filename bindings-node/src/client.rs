@@ -133,9 +133,9 @@ pub fn parse_notification(
 ) -> napi::Result<Either<Ping, Notification>> {
     let method = method.as_deref().unwrap_or("POST");
     let event = js(match input {
-        Either3::A(text) => core::NotificationEvent::from_request(method, text.as_bytes()),
-        Either3::B(bytes) => core::NotificationEvent::from_request(method, &bytes),
-        Either3::C(fields) => core::NotificationEvent::from_fields(method, fields),
+        Either3::A(text) => core::NotificationEvent::from_request(text.as_bytes(), method),
+        Either3::B(bytes) => core::NotificationEvent::from_request(&bytes, method),
+        Either3::C(fields) => core::NotificationEvent::from_fields(fields, method),
     })?;
     Ok(match event {
         core::NotificationEvent::Ping => Either::A(Ping {

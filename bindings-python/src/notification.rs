@@ -27,8 +27,8 @@ pub fn parse_notification<'py>(
     method: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let event = match Posted::read(data)? {
-        Posted::Fields(fields) => NotificationEvent::from_fields(method, fields),
-        Posted::Body(body) => NotificationEvent::from_request(method, &body),
+        Posted::Fields(fields) => NotificationEvent::from_fields(fields, method),
+        Posted::Body(body) => NotificationEvent::from_request(&body, method),
     };
     let event = event.map_err(|e| errors::to_pyerr(py, &e))?;
     types::notification_event(py, &event)

@@ -42,7 +42,7 @@ fn error_json(err: &Error) -> Value {
 /// Reads a fixture as the client reads the answer to `call`.
 fn read(call: &str, status: u16, body: &[u8]) -> Result<Value, Error> {
     if call == "notification" {
-        return Ok(match NotificationEvent::from_request("POST", body)? {
+        return Ok(match NotificationEvent::from_request(body, "POST")? {
             NotificationEvent::Ping => json!("ping"),
             NotificationEvent::Transfer(n) => serde_json::to_value(n).unwrap(),
         });

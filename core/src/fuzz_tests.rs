@@ -138,7 +138,7 @@ proptest! {
     #[test]
     fn notify_requests_of_any_bytes_never_panic(method in prop::sample::select(vec!["POST", "GET", "post", "PUT", ""]),
                                                 body in prop::collection::vec(any::<u8>(), 0..256)) {
-        let _ = NotificationEvent::from_request(method, &body);
+        let _ = NotificationEvent::from_request(&body, method);
     }
 
     #[test]
@@ -150,8 +150,8 @@ proptest! {
         ), 0..8),
     ) {
         let body = serde_urlencoded::to_string(&fields).unwrap();
-        let from_body = NotificationEvent::from_request("POST", body.as_bytes());
-        let from_fields = NotificationEvent::from_fields("POST", fields.iter().map(|(k, v)| (*k, v.as_str())));
+        let from_body = NotificationEvent::from_request(body.as_bytes(), "POST");
+        let from_fields = NotificationEvent::from_fields(fields.iter().map(|(k, v)| (*k, v.as_str())), "POST");
         // The two readers of one request agree on whether it can be read, except for a body
         // whose fields are all empty: decoded fields cannot tell it from a bare ping, the raw
         // body can (and refuses it rather than answer 200 to what may be a notification).

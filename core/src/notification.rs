@@ -77,8 +77,9 @@ pub struct Notification {
 }
 
 impl NotificationEvent {
-    /// Reads a request to the notify URL: `method` (`GET`, `POST`) and its form-encoded body.
-    pub fn from_request(method: &str, body: &[u8]) -> Result<Self> {
+    /// Reads a request to the notify URL: its form-encoded body and `method` (`GET`, `POST`).
+    /// The body comes first, as in every binding's `parse_notification(body, method = "POST")`.
+    pub fn from_request(body: &[u8], method: &str) -> Result<Self> {
         if is_ping_method(method) || body.iter().all(u8::is_ascii_whitespace) {
             return Ok(NotificationEvent::Ping);
         }
@@ -96,13 +97,13 @@ impl NotificationEvent {
                 Message::new("notification-no-field"),
             ));
         }
-        Self::from_fields(method, pairs)
+        Self::from_fields(pairs, method)
     }
 
     /// Reads a request whose form fields a web framework already decoded (`request.POST`,
     /// `req.body`). A GET is a ping whatever it carries, and so is a request with no field at
     /// all; fields without `transaction_id` are an error.
-    pub fn from_fields<I, K, V>(method: &str, pairs: I) -> Result<Self>
+    pub fn from_fields<I, K, V>(pairs: I, method: &str) -> Result<Self>
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<str>,
@@ -221,7 +222,7 @@ impl NotificationReply {
         if body.len() > NOTIFICATION_BODY_LIMIT {
             return too_large();
         }
-        Self::for_event(client, NotificationEvent::from_request(method, body)).await
+        Self::for_event(client, NotificationEvent::from_request(body, method)).await
     }
 
     /// The same for form fields a web framework already decoded; their size counts as the body's.
@@ -239,7 +240,7 @@ impl NotificationReply {
         if size > NOTIFICATION_BODY_LIMIT {
             return too_large();
         }
-        Self::for_event(client, NotificationEvent::from_fields(method, fields)).await
+        Self::for_event(client, NotificationEvent::from_fields(fields, method)).await
     }
 
     async fn for_event(client: &Client, read: Result<NotificationEvent>) -> NotificationReply {
@@ -351,21 +352,21 @@ mod tests {
     #[test]
     fn pings_and_notifications_are_told_apart() {
         assert_eq!(
-            NotificationEvent::from_request("GET", b"").unwrap(),
+            NotificationEvent::from_request(b"", "GET").unwrap(),
             NotificationEvent::Ping
         );
         assert_eq!(
-            NotificationEvent::from_request("POST", b"").unwrap(),
+            NotificationEvent::from_request(b"", "POST").unwrap(),
             NotificationEvent::Ping
         );
         let body =
             b"transaction_id=EA1.2.M3&client_transaction_id=order-1&amount=500&treatment_status=VAL&lot=9";
-        let NotificationEvent::Transfer(n) = NotificationEvent::from_request("POST", body).unwrap() else {
+        let NotificationEvent::Transfer(n) = NotificationEvent::from_request(body, "POST").unwrap() else {
             panic!("not a transfer notification");
         };
         assert_eq!(n.amount, Some(500));
         assert_eq!(n.treatment_status, Some(TreatmentStatus::Val));
-        let err = NotificationEvent::from_request("POST", b"amount=500").unwrap_err();
+        let err = NotificationEvent::from_request(b"amount=500", "POST").unwrap_err();
         assert_eq!(err.field(), Some("transaction_id"));
     }
 
@@ -388,7 +389,7 @@ mod tests {
     }
 
     fn notified(fields: &str) -> Notification {
-        match NotificationEvent::from_request("POST", fields.as_bytes()).unwrap() {
+        match NotificationEvent::from_request(fields.as_bytes(), "POST").unwrap() {
             NotificationEvent::Transfer(n) => n,
             NotificationEvent::Ping => panic!("a ping"),
         }

@@ -187,14 +187,14 @@ async fn run_step(
             let method = args["method"].as_str().unwrap_or("POST");
             let body = args["body"].as_str().unwrap_or_default();
             to_json(
-                NotificationEvent::from_request(method, body.as_bytes()).map(|event| match event {
+                NotificationEvent::from_request(body.as_bytes(), method).map(|event| match event {
                     NotificationEvent::Ping => json!("ping"),
                     NotificationEvent::Transfer(n) => json!(n),
                 }),
             )
         }
         "confirm_notification" => {
-            let result = match NotificationEvent::from_fields("POST", fields(&args["fields"])) {
+            let result = match NotificationEvent::from_fields(fields(&args["fields"]), "POST") {
                 Ok(NotificationEvent::Transfer(n)) => client.confirm_notification(&n).await.map(|r| json!(r)),
                 Ok(NotificationEvent::Ping) => Ok(json!("ping")),
                 Err(e) => Err(e),

@@ -68,7 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         let pairs = fields.iter().map(|(k, v)| (k, v.as_str().unwrap_or_default()));
-        let NotificationEvent::Transfer(notification) = NotificationEvent::from_fields("POST", pairs)? else {
+        let NotificationEvent::Transfer(notification) = NotificationEvent::from_fields(pairs, "POST")? else {
             continue; // a ping: answer 200, nothing to do
         };
         let info = client.confirm_notification(&notification).await?; // asks the service, never trusts the body
