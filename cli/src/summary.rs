@@ -120,6 +120,7 @@ mod tests {
             treatment_status: None,
             error: None,
             earlier: false,
+            rowid: 0,
         }
     }
 

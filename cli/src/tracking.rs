@@ -59,6 +59,7 @@ pub fn change_of(client_transaction_id: &str, info: &TransferInfo) -> Change {
         lot: info.lot.clone(),
         treatment_status: Some(info.treatment_status.as_str().to_owned()),
         error,
+        row: None,
     }
 }
 

@@ -23,6 +23,7 @@ use crate::identity::Ids;
 use super::count_and_xof;
 
 /// A checked payout file: where it is, and what the first pass learnt of it.
+#[derive(Clone)]
 pub(super) struct PayoutFile {
     path: PathBuf,
     default_notify_url: Option<String>,

@@ -41,6 +41,7 @@ use crate::{GlobalArgs, WaitArgs};
 
 mod ask;
 mod file;
+mod journal_thread;
 mod sending;
 mod start;
 
@@ -189,7 +190,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     confirm(global, &args, &session, &run, &journal).await?;
 
     let progress = Progress::new(!global.json);
-    let stopped = send_rows(&session, &mut journal, &file, &run.name, &progress).await?;
+    let (mut journal, stopped) = send_rows(&session, journal, &file, &run.name, &progress).await?;
     if !args.no_wait && stopped.is_none() {
         let rows = Totals::of_tallies(&journal.tallies(false)?).total.count;
         progress.phase(crate::progress::Phase::Waiting, rows);

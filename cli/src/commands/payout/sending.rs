@@ -6,24 +6,26 @@
 //! Windows keep memory and the work per chunk bounded whatever the file's size: the rows to send
 //! are found by reading the file again (their names and e-mail are not journaled) and asking the
 //! journal about each id; a window holds a few chunks per request in flight, so requests keep
-//! flowing and only a window's transfers are in memory; each chunk updates its own rows by id,
+//! flowing and only two windows' transfers are in memory; each chunk updates its own rows by id,
 //! and the progress bar's totals are kept by moving each row from its old state to its new one,
-//! never by reading the journal again.
+//! never by reading the journal again. The journal's work runs on its own thread
+//! (`journal_thread.rs`): the next window is read and marked while the current one is in flight.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::sync::Mutex;
 
-use cinetpay_transfer::{ErrorKind, SendOutcome, SendResult, Transfer};
+use cinetpay_transfer::{ErrorKind, SendOutcome, SendResult};
 
-use crate::exit::{describe, CliError, Exit};
-use crate::journal::{Change, Journal, JournalRow, RowState};
+use crate::exit::{describe, CliError};
+use crate::journal::{Change, Journal, RowState};
 use crate::progress::Progress;
 use crate::session::Session;
 use crate::summary::Totals;
 use crate::tracking::state_of;
 
 use super::file::PayoutFile;
+use super::journal_thread::{JournalThread, Window};
 use crate::i18n::{t, text};
 
 /// The reason recorded for a row whose outcome the core could not tell (the request-level error,
@@ -33,19 +35,15 @@ fn unknown_reason() -> String {
 }
 
 /// Chunks per request in flight in one window: enough that the pause between windows (the last
-/// requests of one finishing before the next starts) is a small part of each.
-const CHUNKS_PER_WINDOW_PER_REQUEST: usize = 64;
+/// requests of one finishing before the next starts) is a small part of each. Two windows are in
+/// memory at once (the next one is read while this one is sent), as many rows as one window of
+/// 64 before (issue 13: peak RSS under 50 MB on 100,000 rows).
+const CHUNKS_PER_WINDOW_PER_REQUEST: usize = 32;
 
-/// The rows of one window: each row's journal entry and the transfer to send.
-struct Window {
-    rows: Vec<JournalRow>,
-    transfers: Vec<Transfer>,
-}
-
-/// What the run's windows share: the journal, the running totals, the progress bar.
+/// What the run's windows share: the journal's thread, the running totals, the progress bar.
 struct Sender<'a> {
     session: &'a Session,
-    journal: &'a mut Journal,
+    journal: &'a JournalThread,
     progress: &'a Progress,
     totals: Totals,
     /// Rows handled so far (for the progress bar).
@@ -53,14 +51,15 @@ struct Sender<'a> {
 }
 
 /// Sends every row still to send, a window at a time, recording each chunk as it settles.
-/// Returns the failure that ended the run early (one about the account or the service), if any.
+/// Returns the journal, and the failure that ended the run early (one about the account or the
+/// service), if any.
 pub(super) async fn send_rows(
     session: &Session,
-    journal: &mut Journal,
+    journal: Journal,
     file: &PayoutFile,
     run: &str,
     progress: &Progress,
-) -> Result<Option<cinetpay_transfer::Error>, CliError> {
+) -> Result<(Journal, Option<cinetpay_transfer::Error>), CliError> {
     let tallies = journal.tallies(false)?;
     let totals = Totals::of_tallies(&tallies);
     let to_send: u64 = tallies
@@ -70,89 +69,77 @@ pub(super) async fn send_rows(
         .sum();
     progress.phase(crate::progress::Phase::Sending, to_send);
     if to_send == 0 {
-        return Ok(None);
+        return Ok((journal, None));
     }
     let config = session.client.config();
     let window_size = config.chunk_size * config.max_concurrency * CHUNKS_PER_WINDOW_PER_REQUEST;
+    let thread = JournalThread::start(journal, file.clone(), run.to_owned(), window_size);
     let mut sender = Sender {
         session,
-        journal,
+        journal: &thread,
         progress,
         totals,
         done: 0,
     };
-    let mut window = Window {
-        rows: Vec::new(),
-        transfers: Vec::new(),
-    };
-    for row in file.rows(run)? {
-        let (id, csv_row) = row?;
-        let Some(journaled) = sender.journal.row(&id)? else {
-            continue;
-        };
-        if !journaled.state.to_send() {
-            continue;
-        }
-        if (&journaled.prefix, &journaled.phone, journaled.amount)
-            != (&csv_row.prefix, &csv_row.phone, csv_row.amount)
-        {
-            return Err(CliError::new(
-                Exit::Error,
-                t!(
-                    "file-changed-while-reading-row",
-                    line = text(csv_row.line),
-                    row = text(journaled.describe())
-                ),
-            ));
-        }
-        // What the journal holds is what is sent; the file adds the payee's names.
-        let transfer = Transfer {
-            notify_url: journaled.notify_url.clone(),
-            ..csv_row.transfer(&id)
-        };
-        window.rows.push(journaled);
-        window.transfers.push(transfer);
-        if window.rows.len() >= window_size {
-            let full = std::mem::replace(
-                &mut window,
-                Window {
-                    rows: Vec::new(),
-                    transfers: Vec::new(),
-                },
-            );
-            if let Some(stop) = sender.send(full).await? {
-                return Ok(Some(stop));
-            }
-        }
-    }
-    if window.rows.is_empty() {
-        return Ok(None);
-    }
-    sender.send(window).await
+    let stopped = sender.send_all().await;
+    let journal = thread.finish().await;
+    stopped.map(|stop| (journal, stop))
 }
 
 impl Sender<'_> {
-    /// Records changes of rows whose state was `from`, and moves them in the totals.
-    fn apply(
-        &mut self,
-        changes: &[Change],
-        amounts: &HashMap<&str, (RowState, i64)>,
-    ) -> Result<(), CliError> {
-        self.journal.apply(changes)?;
-        self.shift(changes, amounts);
+    /// Sends window after window, the next one read and marked while the current one is in
+    /// flight.
+    async fn send_all(&mut self) -> Result<Option<cinetpay_transfer::Error>, CliError> {
+        let mut next = Box::pin(self.journal.next_window());
+        while let Some(window) = next.await? {
+            self.marked(&window);
+            next = Box::pin(self.journal.next_window());
+            let sent = self.send(window).await;
+            if !matches!(sent, Ok(None)) {
+                // The run stops: the next window, marked but never sent, goes back as it was.
+                if let Ok(Some(unsent)) = next.await {
+                    self.unmark(&unsent).await?;
+                }
+                return sent;
+            }
+        }
+        Ok(None)
+    }
+
+    /// Moves a window's rows to `sending` in the totals (the journal's thread marked them).
+    fn marked(&mut self, window: &Window) {
+        for r in &window.rows {
+            self.totals.shift(r.state, RowState::Sending, r.amount);
+        }
+    }
+
+    /// Puts the rows of a window marked but never sent back in the state they had.
+    async fn unmark(&mut self, window: &Window) -> Result<(), CliError> {
+        let back: Vec<Change> = window
+            .rows
+            .iter()
+            .map(|r| Change {
+                error: r.error.clone(),
+                row: Some(r.rowid),
+                ..Change::state(&r.client_transaction_id, r.state)
+            })
+            .collect();
+        self.journal.apply(back).await?;
+        for r in &window.rows {
+            self.totals.shift(RowState::Sending, r.state, r.amount);
+        }
         Ok(())
     }
 
-    /// Records the results of one request (`Journal::apply_results`: committed, without waiting
-    /// for the disk), and moves them in the totals.
-    fn record_results(
+    /// Records changes of rows whose state was `from` (committed when this returns, after every
+    /// result recorded before), and moves them in the totals.
+    async fn apply(
         &mut self,
-        changes: &[Change],
+        changes: Vec<Change>,
         amounts: &HashMap<&str, (RowState, i64)>,
     ) -> Result<(), CliError> {
-        self.journal.apply_results(changes)?;
-        self.shift(changes, amounts);
-        Ok(())
+        self.shift(&changes, amounts);
+        self.journal.apply(changes).await
     }
 
     fn shift(&mut self, changes: &[Change], amounts: &HashMap<&str, (RowState, i64)>) {
@@ -163,21 +150,10 @@ impl Sender<'_> {
         }
     }
 
-    /// Sends one window in one call of the core's `pay_observed`.
+    /// Sends one window, whose rows are `sending` already, in one call of the core's
+    /// `pay_observed`.
     async fn send(&mut self, window: Window) -> Result<Option<cinetpay_transfer::Error>, CliError> {
         let Window { rows, transfers } = window;
-        // Every row of the window is `sending` (committed) before its first request leaves: a
-        // crash from here on leaves only the rows not yet recorded in `sending`, which a rerun
-        // looks up first.
-        let marks: Vec<Change> = rows
-            .iter()
-            .map(|r| Change::state(&r.client_transaction_id, RowState::Sending))
-            .collect();
-        let before: HashMap<&str, (RowState, i64)> = rows
-            .iter()
-            .map(|r| (r.client_transaction_id.as_str(), (r.state, r.amount)))
-            .collect();
-        self.apply(&marks, &before)?;
         let sending: HashMap<&str, (RowState, i64)> = rows
             .iter()
             .map(|r| (r.client_transaction_id.as_str(), (RowState::Sending, r.amount)))
@@ -189,7 +165,6 @@ impl Sender<'_> {
             amounts: &sending,
             observed: HashSet::new(),
             accepted: HashSet::new(),
-            write_error: None,
         });
         // Records the chunk, then stops the call from starting more requests when the chunk
         // failed in a way the next requests would too (or the journal cannot record them).
@@ -198,26 +173,21 @@ impl Sender<'_> {
             recorder.record(results);
             match stop_of(results) {
                 Some(error) => ControlFlow::Break(error),
-                None if recorder.write_error.is_some() => ControlFlow::Break(cinetpay_transfer::Error::new(
-                    ErrorKind::Service,
-                    "the journal cannot record results",
-                )),
+                None if recorder.sender.journal.recording_failed() => ControlFlow::Break(
+                    cinetpay_transfer::Error::new(ErrorKind::Service, "the journal cannot record results"),
+                ),
                 None => ControlFlow::Continue(()),
             }
         };
         let outcome = client.pay_observed(&transfers, &on_chunk).await;
         let Recorder {
-            observed,
-            accepted,
-            write_error,
-            ..
+            observed, accepted, ..
         } = recorder
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(e) = write_error {
-            return Err(e);
-        }
 
+        // Every result observed is recorded (or its recording failed) before what follows.
+        self.journal.apply(Vec::new()).await?;
         let stop = match outcome {
             // Every result was recorded by the observer. An 805 for this row's own payout (a
             // journal entry lost in a crash) comes back accepted: the core looks duplicates up and
@@ -231,7 +201,7 @@ impl Sender<'_> {
                     .iter()
                     .map(|r| Change::state(&r.client_transaction_id, RowState::Pending))
                     .collect();
-                self.apply(&back, &sending)?;
+                self.apply(back, &sending).await?;
                 stop_of(&sent)
             }
             Err(e) if e.kind() == ErrorKind::Validation => {
@@ -239,7 +209,7 @@ impl Sender<'_> {
                     .iter()
                     .map(|r| Change::state(&r.client_transaction_id, RowState::Pending))
                     .collect();
-                self.apply(&back, &sending)?;
+                self.apply(back, &sending).await?;
                 let line = e.index().and_then(|i| rows.get(i)).map_or(0, |r| r.line);
                 return Err(CliError::invalid(t!(
                     "line-fault",
@@ -269,7 +239,7 @@ impl Sender<'_> {
                         }
                     })
                     .collect();
-                self.apply(&changes, &sending)?;
+                self.apply(changes, &sending).await?;
                 Some(e)
             }
         };
@@ -289,24 +259,17 @@ struct Recorder<'s, 'a> {
     observed: HashSet<String>,
     /// Rows the service accepted: an `Err` of the call never overrides them.
     accepted: HashSet<String>,
-    /// The first journal write that failed; later chunks are not recorded (their rows stay
-    /// `sending`, which a rerun reconciles by lookup).
-    write_error: Option<CliError>,
 }
 
 impl Recorder<'_, '_> {
-    /// Records one settled chunk: one short transaction, the totals moved, the progress bar.
+    /// Records one settled chunk: handed to the journal's thread (one short transaction), the
+    /// totals moved, the progress bar.
     fn record(&mut self, results: &[SendResult]) {
         self.observed
             .extend(results.iter().map(|r| r.client_transaction_id.clone()));
-        if self.write_error.is_some() {
-            return;
-        }
         let changes: Vec<Change> = results.iter().map(change_of_result).collect();
-        if let Err(e) = self.sender.record_results(&changes, self.amounts) {
-            self.write_error = Some(e);
-            return;
-        }
+        self.sender.shift(&changes, self.amounts);
+        self.sender.journal.record(changes);
         self.accepted.extend(
             results
                 .iter()
@@ -375,5 +338,7 @@ fn change_of_result(result: &SendResult) -> Change {
         lot: result.lot.clone(),
         treatment_status: result.treatment_status.as_ref().map(|s| s.as_str().to_owned()),
         error,
+        // Found by the journal's thread (`journal_thread.rs`), which read the row.
+        row: None,
     }
 }

@@ -1,0 +1,258 @@
+//! The journal on a thread of its own while a run sends, so that requests never wait for it.
+//!
+//! Measured on 100,000 rows (docs/performance.md), the journal's work ran between requests:
+//! reading each window from the file and looking its ids up, and the window's synced `sending`
+//! marks, happened while no request was in flight, and each request's results were recorded
+//! before the next request could start. Here a thread owns the journal and the file's rows: it
+//! reads and marks the next window while the current one is in flight, and records results as
+//! they come, in order (those waiting together in one transaction).
+//!
+//! What keeps a payout from being sent twice does not change: a window is handed over only once
+//! its rows are `sending` in a committed, synced transaction, so every request of it leaves
+//! after its rows' marks (ADR 2). Marking a window early only means that a process killed then
+//! leaves more rows `sending`, which the rerun looks up before sending anything, as after any
+//! interruption. Results are committed without waiting for the disk, in the order they settled
+//! (`Journal::apply_results`).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use cinetpay_transfer::Transfer;
+use futures::channel::oneshot;
+
+use crate::exit::{CliError, Exit};
+use crate::i18n::{t, text};
+use crate::journal::{Change, Journal, JournalRow, RowState};
+
+use super::file::PayoutFile;
+
+/// Rows of one window: each row's journal entry as it was before the window was marked
+/// `sending`, and the transfer to send.
+pub(super) struct Window {
+    pub rows: Vec<JournalRow>,
+    pub transfers: Vec<Transfer>,
+}
+
+enum Job {
+    /// Read the next window of rows to send from the file and mark them `sending` (committed and
+    /// synced) before answering; `None` once the file has no more.
+    NextWindow(oneshot::Sender<Result<Option<Window>, CliError>>),
+    /// The results of one request: committed without waiting for the disk.
+    Results(Vec<Change>),
+    /// Changes committed (and synced) before answering, after everything asked before them.
+    Apply(Vec<Change>, oneshot::Sender<Result<(), CliError>>),
+}
+
+/// The thread that owns the journal while a run sends.
+pub(super) struct JournalThread {
+    jobs: mpsc::Sender<Job>,
+    thread: tokio::task::JoinHandle<Journal>,
+    /// The first recording of results that failed; later results are not recorded (their rows
+    /// stay `sending`, which a rerun reconciles by lookup).
+    failed: Arc<Mutex<Option<CliError>>>,
+}
+
+impl JournalThread {
+    /// Hands the journal to a new thread that reads the rows to send from `file` (run `run`),
+    /// `window_size` at a time.
+    pub fn start(journal: Journal, file: PayoutFile, run: String, window_size: usize) -> JournalThread {
+        let (jobs, queue) = mpsc::channel();
+        let failed = Arc::new(Mutex::new(None));
+        let failures = Arc::clone(&failed);
+        let thread =
+            tokio::task::spawn_blocking(move || serve(journal, &file, &run, window_size, &queue, &failures));
+        JournalThread { jobs, thread, failed }
+    }
+
+    /// The next window, its rows already `sending` when it arrives (`None`: no row left). The
+    /// thread starts on it at once: ask for it before sending the current window.
+    pub fn next_window(&self) -> impl std::future::Future<Output = Result<Option<Window>, CliError>> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::NextWindow(reply));
+        async move { answer.await.unwrap_or_else(|_| gone()) }
+    }
+
+    /// Records the results of one request, after everything asked before; does not wait.
+    pub fn record(&self, changes: Vec<Change>) {
+        self.send(Job::Results(changes));
+    }
+
+    /// Whether recording results failed (the run must stop sending).
+    pub fn recording_failed(&self) -> bool {
+        self.failed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some()
+    }
+
+    /// Commits `changes` after everything asked before, and returns once they are on disk; also
+    /// returns the first failure to record results.
+    pub async fn apply(&self, changes: Vec<Change>) -> Result<(), CliError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Apply(changes, reply));
+        answer.await.unwrap_or_else(|_| gone())?;
+        match self
+            .failed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The journal back, once every job asked for is done.
+    pub async fn finish(self) -> Journal {
+        drop(self.jobs);
+        match self.thread.await {
+            Ok(journal) => journal,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+
+    fn send(&self, job: Job) {
+        // The thread only stops once this side is dropped, or by a panic (reported as its own).
+        let _ = self.jobs.send(job);
+    }
+}
+
+/// A job the thread dropped unanswered: it panicked (and its panic was printed).
+fn gone<T>() -> T {
+    panic!("the journal's thread stopped")
+}
+
+/// The thread's loop: jobs in the order they were asked for, until the other side is dropped.
+fn serve(
+    mut journal: Journal,
+    file: &PayoutFile,
+    run: &str,
+    window_size: usize,
+    queue: &mpsc::Receiver<Job>,
+    failed: &Mutex<Option<CliError>>,
+) -> Journal {
+    let mut source = None;
+    // Where the rows of the last two windows handed over are (`JournalRow::rowid`): their
+    // results come while the next window is sent, and are written without looking ids up.
+    let mut rowids: VecDeque<HashMap<String, i64>> = VecDeque::new();
+    // A job taken from the queue while gathering results, done next.
+    let mut held = None;
+    while let Some(job) = held.take().or_else(|| queue.recv().ok()) {
+        match job {
+            Job::NextWindow(reply) => {
+                if source.is_none() {
+                    match file.rows(run) {
+                        Ok(rows) => source = Some(rows),
+                        Err(e) => {
+                            let _ = reply.send(Err(e));
+                            continue;
+                        }
+                    }
+                }
+                let rows = source.as_mut().expect("opened above");
+                let window = next_window(&mut journal, rows, window_size);
+                if let Ok(Some(window)) = &window {
+                    if rowids.len() == 2 {
+                        rowids.pop_front();
+                    }
+                    rowids.push_back(
+                        window
+                            .rows
+                            .iter()
+                            .map(|r| (r.client_transaction_id.clone(), r.rowid))
+                            .collect(),
+                    );
+                }
+                let _ = reply.send(window);
+            }
+            Job::Results(mut changes) => {
+                // Results already waiting behind these are committed with them: when this thread
+                // falls behind, it catches up in fewer transactions.
+                while let Ok(next) = queue.try_recv() {
+                    match next {
+                        Job::Results(more) => changes.extend(more),
+                        other => {
+                            held = Some(other);
+                            break;
+                        }
+                    }
+                }
+                for c in &mut changes {
+                    c.row = rowids
+                        .iter()
+                        .find_map(|w| w.get(&c.client_transaction_id).copied());
+                }
+                let mut failed = failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if failed.is_none() {
+                    if let Err(e) = journal.apply_results(&changes) {
+                        *failed = Some(e);
+                    }
+                }
+            }
+            Job::Apply(changes, reply) => {
+                let _ = reply.send(journal.apply(&changes));
+            }
+        }
+    }
+    journal
+}
+
+/// Reads rows from the file until `size` rows to send are found (or the file ends), checks each
+/// against the journal, and marks them `sending` in one synced transaction.
+fn next_window(
+    journal: &mut Journal,
+    rows: &mut impl Iterator<Item = Result<(String, crate::csv_input::PayoutRow), CliError>>,
+    size: usize,
+) -> Result<Option<Window>, CliError> {
+    let mut window = Window {
+        rows: Vec::new(),
+        transfers: Vec::new(),
+    };
+    for row in rows {
+        let (id, csv_row) = row?;
+        let Some(journaled) = journal.row(&id)? else {
+            continue;
+        };
+        if !journaled.state.to_send() {
+            continue;
+        }
+        if (&journaled.prefix, &journaled.phone, journaled.amount)
+            != (&csv_row.prefix, &csv_row.phone, csv_row.amount)
+        {
+            return Err(CliError::new(
+                Exit::Error,
+                t!(
+                    "file-changed-while-reading-row",
+                    line = text(csv_row.line),
+                    row = text(journaled.describe())
+                ),
+            ));
+        }
+        // What the journal holds is what is sent; the file adds the payee's names.
+        let transfer = Transfer {
+            notify_url: journaled.notify_url.clone(),
+            ..csv_row.transfer(&id)
+        };
+        window.rows.push(journaled);
+        window.transfers.push(transfer);
+        if window.rows.len() >= size {
+            break;
+        }
+    }
+    if window.rows.is_empty() {
+        return Ok(None);
+    }
+    // Every row of the window is `sending` (committed) before it is handed over, so before its
+    // first request can leave.
+    let marks: Vec<Change> = window
+        .rows
+        .iter()
+        .map(|r| Change {
+            row: Some(r.rowid),
+            ..Change::state(&r.client_transaction_id, RowState::Sending)
+        })
+        .collect();
+    journal.apply(&marks)?;
+    Ok(Some(window))
+}
