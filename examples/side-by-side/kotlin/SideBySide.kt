@@ -16,6 +16,7 @@ import org.json.JSONObject
 val LOCAL = listOf("http://127.0.0.1:", "http://localhost:", "http://[::1]:")
 const val NOTIFY_URL = "https://shop.example/cinetpay/notify"
 val PAYOUTS = listOf("+2250701020304" to 5_000L, "+2250701020000" to 3_000L) // ...000: rejected
+const val POLLS = 150 // 200 ms apart: give up after 30 s
 
 fun main() = runBlocking {
     val baseUrl = System.getenv("CINETPAY_SANDBOX_URL") ?: ""
@@ -38,10 +39,13 @@ fun main() = runBlocking {
 
     for ((i, id) in ids.withIndex()) {
         var status: TreatmentStatus
-        do {
+        var poll = 1
+        while (true) {
             status = client.transferStatus(TransferQuery.ClientTransactionId(id)).first().treatmentStatus
-            if (!status.isFinal()) delay(200)
-        } while (!status.isFinal())
+            if (status.isFinal()) break
+            check(poll++ < POLLS) { "payout ${i + 1} is still not final after 30 s" }
+            delay(200)
+        }
         println("payout ${i + 1}: ${status.wireValue()}")
     }
 
@@ -50,12 +54,15 @@ fun main() = runBlocking {
     val http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
     for ((i, id) in ids.withIndex()) {
         var mine: List<JSONObject>
-        do {
+        var poll = 1
+        while (true) {
             val all = JSONArray(http.send(posted, HttpResponse.BodyHandlers.ofString()).body())
             mine = (0 until all.length()).map { all.getJSONObject(it).getJSONObject("fields") }
                 .filter { it.optString("client_transaction_id") == id }
-            if (mine.isEmpty()) delay(200)
-        } while (mine.isEmpty())
+            if (mine.isNotEmpty()) break
+            check(poll++ < POLLS) { "no notification for payout ${i + 1} after 30 s" }
+            delay(200)
+        }
         val event = parseNotificationFields(mine.last().toMap().mapValues { it.value.toString() })
         val notification = (event as? NotificationEvent.Transfer)?.notification ?: continue
         val info = client.confirmNotification(notification) // asks the service, never trusts the body

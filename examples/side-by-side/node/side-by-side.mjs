@@ -10,6 +10,7 @@ const LOCAL = ['http://127.0.0.1:', 'http://localhost:', 'http://[::1]:']
 const NOTIFY_URL = 'https://shop.example/cinetpay/notify'
 const PAYOUTS = [['+2250701020304', 5_000], ['+2250701020000', 3_000]] // ...000: rejected
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const POLLS = 150 // 200 ms apart: give up after 30 s
 
 const baseUrl = process.env.CINETPAY_SANDBOX_URL ?? ''
 if (!LOCAL.some((local) => baseUrl.startsWith(local))) {
@@ -33,9 +34,10 @@ for (const [i, result] of (await client.pay(transfers)).entries()) {
 
 for (const [i, clientTransactionId] of ids.entries()) {
   let status
-  for (;;) {
+  for (let poll = 1; ; poll++) {
     status = (await client.transferStatus({ clientTransactionId }))[0].treatmentStatus
     if (isFinal(status)) break
+    if (poll === POLLS) throw new Error(`payout ${i + 1} is still not final after 30 s`)
     await sleep(200)
   }
   console.log(`payout ${i + 1}: ${status}`)
@@ -45,9 +47,10 @@ for (const [i, clientTransactionId] of ids.entries()) {
 const posted = baseUrl.replace(/\/v1$/, '') + '/_sandbox/notifications'
 for (const [i, id] of ids.entries()) {
   let mine
-  for (;;) {
+  for (let poll = 1; ; poll++) {
     mine = (await (await fetch(posted)).json()).map((d) => d.fields).filter((f) => f.client_transaction_id === id)
     if (mine.length > 0) break
+    if (poll === POLLS) throw new Error(`no notification for payout ${i + 1} after 30 s`)
     await sleep(200)
   }
   const event = parseNotification(mine.at(-1), 'POST')

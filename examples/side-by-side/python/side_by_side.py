@@ -17,6 +17,7 @@ from cinetpay_transfer import PING, Client, Transfer, parse_notification
 LOCAL = ("http://127.0.0.1:", "http://localhost:", "http://[::1]:")
 NOTIFY_URL = "https://shop.example/cinetpay/notify"
 PAYOUTS = [("+2250701020304", 5_000), ("+2250701020000", 3_000)]  # ...000: rejected
+POLLS = 150  # 0.2 s apart: give up after 30 s
 
 base_url = os.environ.get("CINETPAY_SANDBOX_URL", "")
 if not base_url.startswith(LOCAL):
@@ -38,22 +39,26 @@ for n, result in enumerate(client.pay(transfers), 1):
     print(f"payout {n}: {result.outcome}")
 
 for n, id_ in enumerate(ids, 1):
-    while True:
+    for _ in range(POLLS):
         status = client.transfer_status(client_transaction_id=id_)[0].treatment_status
         if status.is_final:
             break
         time.sleep(0.2)
+    else:
+        sys.exit(f"payout {n} is still not final after 30 s")
     print(f"payout {n}: {status}")
 
 # What the sandbox posted to notify_url: the form fields a web framework hands a handler.
 posted = base_url.removesuffix("/v1") + "/_sandbox/notifications"
 for n, id_ in enumerate(ids, 1):
-    while True:
+    for _ in range(POLLS):
         posts = [d["fields"] for d in json.load(urllib.request.urlopen(posted))]
         mine = [fields for fields in posts if fields.get("client_transaction_id") == id_]
         if mine:
             break
         time.sleep(0.2)
+    else:
+        sys.exit(f"no notification for payout {n} after 30 s")
     event = parse_notification(mine[-1], "POST")
     if event is PING:
         continue

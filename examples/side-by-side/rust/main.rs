@@ -14,6 +14,7 @@ use serde_json::Value;
 const LOCAL: [&str; 3] = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"];
 const NOTIFY_URL: &str = "https://shop.example/cinetpay/notify";
 const PAYOUTS: [(&str, i64); 2] = [("+2250701020304", 5_000), ("+2250701020000", 3_000)]; // ...000: rejected
+const POLLS: u32 = 150; // 200 ms apart: give up after 30 s
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -46,11 +47,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for (n, id) in ids.iter().enumerate() {
         let query = TransferQuery::ClientTransactionId(id.clone());
+        let mut poll = 1;
         let status = loop {
             let status = client.transfer_status(&query).await?.remove(0).treatment_status;
             if status.is_final() {
                 break status;
             }
+            if poll == POLLS {
+                return Err(format!("payout {} is still not final after 30 s", n + 1).into());
+            }
+            poll += 1;
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         println!("payout {}: {status}", n + 1);
@@ -59,12 +65,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // What the sandbox posted to notify_url: the form fields a web framework hands a handler.
     let posted = base_url.trim_end_matches("/v1").to_owned() + "/_sandbox/notifications";
     for (n, id) in ids.iter().enumerate() {
+        let mut poll = 1;
         let fields = loop {
             let all: Value = serde_json::from_str(&reqwest::get(&posted).await?.text().await?)?;
             let mut mine = all.as_array().into_iter().flatten().map(|d| &d["fields"]);
             if let Some(fields) = mine.rfind(|f| f["client_transaction_id"] == id.as_str()) {
                 break fields.as_object().cloned().unwrap_or_default();
             }
+            if poll == POLLS {
+                return Err(format!("no notification for payout {} after 30 s", n + 1).into());
+            }
+            poll += 1;
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         let pairs = fields.iter().map(|(k, v)| (k, v.as_str().unwrap_or_default()));
