@@ -72,8 +72,8 @@ export interface SandboxFault {
   processed?: boolean
 }
 
-/** A fault as the sandbox queued it (its defaults filled in). */
-export type QueuedFault = Required<Omit<SandboxFault, 'status' | 'code' | 'processed'>> & {
+/** A fault as the sandbox queued it (its defaults filled in). Not exported: `addFault`'s result. */
+type QueuedFault = Required<Omit<SandboxFault, 'status' | 'code' | 'processed'>> & {
   status?: number
   code?: number
   processed?: boolean
