@@ -319,11 +319,9 @@ impl Client {
     async fn add_contacts_in_english(&self, contacts: &[Contact]) -> Result<Vec<ContactResult>> {
         let checked = validate::check_contacts(contacts, &self.inner.config.limits)?;
         // Owned chunks and `async move`: a closure over borrowed chunks makes the future lose `Send`
-        // (a higher-ranked lifetime), which every binding's async runtime requires.
-        let chunks: Vec<Vec<Contact>> = checked
-            .chunks(self.inner.config.chunk_size)
-            .map(<[_]>::to_vec)
-            .collect();
+        // (a higher-ranked lifetime), which every binding's async runtime requires. Moved, not
+        // copied (`into_chunks`).
+        let chunks = crate::send::into_chunks(checked, self.inner.config.chunk_size);
         let inner = &self.inner;
         let results: Vec<Vec<ContactResult>> = futures::stream::iter(chunks)
             .map(|chunk| async move { inner.add_contact_chunk(&chunk).await })
