@@ -4,7 +4,7 @@
 //! JS thread) and settles a Promise when it ends, so the event loop stays free during network
 //! waits. One `NativeClient` wraps one core client, hence one connection pool and one token cache
 //! shared by every concurrent call. Arguments are converted before the future starts; errors leave
-//! through [`crate::errors::to_napi`]. Users never see this class: `lib/index.js` wraps it in
+//! through [`crate::errors::to_napi`]. Users never see this class: `ts/index.ts` wraps it in
 //! `Client`, which rebuilds typed errors.
 
 use cinetpay_transfer as core;
@@ -21,7 +21,7 @@ use crate::types::{
 #[napi]
 pub const NOTIFICATION_BODY_LIMIT: u32 = core::NOTIFICATION_BODY_LIMIT as u32;
 
-/// The native client (wrapped by `Client` in `lib/index.js`).
+/// The native client (wrapped by `Client` in `ts/index.ts`).
 #[napi]
 pub struct NativeClient {
     inner: core::Client,

@@ -3,8 +3,10 @@
 //! A napi `async fn` rejects with a plain `Error` whose `code` is always `GenericFailure`: a custom
 //! status or extra properties do not survive the trip through the Promise. So the whole error
 //! travels in the message: [`to_napi`] writes [`ERROR_TAG`] followed by a JSON payload, and the
-//! hand-written `lib/errors.js` turns a message with that tag back into a `CinetPayError` subclass.
-//! The tag and the payload's keys are the contract between the two files; change them together.
+//! TypeScript layer (`ts/addon.ts`, with the classes of `ts/errors.ts`) turns a message with that
+//! tag back into a `CinetPayError` subclass.
+//! The tag and the payload's keys are the contract between this file and `ts/addon.ts`; change them
+//! together.
 //!
 //! Per-item errors inside results (a refused contact, a failed payout) are data, not exceptions:
 //! they cross as [`ItemError`] objects with the same field names. CinetPay's response code is

@@ -18,7 +18,7 @@ pub mod types;
 
 use napi_derive::napi;
 
-/// The tag that starts the message of every native CinetPay error (read by `lib/errors.js`).
+/// The tag that starts the message of every native CinetPay error (read by `ts/addon.ts`).
 #[napi]
 pub const ERROR_TAG: &str = errors::ERROR_TAG;
 

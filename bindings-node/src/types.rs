@@ -469,7 +469,7 @@ impl From<core::TransferInfo> for TransferInfo {
 }
 
 /// A token to hand to a caller the merchant's backend authenticated, as the addon returns it;
-/// `lib/index.js` wraps it in `IssuedToken`, whose inspection hides the token.
+/// `ts/index.ts` wraps it in `IssuedToken`, whose inspection hides the token.
 #[napi(object, object_from_js = false)]
 pub struct NativeIssuedToken {
     /// The token.
