@@ -556,6 +556,20 @@ impl Journal {
             .map(|mut rows| rows.pop())
     }
 
+    /// The row recorded under this id, looked for first at `rowid` (without the index of ids):
+    /// a run's rows are stored in the file's order, so the row after the one just read is
+    /// usually the next one asked for.
+    pub fn row_near(&self, client_transaction_id: &str, rowid: i64) -> Result<Option<JournalRow>, CliError> {
+        let there = self.select_rows(
+            "WHERE rowid = ?1 AND client_transaction_id = ?2",
+            params![rowid, client_transaction_id],
+        )?;
+        match there.into_iter().next() {
+            Some(row) => Ok(Some(row)),
+            None => self.row(client_transaction_id),
+        }
+    }
+
     /// The rows still to send (`pending`, `failed`): their country code and amount.
     pub fn amounts_to_send(&self) -> Result<Vec<(String, i64)>, CliError> {
         let read = || -> rusqlite::Result<Vec<(String, i64)>> {
@@ -946,6 +960,51 @@ mod tests {
         let refused = Journal::open(&old).err().expect("a format 2 journal is refused");
         assert_eq!(refused.exit, Exit::InvalidInput);
         assert!(refused.message.contains("format 2"), "{}", refused.message);
+    }
+
+    /// Rows found and changed by rowid (`row_near`, `Change::row`) are the rows of their id,
+    /// whatever the rowid given: a wrong one falls back to the id.
+    #[test]
+    fn a_row_is_found_and_changed_by_its_id_whatever_the_rowid_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+        journal
+            .create_run(
+                &run(),
+                [new_row(2, "0701020304", 500), new_row(3, "0701020305", 700)].map(Ok),
+                &[],
+                &[],
+            )
+            .unwrap();
+        let first = journal.row_near("id-0701020304-500", 1).unwrap().unwrap();
+        let second = journal
+            .row_near("id-0701020305-700", first.rowid)
+            .unwrap()
+            .unwrap();
+        assert_eq!((first.line, second.line), (2, 3));
+        assert_ne!(first.rowid, second.rowid);
+        assert!(journal.row_near("id-missing", second.rowid).unwrap().is_none());
+
+        // A change with the other row's rowid still changes its own row, and only it.
+        journal
+            .apply(&[Change {
+                row: Some(second.rowid),
+                ..Change::state("id-0701020304-500", RowState::Sending)
+            }])
+            .unwrap();
+        journal
+            .apply_results(&[Change {
+                row: Some(second.rowid),
+                transaction_id: Some("T2".into()),
+                ..Change::state("id-0701020305-700", RowState::Accepted)
+            }])
+            .unwrap();
+        let rows = journal.rows().unwrap();
+        assert_eq!(
+            (rows[0].state, rows[1].state),
+            (RowState::Sending, RowState::Accepted)
+        );
+        assert_eq!(rows[1].transaction_id.as_deref(), Some("T2"));
     }
 
     #[test]

@@ -136,6 +136,8 @@ fn serve(
     // Where the rows of the last two windows handed over are (`JournalRow::rowid`): their
     // results come while the next window is sent, and are written without looking ids up.
     let mut rowids: VecDeque<HashMap<String, i64>> = VecDeque::new();
+    // Where the file's next row probably is in the journal (`Journal::row_near`).
+    let mut next_rowid = 1;
     // A job taken from the queue while gathering results, done next.
     let mut held = None;
     while let Some(job) = held.take().or_else(|| queue.recv().ok()) {
@@ -151,7 +153,7 @@ fn serve(
                     }
                 }
                 let rows = source.as_mut().expect("opened above");
-                let window = next_window(&mut journal, rows, window_size);
+                let window = next_window(&mut journal, rows, &mut next_rowid, window_size);
                 if let Ok(Some(window)) = &window {
                     if rowids.len() == 2 {
                         rowids.pop_front();
@@ -203,6 +205,7 @@ fn serve(
 fn next_window(
     journal: &mut Journal,
     rows: &mut impl Iterator<Item = Result<(String, crate::csv_input::PayoutRow), CliError>>,
+    next_rowid: &mut i64,
     size: usize,
 ) -> Result<Option<Window>, CliError> {
     let mut window = Window {
@@ -211,9 +214,10 @@ fn next_window(
     };
     for row in rows {
         let (id, csv_row) = row?;
-        let Some(journaled) = journal.row(&id)? else {
+        let Some(journaled) = journal.row_near(&id, *next_rowid)? else {
             continue;
         };
+        *next_rowid = journaled.rowid + 1;
         if !journaled.state.to_send() {
             continue;
         }
