@@ -5,14 +5,16 @@
 # --release), the jar through a consumer project (bindings-mobile/test.sh). This script checks:
 #   1. LICENSE-MIT and LICENSE-APACHE at the root, and the project's address in one place: every
 #      manifest (pyproject.toml, package.json, npm/*/package.json, the jar's pom) says what
-#      [workspace.package] in Cargo.toml says;
+#      [workspace.package] in Cargo.toml says; the npm sandbox packages (sandbox/npm and its
+#      platforms/*) carry that version too, and the main one lists exactly the addon's platforms;
 #   2. the README's Install section names every command this script and the bindings' tests run;
 #   3. `cargo install --path cli` (debug profile into a temporary root: the release build is the
 #      release workflow's; the line and the binary it installs are what is checked here);
 #   4. `npm install /path/to/bindings-node` from the checkout (npm links it; needs the addon built);
-#   5. the npm sandbox package (ADR 10): sandbox/npm packed with a debug binary, installed in that
-#      project, and `Sandbox.start()` of cinetpay-transfer/testing finds and starts it (the Python
-#      extra is checked by bindings-python/test.sh, which has the client's wheel at hand);
+#   5. the npm sandbox packages (ADR 10): sandbox/npm/check-install.sh packs the main package and this
+#      platform's around a debug binary, installs them with that checkout into a fresh project, and
+#      `Sandbox.start()` of cinetpay-transfer/testing finds and starts the binary (the Python extra is
+#      checked by bindings-python/test.sh, which has the client's wheel at hand);
 #   6. actionlint on .github/workflows (installed by .ci/run at a pinned version).
 # Usage: scripts/install-check.sh
 set -euo pipefail
@@ -32,15 +34,40 @@ repo=$(sed -n '/^\[workspace.package\]/,/^\[/s/^repository = "\(.*\)"/\1/p' Carg
 [[ "$repo" == https://* ]] || fail "no repository in [workspace.package] of Cargo.toml"
 echo "repository: $repo"
 for manifest in bindings-python/pyproject.toml bindings-node/package.json bindings-node/npm/*/package.json bindings-mobile/jvm/pom.xml \
-  sandbox/pyproject.toml sandbox/npm/package.json; do
+  sandbox/pyproject.toml sandbox/npm/package.json sandbox/npm/platforms/*/package.json; do
   grep -q "$repo" "$manifest" || fail "$manifest does not name $repo (the address lives in Cargo.toml [workspace.package])"
   others=$(grep -o 'https://github.com/[^"#<]*' "$manifest" | sed 's/\.git$//; s#/issues$##' | sort -u | grep -vx "$repo" || true)
   [[ -z "$others" ]] || fail "$manifest names another address: $others"
 done
 grep -q '"MIT OR Apache-2.0"' bindings-node/package.json || fail "package.json licence is not MIT OR Apache-2.0"
-for pkg in bindings-node/npm/*/package.json sandbox/npm/package.json; do
+for pkg in bindings-node/npm/*/package.json sandbox/npm/package.json sandbox/npm/platforms/*/package.json; do
   grep -q '"MIT OR Apache-2.0"' "$pkg" || fail "$pkg licence is not MIT OR Apache-2.0"
 done
+version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
+echo "version: $version"
+# The sandbox's main package must name every platform package at its own version (index.js refuses
+# another), for the addon's platforms, and the client's optional peer must be that version too.
+node -e '
+  const fs = require("node:fs"), [version] = process.argv.slice(1)
+  const read = (file) => JSON.parse(fs.readFileSync(file, "utf8"))
+  const problems = [], main = read("sandbox/npm/package.json"), deps = main.optionalDependencies || {}
+  const platforms = fs.readdirSync("sandbox/npm/platforms").sort()
+  const addon = fs.readdirSync("bindings-node/npm", { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+  if (platforms.join() !== addon.join()) problems.push(`sandbox/npm/platforms has ${platforms}, the addon (bindings-node/npm) ${addon}`)
+  if (main.version !== version) problems.push(`sandbox/npm/package.json is version ${main.version}`)
+  const peer = (read("bindings-node/package.json").peerDependencies || {})["cinetpay-transfer-sandbox"]
+  if (peer !== version) problems.push(`bindings-node/package.json peerDependencies names cinetpay-transfer-sandbox ${peer}`)
+  for (const platform of platforms) {
+    const pkg = read(`sandbox/npm/platforms/${platform}/package.json`), name = `cinetpay-transfer-sandbox-${platform}`
+    if (pkg.name !== name) problems.push(`sandbox/npm/platforms/${platform} is named ${pkg.name}, not ${name}`)
+    if (pkg.version !== version) problems.push(`${name} is version ${pkg.version}`)
+    if (deps[name] !== version) problems.push(`sandbox/npm/package.json optionalDependencies has ${name} at ${deps[name]}`)
+  }
+  for (const name of Object.keys(deps)) {
+    if (!platforms.includes(name.replace("cinetpay-transfer-sandbox-", ""))) problems.push(`optionalDependencies names ${name}, which has no platforms/ directory`)
+  }
+  if (problems.length) { console.error(`install-check: not version ${version} everywhere:\n  ${problems.join("\n  ")}`); process.exit(1) }
+  console.log(`npm sandbox packages: main + ${platforms.length} platforms at ${version}`)' "$version"
 
 echo "== README Install section"
 install_section=$(sed -n '/^## Install/,/^## [^I]/p' README.md)
@@ -68,24 +95,10 @@ node -e 'const { Client } = require("cinetpay-transfer"), { Sandbox } = require(
   console.log("require(\"cinetpay-transfer\") from a path install: ok")'
 cd "$root"
 
-echo "== the npm sandbox package (a debug binary in it: what is checked is installing and finding it)"
+echo "== the npm sandbox packages, main + this platform's (a debug binary in it: what is checked is installing and finding it)"
 start=$SECONDS
 cargo build -q --locked -p cinetpay-sandbox --bin cinetpay-sandbox
-mkdir -p sandbox/npm/bin && cp target/debug/cinetpay-sandbox sandbox/npm/bin/
-packed=$(cd sandbox/npm && npm pack --silent --pack-destination "$work" | tail -n 1)
-rm -rf sandbox/npm/bin
-cd "$work/npm-path"
-npm install --no-audit --no-fund --loglevel=error --save-dev "$work/$packed" >/dev/null
-env -u CINETPAY_SANDBOX_BIN PATH="$(dirname "$(command -v node)")" node -e '
-  const { Sandbox, sandboxBinary } = require("cinetpay-transfer/testing"), path = require("node:path")
-  const want = path.join(process.cwd(), "node_modules", "cinetpay-transfer-sandbox", "bin", "cinetpay-sandbox")
-  if (sandboxBinary() !== want) { console.error(`found ${sandboxBinary()}, not ${want}`); process.exit(1) }
-  Sandbox.start().then(async (sandbox) => {
-    const pending = await sandbox.confirm()
-    await sandbox.close()
-    console.log(`Sandbox.start() from ${path.relative(process.cwd(), want)}: ok (${pending} pending)`)
-  })'
-cd "$root"
+sandbox/npm/check-install.sh target/debug/cinetpay-sandbox "$root/bindings-node"
 echo "checked in $((SECONDS - start)) s"
 
 echo "== actionlint"
