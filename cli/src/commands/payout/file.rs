@@ -108,6 +108,27 @@ impl PayoutFile {
     }
 }
 
+/// The items of `make()`, made on a thread of `scope`, a batch ahead of whoever takes them:
+/// reading and parsing the file then overlaps with writing its rows to the journal. Items come
+/// in the same order; dropping the iterator stops the thread at its next batch.
+pub(super) fn read_ahead<'scope, T: Send + 'scope, I: Iterator<Item = T>>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    make: impl FnOnce() -> I + Send + 'scope,
+) -> impl Iterator<Item = T> + 'scope {
+    const BATCH: usize = 1024;
+    let (batches, taken) = std::sync::mpsc::sync_channel::<Vec<T>>(4);
+    scope.spawn(move || {
+        let mut items = make().peekable();
+        while items.peek().is_some() {
+            let batch: Vec<T> = items.by_ref().take(BATCH).collect();
+            if batches.send(batch).is_err() {
+                return;
+            }
+        }
+    });
+    taken.into_iter().flatten()
+}
+
 fn cannot_read(path: &Path, e: &io::Error) -> CliError {
     CliError::invalid(t!("cannot-read", path = text(path.display()), reason = text(e)))
 }

@@ -2,8 +2,9 @@
 //! it is now, what CinetPay already holds of a new run (ADR 5), and the refusals, each saying in
 //! rows and XOF what the way out would pay.
 //!
-//! A new journal gets its rows straight from a second read of the file, in one transaction; only
-//! the rows that must be looked up first (every row of a named run, the file's own ids) and a
+//! A new journal gets its rows straight from a second read of the file, in one transaction (the
+//! file read on a thread of its own, a batch ahead of the inserts: `file::read_ahead`); only the
+//! rows that must be looked up first (every row of a named run, the file's own ids) and a
 //! changed file's rows (compared with the journal's) are held in memory.
 
 use std::collections::HashSet;
@@ -20,7 +21,7 @@ use crate::session::Session;
 use crate::tracking::{change_of, look_up_all};
 use crate::GlobalArgs;
 
-use super::file::PayoutFile;
+use super::file::{read_ahead, PayoutFile};
 use super::{count_and_xof, rows_and_xof, PayoutArgs};
 
 /// Starts the run in a new journal, or checks that the journal's run is the one meant and
@@ -103,10 +104,15 @@ pub(super) async fn start_or_resume(
             }
             let found = already_at_cinetpay(session, &maybe_used).await?;
             let unsure = maybe_in_flight(&run.name, global.sandbox, &found, &maybe_used);
-            let rows = file
-                .rows(&run.name)?
-                .map(|row| row.map(|(id, r)| new_row(id, &r)));
-            journal.create_run(&run, rows, &found, &unsure)?;
+            std::thread::scope(|scope| {
+                let rows = read_ahead(scope, || -> Box<dyn Iterator<Item = Result<NewRow, CliError>>> {
+                    match file.rows(&run.name) {
+                        Ok(rows) => Box::new(rows.map(|row| row.map(|(id, r)| new_row(id, &r)))),
+                        Err(e) => Box::new(std::iter::once(Err(e))),
+                    }
+                });
+                journal.create_run(&run, rows, &found, &unsure)
+            })?;
             for note in found_notes(&run.name, &found, &maybe_used) {
                 notice(global.json, &note);
             }
