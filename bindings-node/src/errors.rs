@@ -26,6 +26,8 @@ pub const ERROR_TAG: &str = "__cinetpay_transfer_error__:";
 
 /// A per-item error inside a result (`ContactResult.error`, `SendResult.error`).
 #[napi(object, use_nullable = true)]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ItemError {
     /// The core's stable error kind.
     #[napi(ts_type = "ErrorKind")]

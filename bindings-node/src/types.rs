@@ -240,6 +240,8 @@ impl From<Contact> for core::Contact {
 
 /// What the service said about one contact of an `addContacts` call.
 #[napi(object, object_from_js = false, use_nullable = true)]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ContactResult {
     /// Country calling code, as sent.
     pub prefix: String,
@@ -321,6 +323,8 @@ pub fn core_transfers(list: Vec<Transfer>) -> core::Result<Vec<core::Transfer>> 
 
 /// The result of one payout of a `send` or `pay` call, in input order.
 #[napi(object, object_from_js = false, use_nullable = true)]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SendResult {
     /// The idempotency key: yours, or the one generated for this item.
     pub client_transaction_id: String,

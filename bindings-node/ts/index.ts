@@ -129,7 +129,7 @@ export class Client {
 
   /** Registers payees (required before sending to them); one already registered counts as added. */
   addContacts(contacts: Contact[]): Promise<ContactResult[]> {
-    return call(() => this.#native.addContacts(contacts))
+    return call(() => this.#native.addContacts(contacts)).then((json) => JSON.parse(json) as ContactResult[])
   }
 
   /**
@@ -139,12 +139,12 @@ export class Client {
    * `OutcomeUnknownError` (single request) or reports `outcome: 'unknown'` per item.
    */
   send(transfers: Transfer[]): Promise<SendResult[]> {
-    return call(() => this.#native.send(transfers))
+    return call(() => this.#native.send(transfers)).then((json) => JSON.parse(json) as SendResult[])
   }
 
   /** Registers the payees this client does not know yet, then sends. */
   pay(transfers: Transfer[]): Promise<SendResult[]> {
-    return call(() => this.#native.pay(transfers))
+    return call(() => this.#native.pay(transfers)).then((json) => JSON.parse(json) as SendResult[])
   }
 
   /** The state of transfers, by exactly one id. Rejects with `NotFoundError` for an unknown id. */
