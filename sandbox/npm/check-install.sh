@@ -21,7 +21,8 @@ done
 work="$(mktemp -d "${TMPDIR:-/tmp}/cinetpay-sandbox-npm.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-mapfile -t sandbox < <("$here/pack.sh" "$binary" "$work")
+packed=$("$here/pack.sh" "$binary" "$work") # two lines: the main tarball, this platform's
+sandbox=("$(sed -n 1p <<<"$packed")" "$(sed -n 2p <<<"$packed")")
 for t in "${sandbox[@]}"; do echo "   $(basename "$t"): $(wc -c <"$t" | tr -d ' ') bytes"; done
 mkdir "$work/project" && cd "$work/project"
 echo '{ "name": "cinetpay-sandbox-consumer", "version": "0.0.0", "private": true }' >package.json
