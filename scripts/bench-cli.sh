@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `cinetpay payout` of an N-row CSV (default 100000) against the release sandbox server, next to
 # the core's own bulk time for the same payouts (cli/examples/bench_core_bulk.rs), each against a
-# fresh server. Prints wall time, CPU and peak RSS of both, and the ratio the goal is about
-# (docs/performance.md). Nothing is asserted: figures depend on the machine.
+# fresh server. Prints wall time, CPU and peak RSS of both, the ratio the goal is about
+# (docs/performance.md) and the load average (other work on the machine moves wall times).
+# Nothing is asserted: figures depend on the machine.
 #
 #   scripts/bench-cli.sh [N]
 #
@@ -80,3 +81,5 @@ printf '%-22s %9s %9s %12s %16s\n' "" "wall s" "CPU s" "peak RSS MB" "server CPU
 printf '%-22s %9s %9s %12s %16s\n' "core Client::pay" "$core_wall" "$core_cpu" "$core_rss" "$core_server_cpu"
 printf '%-22s %9s %9s %12s %16s\n' "cinetpay payout" "$cli_wall" "$cli_cpu" "$cli_rss" "$cli_server_cpu"
 awk -v c="$core_wall" -v l="$cli_wall" 'BEGIN { printf "cli / core wall: %.2fx\n", l / c }'
+# Other work on the machine moves wall times (the client and the server share its CPUs).
+echo "load average (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
