@@ -3,8 +3,8 @@
 //! A napi-rs (v3) addon over the `cinetpay-transfer` core crate. It converts types, maps errors
 //! and hands out Promises; it holds no behaviour of the CinetPay API (that belongs in the core,
 //! where every language gets it). The addon is loaded by the generated `native/index.js` and used
-//! only through the hand-written JS layer in `lib/` (which turns structured native errors into
-//! `CinetPayError` subclasses and adds the Express handler).
+//! only through the TypeScript layer in `ts/`, compiled to `lib/` (which turns structured native
+//! errors into `CinetPayError` subclasses and adds the Express handler).
 //!
 //! | module | owns |
 //! |---|---|
@@ -17,6 +17,13 @@ pub mod errors;
 pub mod types;
 
 use napi_derive::napi;
+
+/// The Rust side's allocations (inputs, each answer's JSON, the results) go to mimalloc, not the
+/// system allocator: glibc's malloc and free were about a quarter of the Node client's samples in
+/// a payroll of 100,000 (perf, issue 13; docs/performance.md), as they were in Python's. V8's own
+/// objects keep V8's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The tag that starts the message of every native CinetPay error (read by `ts/addon.ts`).
 #[napi]
