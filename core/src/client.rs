@@ -10,8 +10,6 @@ use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt};
-
 use crate::auth::{Credentials, IssuedToken, TokenCache, TokenKeys, TokenProvider, TokenTimes};
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, ErrorKind, Result};
@@ -24,6 +22,7 @@ use crate::model::{
 };
 use crate::notification::Notification;
 use crate::secret::Secret;
+use crate::streaming::{self, Payees, SliceSource, Slots};
 use crate::token_store::{token_store_from_url, MemoryTokenStore, TokenStore};
 use crate::validate;
 use crate::wire::{self, Envelope};
@@ -45,7 +44,7 @@ pub(crate) struct Inner {
     token_store: Option<Arc<dyn TokenStore>>,
     tokens: TokenCache,
     /// Contacts this client added or found existing, so `pay` does not add them again.
-    known_contacts: Mutex<HashSet<(String, String)>>,
+    pub(crate) known_contacts: Mutex<HashSet<(String, String)>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -317,26 +316,10 @@ impl Client {
     }
 
     async fn add_contacts_in_english(&self, contacts: &[Contact]) -> Result<Vec<ContactResult>> {
-        let checked = validate::check_contacts(contacts, &self.inner.config.limits)?;
-        // Owned chunks and `async move`: a closure over borrowed chunks makes the future lose `Send`
-        // (a higher-ranked lifetime), which every binding's async runtime requires. Moved, not
-        // copied (`into_chunks`).
-        let chunks = crate::send::into_chunks(checked, self.inner.config.chunk_size);
-        let inner = &self.inner;
-        let results: Vec<Vec<ContactResult>> = futures::stream::iter(chunks)
-            .map(|chunk| async move { inner.add_contact_chunk(&chunk).await })
-            .buffered(self.inner.config.max_concurrency)
-            .try_collect()
-            .await?;
-        let mut results: Vec<ContactResult> = results.into_iter().flatten().collect();
-        for (index, result) in results.iter_mut().enumerate() {
-            result.error = result.error.take().map(|e| e.with_index(index));
-        }
-        let mut known = self.inner.known_contacts.lock().expect("contact set poisoned");
-        for r in results.iter().filter(|r| r.added) {
-            known.insert((r.prefix.clone(), r.phone.clone()));
-        }
-        Ok(results)
+        let results = Slots::new(contacts.len());
+        let sink = |first: usize, chunk: Vec<ContactResult>| results.fill(first, chunk);
+        streaming::add_contacts_from(&self.inner, &SliceSource(contacts), &sink).await?;
+        Ok(results.into_vec())
     }
 
     /// Sends payouts. Every item is checked before anything leaves; a missing
@@ -390,8 +373,28 @@ impl Client {
         transfers: &[Transfer],
         on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
     ) -> Result<Vec<SendResult>> {
-        let checked = validate::check_transfers(transfers, &self.inner.config.limits)?;
-        crate::send::send_checked(&self.inner, checked, on_chunk).await
+        self.send_all(transfers, Payees::Registered, on_chunk).await
+    }
+
+    /// `send` and `pay` over a slice: the streaming engine, every result kept and returned.
+    async fn send_all(
+        &self,
+        transfers: &[Transfer],
+        payees: Payees,
+        on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
+    ) -> Result<Vec<SendResult>> {
+        let results = Slots::new(transfers.len());
+        let deliver = |first: usize, chunk: Vec<SendResult>, observed: bool| {
+            let flow = if observed {
+                on_chunk(&chunk)
+            } else {
+                ControlFlow::Continue(())
+            };
+            results.fill(first, chunk);
+            flow
+        };
+        streaming::send_from(&self.inner, &SliceSource(transfers), payees, &deliver).await?;
+        Ok(results.into_vec())
     }
 
     /// What most merchants want in one call: registers the payees this client does not know yet,
@@ -402,8 +405,8 @@ impl Client {
 
     /// [`pay`](Client::pay), calling `on_chunk` with each request's final results as soon as it
     /// settles; see [`send_observed`](Client::send_observed) for what is observed and when.
-    /// Payouts that fail because their payee was refused as a contact are observed together, in
-    /// one call before any payout is sent (a break there sends nothing). A failure to register
+    /// Payouts that fail because their payee was refused as a contact are observed with the
+    /// other payouts of their chunk (they are not sent). A failure to register
     /// contacts that fails the whole call (`Err`) comes before anything is sent, so nothing is
     /// observed.
     pub async fn pay_observed(
@@ -421,18 +424,7 @@ impl Client {
         transfers: &[Transfer],
         on_chunk: &(dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync),
     ) -> Result<Vec<SendResult>> {
-        let checked = validate::check_transfers(transfers, &self.inner.config.limits)?;
-        let contacts = self.contacts_to_add(transfers, &checked);
-        let refused = if contacts.is_empty() {
-            Vec::new()
-        } else {
-            self.add_contacts(&contacts)
-                .await?
-                .into_iter()
-                .filter(|r| !r.added)
-                .collect()
-        };
-        crate::send::send_checked_except(&self.inner, checked, &refused, on_chunk).await
+        self.send_all(transfers, Payees::ToRegister, on_chunk).await
     }
 
     /// The state of transfers, by exactly one id (a lot gives every transfer of the batch).
@@ -498,31 +490,6 @@ impl Client {
             .ok_or_else(|| Error::of(ErrorKind::NotFound, Message::new("notified-transfer-unknown")))?;
         notification.check_against(&info)?;
         Ok(info)
-    }
-
-    fn contacts_to_add(&self, transfers: &[Transfer], checked: &[validate::CheckedTransfer]) -> Vec<Contact> {
-        let known = self.inner.known_contacts.lock().expect("contact set poisoned");
-        let mut seen = HashSet::new();
-        transfers
-            .iter()
-            .zip(checked)
-            .filter(|(_, c)| !known.contains(&(c.prefix.clone(), c.phone.clone())))
-            .filter(|(_, c)| seen.insert((c.prefix.clone(), c.phone.clone())))
-            .map(|(t, c)| {
-                let or_phone = |v: &Option<String>| {
-                    v.clone()
-                        .filter(|n| !n.trim().is_empty())
-                        .unwrap_or_else(|| c.phone.clone())
-                };
-                Contact {
-                    prefix: c.prefix.clone(),
-                    phone: c.phone.clone(),
-                    name: or_phone(&t.name),
-                    surname: or_phone(&t.surname),
-                    email: t.email.clone().unwrap_or_default(),
-                }
-            })
-            .collect()
     }
 }
 
@@ -643,7 +610,7 @@ impl Inner {
         Ok(infos)
     }
 
-    async fn add_contact_chunk(&self, chunk: &[Contact]) -> Result<Vec<ContactResult>> {
+    pub(crate) async fn add_contact_chunk(&self, chunk: &[Contact]) -> Result<Vec<ContactResult>> {
         let data = serde_json::to_string(chunk).expect("contacts serialise");
         let request = Request {
             post: true,

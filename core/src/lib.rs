@@ -44,6 +44,7 @@ mod model;
 mod notification;
 mod secret;
 mod send;
+pub mod streaming;
 mod token_store;
 #[cfg(feature = "redis")]
 mod token_store_redis;

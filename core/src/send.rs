@@ -21,29 +21,24 @@
 //!    single-request call was accepted, an [`ErrorKind::OutcomeUnknown`] error naming the ids.
 //!    The caller must look them up later; the SDK never guesses.
 //!
-//! Long lists are split into chunks sent with bounded concurrency; results keep input order.
+//! Long lists are split into chunks sent with bounded concurrency, read a chunk at a time
+//! ([`crate::streaming`]); results keep input order.
 //! A caller that must record progress as it happens (a journal, a progress bar) passes an observer
 //! ([`crate::Client::pay_observed`], [`crate::Client::send_observed`]): it is called once per chunk
 //! with that chunk's final results, after the reconciliation above, as soon as the chunk settles,
 //! and may stop the call from starting further requests.
 
 use std::ops::ControlFlow;
-use std::sync::Mutex;
 use std::time::Instant;
-
-use futures::StreamExt;
 
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Failure, Processed, Request};
-use crate::i18n::{Localize, Message};
+use crate::i18n::Message;
 use crate::lookup::{look_up, PayoutLookup};
-use crate::model::{ContactResult, SendOutcome, SendResult, TransferInfo, TreatmentStatus};
+use crate::model::{SendOutcome, SendResult, TransferInfo, TreatmentStatus};
 use crate::validate::CheckedTransfer;
 use crate::wire;
-
-/// Called with the final results of each chunk as it settles (see [`crate::Client::pay_observed`]).
-pub(crate) type ChunkObserver<'a> = &'a (dyn Fn(&[SendResult]) -> ControlFlow<Error> + Send + Sync);
 
 /// The observer of `send` and `pay`: nobody is watching, and every chunk is sent.
 pub(crate) fn unobserved(_: &[SendResult]) -> ControlFlow<Error> {
@@ -51,132 +46,17 @@ pub(crate) fn unobserved(_: &[SendResult]) -> ControlFlow<Error> {
 }
 
 /// The outcome of one chunk: one result per payout, and the request-level failure if there was one.
-struct ChunkReport {
-    results: Vec<SendResult>,
+pub(crate) struct ChunkReport {
+    pub(crate) results: Vec<SendResult>,
     request_error: Option<Error>,
-}
-
-/// Sends checked payouts in chunks. See [`crate::Client::send`] for when an `Err` is returned.
-/// `on_chunk` sees every payout sent exactly once, chunk by chunk, before this returns; when it
-/// breaks, chunks not started yet are not sent and not observed.
-pub(crate) async fn send_checked(
-    inner: &Inner,
-    checked: Vec<CheckedTransfer>,
-    on_chunk: ChunkObserver<'_>,
-) -> Result<Vec<SendResult>> {
-    send_checked_except(inner, checked, &[], on_chunk).await
-}
-
-/// Like [`send_checked`], but payouts to a refused contact fail without being sent (and are
-/// reported to `on_chunk` together, before any request).
-pub(crate) async fn send_checked_except(
-    inner: &Inner,
-    checked: Vec<CheckedTransfer>,
-    refused_contacts: &[ContactResult],
-    on_chunk: ChunkObserver<'_>,
-) -> Result<Vec<SendResult>> {
-    let refusal_of = |t: &CheckedTransfer| {
-        refused_contacts
-            .iter()
-            .find(|c| c.prefix == t.prefix && c.phone == t.phone)
-            .map(|c| {
-                c.error
-                    .clone()
-                    .unwrap_or_else(|| Error::from_api(c.code, None, None, None))
-            })
-    };
-    let (to_send, refused): (Vec<_>, Vec<_>) = checked
-        .into_iter()
-        .enumerate()
-        .partition(|(_, t)| refusal_of(t).is_none());
-
-    let refused: Vec<(usize, SendResult)> = refused
-        .into_iter()
-        .map(|(position, transfer)| {
-            let error = refusal_of(&transfer);
-            (position, result_of(&transfer, SendOutcome::Failed, error))
-        })
-        .collect();
-    // Set when the observer breaks: chunks not started by then are not sent, and fail with it.
-    let stop: Mutex<Option<Error>> = Mutex::new(None);
-    let observe = |results: &[SendResult]| {
-        if let ControlFlow::Break(error) = on_chunk(results) {
-            stop.lock().expect("stop poisoned").get_or_insert(error);
-        }
-    };
-    if !refused.is_empty() {
-        let results: Vec<SendResult> = refused.iter().map(|(_, r)| r.clone()).collect();
-        observe(&results);
-    }
-
-    let chunk_size = inner.config.chunk_size;
-    let chunks = into_chunks(to_send, chunk_size);
-    let single_request = chunks.len() == 1 && refused.is_empty();
-    let (observe, stop) = (&observe, &stop);
-    let reports: Vec<(Vec<usize>, ChunkReport)> = futures::stream::iter(chunks)
-        .map(|chunk| async move {
-            let (positions, items): (Vec<usize>, Vec<CheckedTransfer>) = chunk.into_iter().unzip();
-            let stopped = stop.lock().expect("stop poisoned").clone();
-            if let Some(error) = stopped {
-                let results = items
-                    .iter()
-                    .map(|t| result_of(t, SendOutcome::Failed, Some(error.clone())))
-                    .collect();
-                return (
-                    positions,
-                    ChunkReport {
-                        results,
-                        request_error: Some(error),
-                    },
-                );
-            }
-            let mut report = send_chunk(inner, items).await;
-            // The observer reads the texts too: in the client's language, like the returned results.
-            report.results = report.results.localize(inner.config.lang);
-            observe(&report.results);
-            (positions, report)
-        })
-        .buffered(inner.config.max_concurrency)
-        .collect()
-        .await;
-
-    if single_request {
-        let (_, report) = reports.into_iter().next().expect("one chunk");
-        return single_request_result(report);
-    }
-    let mut slots: Vec<Option<SendResult>> =
-        vec![None; reports.iter().map(|(p, _)| p.len()).sum::<usize>() + refused.len()];
-    for (position, result) in refused {
-        slots[position] = Some(result);
-    }
-    for (positions, report) in reports {
-        for (position, result) in positions.into_iter().zip(report.results) {
-            slots[position] = Some(result);
-        }
-    }
-    Ok(slots
-        .into_iter()
-        .map(|slot| slot.expect("every payout has a result"))
-        .collect())
-}
-
-/// `items` cut into chunks of `size`, moved, not copied: the call holds each payout once, and a
-/// chunk's memory goes when its request is settled (issue 13: one call of 100,000 payouts).
-pub(crate) fn into_chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
-    let mut items = items.into_iter().peekable();
-    let mut chunks = Vec::new();
-    while items.peek().is_some() {
-        chunks.push(items.by_ref().take(size).collect());
-    }
-    chunks
 }
 
 /// One request's failure is the call's error, unless some payout of it was accepted after all:
 /// payouts the service may hold make it [`ErrorKind::OutcomeUnknown`] naming their ids, a refusal
 /// of the whole request is returned as it is.
-fn single_request_result(report: ChunkReport) -> Result<Vec<SendResult>> {
+pub(crate) fn single_request_result(report: &ChunkReport) -> Result<()> {
     if report.results.iter().any(|r| r.outcome == SendOutcome::Accepted) {
-        return Ok(report.results);
+        return Ok(());
     }
     let unknown: Vec<&SendResult> = report
         .results
@@ -192,9 +72,9 @@ fn single_request_result(report: ChunkReport) -> Result<Vec<SendResult>> {
         let ids = unknown.iter().map(|r| r.client_transaction_id.clone()).collect();
         return Err(Error::outcome_unknown(ids, &cause));
     }
-    match report.request_error {
-        Some(error) => Err(error),
-        None => Ok(report.results),
+    match &report.request_error {
+        Some(error) => Err(error.clone()),
+        None => Ok(()),
     }
 }
 
@@ -239,7 +119,7 @@ struct Chunk<'a> {
 /// `Accepted` (a lookup shows it) or `Unknown` (none could), and it is sent again only after a
 /// lookup did not show it and, if the attempt may still be running on the service, after the
 /// processing window has passed and a fresh lookup still does not show it.
-async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
+pub(crate) async fn send_chunk(inner: &Inner, items: Vec<CheckedTransfer>) -> ChunkReport {
     let count = items.len();
     let mut chunk = Chunk {
         inner,
@@ -550,7 +430,7 @@ fn item_result(t: &CheckedTransfer, answer: &serde_json::Map<String, serde_json:
     }
 }
 
-fn result_of(t: &CheckedTransfer, outcome: SendOutcome, error: Option<Error>) -> SendResult {
+pub(crate) fn result_of(t: &CheckedTransfer, outcome: SendOutcome, error: Option<Error>) -> SendResult {
     SendResult {
         client_transaction_id: t.client_transaction_id.clone(),
         prefix: t.prefix.clone(),
@@ -616,19 +496,6 @@ pub(crate) fn mask_phone(prefix: &str, phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chunks_keep_every_item_once_in_order() {
-        for (n, size) in [(0_usize, 3_usize), (1, 3), (3, 3), (7, 3), (7, 1), (5, 50)] {
-            let chunks = into_chunks((0..n).collect(), size);
-            assert!(
-                chunks.iter().all(|c| !c.is_empty() && c.len() <= size),
-                "{n}/{size}: {chunks:?}"
-            );
-            assert_eq!(chunks.len(), n.div_ceil(size), "{n}/{size}");
-            assert_eq!(chunks.concat(), (0..n).collect::<Vec<usize>>(), "{n}/{size}");
-        }
-    }
 
     #[test]
     fn phones_are_masked_in_logs() {

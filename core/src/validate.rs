@@ -13,7 +13,7 @@ use crate::limits::Limits;
 use crate::model::{Contact, Transfer};
 
 /// A transfer that passed every check, normalised, with its idempotency key fixed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct CheckedTransfer {
     pub prefix: String,
     pub phone: String,
@@ -46,13 +46,6 @@ pub(crate) fn check_transfers(transfers: &[Transfer], limits: &Limits) -> Result
     first_fault_or(faults, checked)
 }
 
-/// Checks and normalises a list of contacts; the first fault is the error.
-pub(crate) fn check_contacts(contacts: &[Contact], limits: &Limits) -> Result<Vec<Contact>> {
-    let mut faults = Vec::new();
-    let checked = check_each_contact(contacts, limits, &mut faults);
-    first_fault_or(faults, checked)
-}
-
 fn first_fault_or<T>(faults: Vec<Error>, checked: T) -> Result<T> {
     match faults.into_iter().next() {
         Some(fault) => Err(fault),
@@ -74,52 +67,100 @@ fn check_each_transfer(
     if transfers.is_empty() {
         faults.push(Error::invalid("transfers", None, Message::new("no-transfers")));
     }
-    let mut seen = HashSet::new();
-    let mut checked = Vec::with_capacity(transfers.len());
-    // A payroll's payouts nearly all share one notify_url: parsed once, not once per payout.
-    let mut last_good_notify_url: Option<&str> = None;
-    for (index, t) in transfers.iter().enumerate() {
-        let at = Some(index);
-        let before = faults.len();
-        let phone = keep(check_phone(&t.prefix, &t.phone, limits, at), faults);
-        let prefix = phone.as_ref().map_or(t.prefix.trim(), |(p, _)| p.as_str());
-        keep(check_amount(t.amount, prefix, limits, at), faults);
-        if last_good_notify_url != Some(t.notify_url.as_str())
-            && keep(check_notify_url(&t.notify_url, at), faults).is_some()
-        {
-            last_good_notify_url = Some(t.notify_url.as_str());
+    let mut checker = TransferChecker::new(limits);
+    transfers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, t)| checker.check(index, t, faults))
+        .collect()
+}
+
+/// Checks transfers one at a time, keeping what the rules over the whole list need: the ids seen
+/// (an id twice in one call is a fault) and the last `notify_url` that passed (a payroll's payouts
+/// nearly all share one: parsed once, not once per payout). One checker per call, so that a call
+/// read a chunk at a time (`crate::streaming`) is judged exactly as a slice.
+pub(crate) struct TransferChecker<'l> {
+    limits: &'l Limits,
+    seen: HashSet<String>,
+    last_good_notify_url: Option<String>,
+}
+
+impl<'l> TransferChecker<'l> {
+    pub(crate) fn new(limits: &'l Limits) -> Self {
+        TransferChecker {
+            limits,
+            seen: HashSet::new(),
+            last_good_notify_url: None,
         }
-        let client_transaction_id = match &t.client_transaction_id {
-            Some(id) => keep(check_client_transaction_id(id, at), faults),
-            None => Some(format!("sdk-{}", uuid::Uuid::new_v4().simple())),
+    }
+
+    /// Checks the transfer at `index`, recording its faults; returns it checked when it has none.
+    /// A missing `client_transaction_id` is generated (UUID v4).
+    pub(crate) fn check(
+        &mut self,
+        index: usize,
+        t: &Transfer,
+        faults: &mut Vec<Error>,
+    ) -> Option<CheckedTransfer> {
+        let before = faults.len();
+        let checked = check_one_transfer(index, t, self.limits, &mut self.last_good_notify_url, faults);
+        // A valid id counts as seen even when another field of its item is wrong.
+        let id = match &checked {
+            Some(c) => Some(c.client_transaction_id.clone()),
+            None => t
+                .client_transaction_id
+                .as_deref()
+                .and_then(|id| check_client_transaction_id(id, None).ok()),
         };
-        if let Some(id) = &client_transaction_id {
-            if !seen.insert(id.clone()) {
+        if let Some(id) = id {
+            if !self.seen.insert(id.clone()) {
                 faults.push(Error::invalid(
                     "client_transaction_id",
-                    at,
-                    Message::new("id-twice").quoted("id", id),
+                    Some(index),
+                    Message::new("id-twice").quoted("id", &id),
                 ));
             }
         }
-        let payment_method = keep(check_payment_method(t.payment_method.as_deref(), at), faults);
-        if let (Some((prefix, phone)), Some(id), Some(method), true) = (
-            phone,
-            client_transaction_id,
-            payment_method,
-            faults.len() == before,
-        ) {
-            checked.push(CheckedTransfer {
-                prefix,
-                phone,
-                amount: t.amount,
-                notify_url: t.notify_url.trim().to_owned(),
-                client_transaction_id: id,
-                payment_method: method,
-            });
-        }
+        checked.filter(|_| faults.len() == before)
     }
-    checked
+}
+
+/// Checks one transfer on its own (every rule but "no id twice", which needs the whole list).
+/// Used again on each chunk of a call read a chunk at a time, with `last_good_notify_url` kept
+/// per chunk.
+pub(crate) fn check_one_transfer(
+    index: usize,
+    t: &Transfer,
+    limits: &Limits,
+    last_good_notify_url: &mut Option<String>,
+    faults: &mut Vec<Error>,
+) -> Option<CheckedTransfer> {
+    let at = Some(index);
+    let before = faults.len();
+    let phone = keep(check_phone(&t.prefix, &t.phone, limits, at), faults);
+    let prefix = phone.as_ref().map_or(t.prefix.trim(), |(p, _)| p.as_str());
+    keep(check_amount(t.amount, prefix, limits, at), faults);
+    if last_good_notify_url.as_deref() != Some(t.notify_url.as_str())
+        && keep(check_notify_url(&t.notify_url, at), faults).is_some()
+    {
+        *last_good_notify_url = Some(t.notify_url.clone());
+    }
+    let client_transaction_id = match &t.client_transaction_id {
+        Some(id) => keep(check_client_transaction_id(id, at), faults),
+        None => Some(format!("sdk-{}", uuid::Uuid::new_v4().simple())),
+    };
+    let payment_method = keep(check_payment_method(t.payment_method.as_deref(), at), faults);
+    match (phone, client_transaction_id, payment_method) {
+        (Some((prefix, phone)), Some(id), Some(method)) if faults.len() == before => Some(CheckedTransfer {
+            prefix,
+            phone,
+            amount: t.amount,
+            notify_url: t.notify_url.trim().to_owned(),
+            client_transaction_id: id,
+            payment_method: method,
+        }),
+        _ => None,
+    }
 }
 
 /// Runs every check on every contact, recording all faults; returns the items that passed.
@@ -127,39 +168,67 @@ fn check_each_contact(contacts: &[Contact], limits: &Limits, faults: &mut Vec<Er
     if contacts.is_empty() {
         faults.push(Error::invalid("contacts", None, Message::new("no-contacts")));
     }
-    let mut checked = Vec::with_capacity(contacts.len());
-    for (index, c) in contacts.iter().enumerate() {
-        let at = Some(index);
-        let before = faults.len();
-        let phone = keep(check_phone(&c.prefix, &c.phone, limits, at), faults);
-        for (field, value) in [("name", &c.name), ("surname", &c.surname)] {
-            if value.trim().is_empty() {
-                faults.push(Error::invalid(
-                    field,
-                    at,
-                    Message::new("field-empty").text("field", field),
-                ));
-            }
-        }
-        let email = c.email.trim();
-        if !email.is_empty() && !looks_like_email(email) {
+    contacts
+        .iter()
+        .enumerate()
+        .filter_map(|(index, c)| check_one_contact(index, c, limits, faults))
+        .collect()
+}
+
+/// Checks the contact at `index`, recording its faults; returns it normalised when it has none.
+pub(crate) fn check_one_contact(
+    index: usize,
+    c: &Contact,
+    limits: &Limits,
+    faults: &mut Vec<Error>,
+) -> Option<Contact> {
+    let at = Some(index);
+    let before = faults.len();
+    let phone = keep(check_phone(&c.prefix, &c.phone, limits, at), faults);
+    for (field, value) in [("name", &c.name), ("surname", &c.surname)] {
+        if value.trim().is_empty() {
             faults.push(Error::invalid(
-                "email",
+                field,
                 at,
-                Message::new("email-invalid").quoted("email", email),
+                Message::new("field-empty").text("field", field),
             ));
         }
-        if let (Some((prefix, phone)), true) = (phone, faults.len() == before) {
-            checked.push(Contact {
-                prefix,
-                phone,
-                name: c.name.trim().to_owned(),
-                surname: c.surname.trim().to_owned(),
-                email: email.to_owned(),
-            });
-        }
     }
-    checked
+    let email = c.email.trim();
+    if !email.is_empty() && !looks_like_email(email) {
+        faults.push(Error::invalid(
+            "email",
+            at,
+            Message::new("email-invalid").quoted("email", email),
+        ));
+    }
+    match phone {
+        Some((prefix, phone)) if faults.len() == before => Some(Contact {
+            prefix,
+            phone,
+            name: c.name.trim().to_owned(),
+            surname: c.surname.trim().to_owned(),
+            email: email.to_owned(),
+        }),
+        _ => None,
+    }
+}
+
+/// The contact `pay` registers for a checked payout: its names, or the phone number where the
+/// payout has none (the service requires both), and its e-mail.
+pub(crate) fn payee_contact(t: &Transfer, checked: &CheckedTransfer) -> Contact {
+    let or_phone = |v: &Option<String>| {
+        v.clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| checked.phone.clone())
+    };
+    Contact {
+        prefix: checked.prefix.clone(),
+        phone: checked.phone.clone(),
+        name: or_phone(&t.name),
+        surname: or_phone(&t.surname),
+        email: t.email.clone().unwrap_or_default(),
+    }
 }
 
 /// An operator code, upper-cased; `None` when not given.
@@ -450,12 +519,12 @@ mod tests {
             surname: "Kone".into(),
             email: "".into(),
         };
-        assert!(check_contacts(std::slice::from_ref(&good), &limits).is_ok());
+        assert!(validate_contacts(std::slice::from_ref(&good), &limits).is_empty());
         let bad = Contact {
             email: "nope".into(),
             ..good.clone()
         };
-        let err = check_contacts(&[good, bad], &limits).unwrap_err();
+        let err = validate_contacts(&[good, bad], &limits).remove(0);
         assert_eq!(
             field_and_index(err),
             (ErrorKind::Validation, Some("email".into()), Some(1))

@@ -98,3 +98,5 @@ token-store-redis-url = not a valid Redis URL ({$reason})
 token-store-with-provider = a token store shares logins: give an API key and password, not a token provider
 token-store-unreachable = token store (Redis): {$reason}
 login-refused-elsewhere = another process sharing the token store had these credentials refused ({$code}); no new login before {$seconds} s
+item-unreadable = item {$index} of the list could not be read: {$reason}
+item-changed = item {$index} of the list changed while the call was sending it; it was not sent

@@ -105,3 +105,5 @@ token-store-redis-url = URL Redis invalide ({$reason})
 token-store-with-provider = un magasin de jetons partage les connexions : indiquez une clé d'API et son mot de passe, pas un fournisseur de jeton
 token-store-unreachable = magasin de jetons (Redis) : {$reason}
 login-refused-elsewhere = un autre processus partageant le magasin de jetons s'est vu refuser ces identifiants ({$code}) ; pas de nouvelle connexion avant {$seconds} s
+item-unreadable = l'élément {$index} de la liste n'a pas pu être lu : {$reason}
+item-changed = l'élément {$index} de la liste a changé pendant l'envoi ; il n'a pas été envoyé
