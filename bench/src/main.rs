@@ -5,15 +5,21 @@
 //!   requests go out on one keep-alive reqwest client with no SDK logic at all (no parsing of
 //!   the answers beyond the HTTP status, no retries, no checks). Nothing can be faster over HTTP.
 //! - `core`: the Rust core, `Client::add_contacts` then `Client::send`.
+//! - `core-stream`: the same calls through `cinetpay_transfer::streaming`, with inputs made on
+//!   demand from their position and results counted, never kept: its peak memory is what the
+//!   call itself holds (issue 13, item 4: bounded beyond the inputs and results).
 //!
-//! Usage: `cinetpay-bench raw|core BASE_URL N LABEL [CHUNK] [CONCURRENCY]` (BASE_URL ends in
+//! Usage: `cinetpay-bench raw|core|core-stream BASE_URL N LABEL [CHUNK] [CONCURRENCY]` (BASE_URL ends in
 //! `/v1`). Prints one JSON line: wall and CPU seconds of this process during the workload (CPU of
 //! every thread, from getrusage), and what the client itself saw accepted. Whether every
 //! payout really was accepted is checked by the caller on the sandbox's ledger.
 
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use cinetpay_transfer::{Client, Contact, SendOutcome, Transfer};
+use cinetpay_transfer::streaming::{self, Source};
+use cinetpay_transfer::{Client, Contact, ContactResult, SendOutcome, SendResult, Transfer};
 use futures::{stream, StreamExt};
 
 const API_KEY: &str = "sandbox-api-key";
@@ -150,43 +156,101 @@ async fn post(http: &reqwest::Client, url: String, body: String) -> (bool, Strin
     (ok, response.text().await.expect("body"))
 }
 
-async fn run_core(args: &Args) -> Outcome {
-    let client = Client::builder()
+fn core_client(args: &Args) -> Client {
+    Client::builder()
         .credentials(API_KEY, PASSWORD)
         .base_url(&args.base_url)
         .chunk_size(args.chunk)
         .max_concurrency(args.concurrency)
         .build()
-        .expect("client");
-    let contacts: Vec<Contact> = (0..args.n)
-        .map(|i| Contact {
-            prefix: "225".into(),
-            phone: phone(i),
-            name: "Bench".into(),
-            surname: format!("Payee{i}"),
-            email: String::new(),
-        })
-        .collect();
-    let transfers: Vec<Transfer> = (0..args.n)
-        .map(|i| {
-            Transfer::new("225", &phone(i), 500, NOTIFY_URL)
-                .client_transaction_id(format!("{}-{i}", args.label))
-        })
-        .collect();
+        .expect("client")
+}
+
+/// The workload's i-th contact.
+fn contact(i: usize) -> Contact {
+    Contact {
+        prefix: "225".into(),
+        phone: phone(i),
+        name: "Bench".into(),
+        surname: format!("Payee{i}"),
+        email: String::new(),
+    }
+}
+
+/// The workload's i-th payout.
+fn transfer(label: &str, i: usize) -> Transfer {
+    Transfer::new("225", &phone(i), 500, NOTIFY_URL).client_transaction_id(format!("{label}-{i}"))
+}
+
+async fn run_core(args: &Args) -> Outcome {
+    let client = core_client(args);
+    let contacts: Vec<Contact> = (0..args.n).map(contact).collect();
+    let transfers: Vec<Transfer> = (0..args.n).map(|i| transfer(&args.label, i)).collect();
     let added = client.add_contacts(&contacts).await.expect("add_contacts");
     let sent = client.send(&transfers).await.expect("send");
-    let chunks = args.n.div_ceil(args.chunk);
     Outcome {
         contacts_ok: added.iter().filter(|c| c.added).count(),
         accepted: sent.iter().filter(|r| r.outcome == SendOutcome::Accepted).count(),
-        requests: 1 + 2 * chunks,
+        requests: 1 + 2 * args.n.div_ceil(args.chunk),
+    }
+}
+
+/// Items made from their position when the call reads them, dropped once handed over.
+struct OnDemand<T> {
+    len: usize,
+    make: Box<dyn Fn(usize) -> T + Send + Sync>,
+}
+
+impl<T> Source<T> for OnDemand<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn read(&self, range: Range<usize>, each: &mut dyn FnMut(&T)) -> cinetpay_transfer::Result<()> {
+        range.for_each(|i| each(&(self.make)(i)));
+        Ok(())
+    }
+}
+
+async fn run_core_stream(args: &Args) -> Outcome {
+    let client = core_client(args);
+    let label = args.label.clone();
+    let contacts = OnDemand {
+        len: args.n,
+        make: Box::new(contact),
+    };
+    let transfers = OnDemand {
+        len: args.n,
+        make: Box::new(move |i| transfer(&label, i)),
+    };
+    let (contacts_ok, accepted) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let count_contacts = |_: usize, chunk: Vec<ContactResult>| {
+        contacts_ok.fetch_add(chunk.iter().filter(|c| c.added).count(), Ordering::Relaxed);
+    };
+    let count_payouts = |_: usize, chunk: Vec<SendResult>| {
+        let n = chunk
+            .iter()
+            .filter(|r| r.outcome == SendOutcome::Accepted)
+            .count();
+        accepted.fetch_add(n, Ordering::Relaxed);
+    };
+    streaming::add_contacts(&client, &contacts, &count_contacts)
+        .await
+        .expect("add_contacts");
+    streaming::send(&client, &transfers, &count_payouts)
+        .await
+        .expect("send");
+    Outcome {
+        contacts_ok: contacts_ok.into_inner(),
+        accepted: accepted.into_inner(),
+        requests: 1 + 2 * args.n.div_ceil(args.chunk),
     }
 }
 
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
     if argv.len() < 5 {
-        eprintln!("usage: cinetpay-bench raw|core BASE_URL N LABEL [CHUNK] [CONCURRENCY]");
+        eprintln!("usage: cinetpay-bench raw|core|core-stream BASE_URL N LABEL [CHUNK] [CONCURRENCY]");
         std::process::exit(2);
     }
     let number = |i: usize, default: usize| argv.get(i).map_or(default, |s| s.parse().expect("a number"));
@@ -211,7 +275,8 @@ fn main() {
         match kind {
             "raw" => run_raw(&args).await,
             "core" => run_core(&args).await,
-            other => panic!("unknown client {other}: raw or core"),
+            "core-stream" => run_core_stream(&args).await,
+            other => panic!("unknown client {other}: raw, core or core-stream"),
         }
     });
     let wall = started.elapsed().as_secs_f64();
