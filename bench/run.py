@@ -27,6 +27,8 @@ CHUNK, CONCURRENCY = 50, 4
 CLIENTS = [
     ("raw", "rust", None),
     ("core", "rust", "raw"),
+    # Inputs made on demand, results counted: its call MB is the call's own memory (issue 13, item 4).
+    ("core-stream", "rust", "core"),
     ("python-binding", "python", "python-httpx"),
     ("python-httpx", "python", None),
     ("node-binding", "node", "node-fetch"),
@@ -80,7 +82,7 @@ class Sandbox:
 
 
 def client_command(name, args):
-    if name in ("raw", "core"):
+    if name in ("raw", "core", "core-stream"):
         return [f"{args.bin}/cinetpay-bench", name]
     if name.startswith("python"):
         return [sys.executable, str(ROOT / "bench/python/clients.py"), name.split("-")[1]]
