@@ -21,6 +21,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import size_breakdown
+
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK, CONCURRENCY = 50, 4
 # (name, language, peer): the peer is what the client's ratio "vs peer" is taken against.
@@ -213,7 +215,12 @@ def artifact_sizes(args):
             "path": str(addon), "bytes": addon.stat().st_size}
     mobile = ROOT / "target/release-mobile/libcinetpay_mobile.so"
     if mobile.exists():
-        sizes["mobile_so_release_mobile"] = {"path": str(mobile), "bytes": mobile.stat().st_size}
+        # Built unstripped (as bindings-mobile/test.sh builds it), so that it can be broken down by
+        # crate; the size that counts is the stripped one, what ships.
+        stripped, by_crate, kept = size_breakdown.breakdown(str(mobile))
+        sizes["mobile_so_release_mobile"] = {
+            "path": str(mobile), "bytes": stripped,
+            "by_crate": dict(by_crate.most_common(12)), "sections": dict(kept.most_common(8))}
     return sizes
 
 
@@ -329,6 +336,9 @@ def print_table(report):
               f"(medians of {imp['runs']})")
     for key, a in report["sizes"].items():
         print(f"size {key}: {a['bytes'] / 1e6:.2f} MB ({a['path']})")
+        if a.get("by_crate"):
+            print("  by crate: " + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in a["by_crate"].items())
+                  + f" (the rest no symbol covers: bench/size_breakdown.py {a['path']})")
     cli = report.get("cli")
     if cli and "cli" in cli:
         print(f"CLI on {cli['rows']} rows: {cli['cli']['wall_s']:.2f} s wall, {cli['cli']['cpu_s']:.2f} s CPU, "

@@ -67,7 +67,10 @@ if [[ $profile == release ]]; then
     bin="$root/target/release"
     if [[ $mobile == 1 ]]; then
         step "mobile library (release-mobile profile: lto, one codegen unit; slow the first time)"
-        cargo build -q --locked -p cinetpay-transfer-mobile --profile release-mobile
+        # As bindings-mobile/test.sh builds it: the cdylib alone, unstripped (run.py strips a copy to
+        # measure what ships, and breaks the symbols down by crate).
+        CARGO_PROFILE_RELEASE_MOBILE_STRIP=false cargo rustc -q --locked -p cinetpay-transfer-mobile \
+            --profile release-mobile --lib --crate-type cdylib
     fi
 
     step "python wheel (maturin build --release)"
