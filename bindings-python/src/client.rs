@@ -3,6 +3,8 @@
 //! Both hold the same [`Shared`] state and run on the one process-wide runtime. A sync call
 //! blocks its thread with the GIL released (see `blocking`); an async call returns an asyncio
 //! future completed from the runtime, so the event loop never waits on the network.
+//! `add_contacts`, `send` and `pay` read the caller's list a chunk at a time and make each chunk's
+//! results as it settles (`stream`: memory bounded by the chunks in flight, whatever the length).
 //!
 //! Fork: the core client's connection pool belongs to the runtime of the process that built it
 //! (its pooled connections are driven by tasks of that runtime, and their sockets are shared with
@@ -15,12 +17,14 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cinetpay_transfer::streaming;
 use cinetpay_transfer::{Config, Lang, RetryPolicy, Secret, TransferQuery};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use crate::notification::Posted;
 use crate::runtime::Shared as Runtime;
+use crate::stream::Stream;
 use crate::{blocking, errors, types};
 
 /// The core client of the process that uses it.
@@ -151,7 +155,8 @@ where
 }
 
 /// A result converted to Python once the asyncio future is completed (under the GIL, by
-/// pyo3-async-runtimes), so no runtime worker ever waits for the GIL.
+/// pyo3-async-runtimes), so no runtime worker waits for the GIL for it. (`add_contacts`, `send`
+/// and `pay` make their records as chunks settle instead: see `stream`.)
 struct Reply(Box<dyn Convert>);
 
 /// Builds the Python value of a finished call, given the GIL.
@@ -179,13 +184,21 @@ where
     T: Send + 'static,
     F: for<'a> FnOnce(Python<'a>, &T) -> PyResult<Bound<'a, PyAny>> + Send + 'static,
 {
-    pyo3_async_runtimes::generic::future_into_py::<Runtime, _, _>(py, async move {
+    spawn_reply(py, async move {
         let result = fut.await;
-        Ok(Reply(Box::new(move |py| match result {
+        Reply(Box::new(move |py| match result {
             Ok(value) => convert(py, &value),
             Err(e) => Err(errors::to_pyerr(py, &e)),
-        })))
+        }))
     })
+}
+
+/// An asyncio awaitable of a future that makes its own [`Reply`].
+fn spawn_reply<'py>(
+    py: Python<'py>,
+    fut: impl Future<Output = Reply> + Send + 'static,
+) -> PyResult<Bound<'py, PyAny>> {
+    pyo3_async_runtimes::generic::future_into_py::<Runtime, _, _>(py, async move { Ok(fut.await) })
 }
 
 fn list(l: PyResult<Bound<'_, PyList>>) -> PyResult<Bound<'_, PyAny>> {
@@ -269,24 +282,33 @@ impl Client {
         py: Python<'py>,
         contacts: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let contacts = types::contacts(py, contacts)?;
+        let call = Stream::contacts(py, contacts)?;
         let client = self.shared.client(py)?;
-        let results = run(py, move || async move { client.add_contacts(&contacts).await })?;
-        list(types::contact_results(py, &results))
+        let (client, stream) = (&client, &call);
+        let outcome = blocking::wait(py, move || async move {
+            streaming::add_contacts(client, stream, &|first, r| stream.put(first, r)).await
+        })?;
+        call.finish(py, outcome)
     }
 
     fn send<'py>(&self, py: Python<'py>, transfers: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let transfers = types::transfers(py, transfers)?;
+        let call = Stream::transfers(py, transfers)?;
         let client = self.shared.client(py)?;
-        let results = run(py, move || async move { client.send(&transfers).await })?;
-        list(types::send_results(py, &results))
+        let (client, stream) = (&client, &call);
+        let outcome = blocking::wait(py, move || async move {
+            streaming::send(client, stream, &|first, r| stream.put(first, r)).await
+        })?;
+        call.finish(py, outcome)
     }
 
     fn pay<'py>(&self, py: Python<'py>, transfers: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let transfers = types::transfers(py, transfers)?;
+        let call = Stream::transfers(py, transfers)?;
         let client = self.shared.client(py)?;
-        let results = run(py, move || async move { client.pay(&transfers).await })?;
-        list(types::send_results(py, &results))
+        let (client, stream) = (&client, &call);
+        let outcome = blocking::wait(py, move || async move {
+            streaming::pay(client, stream, &|first, r| stream.put(first, r)).await
+        })?;
+        call.finish(py, outcome)
     }
 
     #[pyo3(signature = (*, transaction_id=None, client_transaction_id=None, lot=None))]
@@ -420,28 +442,29 @@ impl AsyncClient {
         py: Python<'py>,
         contacts: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let contacts = types::contacts(py, contacts)?;
+        let call = Stream::contacts(py, contacts)?;
         let client = self.shared.client(py)?;
-        spawn(
-            py,
-            async move { client.add_contacts(&contacts).await },
-            |py, r| list(types::contact_results(py, r)),
-        )
+        spawn_reply(py, async move {
+            let outcome = streaming::add_contacts(&client, &call, &|first, r| call.put(first, r)).await;
+            Reply(Box::new(move |py| call.finish(py, outcome)))
+        })
     }
 
     fn send<'py>(&self, py: Python<'py>, transfers: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let transfers = types::transfers(py, transfers)?;
+        let call = Stream::transfers(py, transfers)?;
         let client = self.shared.client(py)?;
-        spawn(py, async move { client.send(&transfers).await }, |py, r| {
-            list(types::send_results(py, r))
+        spawn_reply(py, async move {
+            let outcome = streaming::send(&client, &call, &|first, r| call.put(first, r)).await;
+            Reply(Box::new(move |py| call.finish(py, outcome)))
         })
     }
 
     fn pay<'py>(&self, py: Python<'py>, transfers: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let transfers = types::transfers(py, transfers)?;
+        let call = Stream::transfers(py, transfers)?;
         let client = self.shared.client(py)?;
-        spawn(py, async move { client.pay(&transfers).await }, |py, r| {
-            list(types::send_results(py, r))
+        spawn_reply(py, async move {
+            let outcome = streaming::pay(&client, &call, &|first, r| call.put(first, r)).await;
+            Reply(Box::new(move |py| call.finish(py, outcome)))
         })
     }
 

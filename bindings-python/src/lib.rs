@@ -11,6 +11,7 @@
 //! | `runtime.rs` | the process-wide tokio runtime, rebuilt after fork |
 //! | `blocking.rs` | waiting on a future with the GIL released, Ctrl-C honoured |
 //! | `client.rs` | `Client` and `AsyncClient` |
+//! | `stream.rs` | a Python list as the core's streaming source and sink (`add_contacts`, `send`, `pay`) |
 //! | `notification.rs` | `parse_notification`, `is_final_status` |
 //! | `types.rs` | Python <-> core conversions |
 //! | `records.rs` | making `_models.py` records and enum members quickly, checked against the dataclasses |
@@ -32,6 +33,7 @@ mod logging;
 mod notification;
 mod records;
 mod runtime;
+mod stream;
 mod types;
 
 #[pymodule]

@@ -178,20 +178,6 @@ fn type_name(v: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-fn items<'py>(py: Python<'py>, list: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    if list.is_instance_of::<PyString>() || list.cast::<PyMapping>().is_ok() {
-        return Err(errors::validation(
-            py,
-            what,
-            None,
-            format!("{what} must be a list"),
-        ));
-    }
-    list.try_iter()
-        .map_err(|_| errors::validation(py, what, None, format!("{what} must be a list")))?
-        .collect()
-}
-
 /// `Limits` (dataclass or mapping) over the core's defaults: a field left out keeps the core's
 /// value, each entry of `countries` replaces or adds the rule of its calling code. Only Python
 /// types are checked here; the values are the core's to judge (`Limits::check`, at build).
@@ -247,36 +233,26 @@ pub fn limits(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Limits> {
     Ok(limits)
 }
 
-/// `Contact` dataclasses or mappings.
-pub fn contacts(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<Vec<Contact>> {
-    items(py, list, "contacts")?
-        .iter()
-        .enumerate()
-        .map(|(index, obj)| {
-            let item = Item::new(obj, index);
-            Ok(from_item!(item => Contact {
-                prefix: required_text,
-                phone: required_text,
-                name: required_text,
-                surname: required_text,
-                email: required_text,
-            }))
-        })
-        .collect()
+/// The `Contact` dataclass or mapping at position `index` of a call's list.
+pub fn contact_at(obj: &Bound<'_, PyAny>, index: usize) -> PyResult<Contact> {
+    let item = Item::new(obj, index);
+    Ok(from_item!(item => Contact {
+        prefix: required_text,
+        phone: required_text,
+        name: required_text,
+        surname: required_text,
+        email: required_text,
+    }))
 }
 
-/// `Transfer` dataclasses or mappings.
-pub fn transfers(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<Vec<Transfer>> {
-    items(py, list, "transfers")?
-        .iter()
-        .enumerate()
-        .map(|(index, obj)| transfer_item(&Item::new(obj, index)))
-        .collect()
+/// The `Transfer` dataclass or mapping at position `index` of a call's list.
+pub fn transfer_at(obj: &Bound<'_, PyAny>, index: usize) -> PyResult<Transfer> {
+    transfer_item(&Item::new(obj, index))
 }
 
 /// One `Transfer` dataclass or mapping (for `look_up`).
 pub fn transfer(obj: &Bound<'_, PyAny>) -> PyResult<Transfer> {
-    transfer_item(&Item::new(obj, 0))
+    transfer_at(obj, 0)
 }
 
 fn transfer_item(item: &Item<'_, '_>) -> PyResult<Transfer> {
@@ -379,38 +355,30 @@ pub fn issued_token<'py>(py: Python<'py>, t: &IssuedToken) -> PyResult<Bound<'py
     })
 }
 
-pub fn contact_results<'py>(py: Python<'py>, results: &[ContactResult]) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
-    for r in results {
-        out.append(record!(CONTACT_RESULT, py, r => ContactResult {
-            prefix,
-            phone,
-            added,
-            already_existed,
-            code,
-            lot,
-            error: optional_error(py, error)?,
-        })?)?;
-    }
-    Ok(out)
+pub fn contact_result<'py>(py: Python<'py>, r: &ContactResult) -> PyResult<Bound<'py, PyAny>> {
+    record!(CONTACT_RESULT, py, r => ContactResult {
+        prefix,
+        phone,
+        added,
+        already_existed,
+        code,
+        lot,
+        error: optional_error(py, error)?,
+    })
 }
 
-pub fn send_results<'py>(py: Python<'py>, results: &[SendResult]) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
-    for r in results {
-        out.append(record!(SEND_RESULT, py, r => SendResult {
-            client_transaction_id,
-            prefix,
-            phone,
-            amount,
-            outcome: outcome_member(py, *outcome)?,
-            transaction_id,
-            lot,
-            treatment_status: optional_treatment_status(py, treatment_status)?,
-            error: optional_error(py, error)?,
-        })?)?;
-    }
-    Ok(out)
+pub fn send_result<'py>(py: Python<'py>, r: &SendResult) -> PyResult<Bound<'py, PyAny>> {
+    record!(SEND_RESULT, py, r => SendResult {
+        client_transaction_id,
+        prefix,
+        phone,
+        amount,
+        outcome: outcome_member(py, *outcome)?,
+        transaction_id,
+        lot,
+        treatment_status: optional_treatment_status(py, treatment_status)?,
+        error: optional_error(py, error)?,
+    })
 }
 
 pub fn transfer_info<'py>(py: Python<'py>, i: &TransferInfo) -> PyResult<Bound<'py, PyAny>> {
