@@ -7,21 +7,25 @@
 //! through [`crate::errors::to_napi`]. Users never see this class: `ts/index.ts` wraps it in
 //! `Client`, which rebuilds typed errors.
 //!
-//! The bulk calls (`addContacts`, `send`, `pay`) hand their results over as one JSON text (an array
-//! of [`ContactResult`] or [`SendResult`], the same keys and `null`s as the napi objects), which
-//! `ts/index.ts` parses. Building 100,000 result objects property by property through napi took
-//! about 0.9 s on the JS thread after the call; the text is written here, on a worker thread, and
-//! V8's `JSON.parse` builds the same plain objects in a fraction of that (issue 13, "one call of
-//! 100,000 payouts"; docs/performance.md).
+//! The bulk calls (`addContacts`, `send`, `pay`) read the caller's list a range at a time and hand
+//! each chunk's results over as JSON text as it settles ([`crate::lists`]): one call of 100,000
+//! holds only the chunks in flight. Results cross as JSON (an array of [`ContactResult`] or
+//! [`SendResult`], the same keys and `null`s as the napi objects), which `ts/index.ts` parses:
+//! building 100,000 result objects property by property through napi took about 0.9 s on the JS
+//! thread; V8's `JSON.parse` builds the same plain objects in a fraction of that (issue 13;
+//! docs/performance.md).
 
 use cinetpay_transfer as core;
 use napi::bindgen_prelude::{Buffer, Either, Either3};
 use napi_derive::napi;
 
+use cinetpay_transfer::streaming;
+
 use crate::errors::js;
+use crate::lists::{ContactRow, JsList, List, TransferRow};
 use crate::types::{
-    core_transfers, Balance, ClientOptions, Contact, ContactResult, NativeIssuedToken, Notification,
-    NotificationReply, PayoutLookup, Ping, SendResult, Transfer, TransferInfo, TransferQuery,
+    Balance, ClientOptions, ContactResult, NativeIssuedToken, Notification, NotificationReply, PayoutLookup,
+    Ping, SendResult, Transfer, TransferInfo, TransferQuery,
 };
 
 /// The largest notify-URL body the core reads (64 KiB); read at most one byte more.
@@ -62,28 +66,30 @@ impl NativeClient {
         js(issued).map(NativeIssuedToken::from)
     }
 
-    /// Registers payees; one already registered (726) counts as added.
-    #[napi]
-    pub async fn add_contacts(&self, contacts: Vec<Contact>) -> napi::Result<String> {
-        let contacts: Vec<core::Contact> = contacts.into_iter().map(Into::into).collect();
-        let results = js(self.inner.add_contacts(&contacts).await)?;
-        as_json(results.into_iter().map(ContactResult::from))
+    /// Registers payees; one already registered (726) counts as added. The contacts are read from
+    /// the caller's list and the results handed back a chunk at a time (`crate::lists`).
+    #[napi(ts_args_type = "length: number, list: ListCallback")]
+    pub async fn add_contacts(&self, length: u32, list: List) -> napi::Result<()> {
+        let contacts = JsList::<ContactRow>::new(length, list);
+        let sink = contacts.sink::<core::ContactResult, ContactResult>();
+        js(streaming::add_contacts(&self.inner, &contacts, &sink).await)
     }
 
-    /// Sends payouts to registered contacts; never sends one twice.
-    #[napi]
-    pub async fn send(&self, transfers: Vec<Transfer>) -> napi::Result<String> {
-        let list = js(core_transfers(transfers))?;
-        let results = js(self.inner.send(&list).await)?;
-        as_json(results.into_iter().map(SendResult::from))
+    /// Sends payouts to registered contacts; never sends one twice. Read and handed back a chunk
+    /// at a time, as `add_contacts`.
+    #[napi(ts_args_type = "length: number, list: ListCallback")]
+    pub async fn send(&self, length: u32, list: List) -> napi::Result<()> {
+        let transfers = JsList::<TransferRow>::new(length, list);
+        let sink = transfers.sink::<core::SendResult, SendResult>();
+        js(streaming::send(&self.inner, &transfers, &sink).await)
     }
 
-    /// Registers the payees this client does not know yet, then sends.
-    #[napi]
-    pub async fn pay(&self, transfers: Vec<Transfer>) -> napi::Result<String> {
-        let list = js(core_transfers(transfers))?;
-        let results = js(self.inner.pay(&list).await)?;
-        as_json(results.into_iter().map(SendResult::from))
+    /// Registers the payees this client does not know yet, then sends; as `send`.
+    #[napi(ts_args_type = "length: number, list: ListCallback")]
+    pub async fn pay(&self, length: u32, list: List) -> napi::Result<()> {
+        let transfers = JsList::<TransferRow>::new(length, list);
+        let sink = transfers.sink::<core::SendResult, SendResult>();
+        js(streaming::pay(&self.inner, &transfers, &sink).await)
     }
 
     /// The state of transfers, by exactly one id (a lot gives every transfer of the batch).
@@ -157,10 +163,4 @@ pub fn parse_notification(
 #[napi]
 pub fn is_final_status(status: String) -> bool {
     core::TreatmentStatus::parse(&status).is_final()
-}
-
-/// A bulk call's results as the JSON array `ts/index.ts` parses (see the module doc).
-fn as_json<T: serde::Serialize>(results: impl Iterator<Item = T>) -> napi::Result<String> {
-    let results: Vec<T> = results.collect();
-    serde_json::to_string(&results).map_err(|e| napi::Error::from_reason(format!("results not encoded: {e}")))
 }

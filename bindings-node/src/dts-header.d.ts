@@ -22,3 +22,8 @@ export type ErrorKind =
   | 'notification_mismatch'
 /** Whether the service took a payout. */
 export type SendOutcome = 'accepted' | 'failed' | 'unknown'
+/** Internal (src/lists.rs): the JS side of a bulk call. With `results` null, the items at
+ * `start..end` as JSON rows (`null` when their exact reading threw); otherwise stores the results
+ * (a JSON array) of the items at `start..end`. One function, so that reads and results reach the
+ * JS thread in the order they were sent. */
+export type ListCallback = (start: number, end: number, exact: boolean, results: string | null) => string | null

@@ -9,11 +9,13 @@
 //! | module | owns |
 //! |---|---|
 //! | [`client`] | `NativeClient` (async methods on napi's tokio runtime), `parseNotification`, `isFinalStatus` |
+//! | [`lists`] | the caller's JS list as the core's streaming source, results handed back per chunk |
 //! | [`types`] | the `#[napi(object)]` inputs and results, and their conversions to the core's types |
 //! | [`errors`] | the core `Error` -> a tagged JSON payload in the JS error's message, and per-item errors |
 
 pub mod client;
 pub mod errors;
+pub mod lists;
 pub mod types;
 
 use napi_derive::napi;

@@ -313,14 +313,6 @@ impl Transfer {
     }
 }
 
-/// Converts a list of transfers, failing on the first bad amount.
-pub fn core_transfers(list: Vec<Transfer>) -> core::Result<Vec<core::Transfer>> {
-    list.into_iter()
-        .enumerate()
-        .map(|(i, t)| t.into_core(i))
-        .collect()
-}
-
 /// The result of one payout of a `send` or `pay` call, in input order.
 #[napi(object, object_from_js = false, use_nullable = true)]
 #[derive(serde::Serialize)]

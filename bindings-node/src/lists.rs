@@ -1,0 +1,216 @@
+//! The caller's JS array as the core's streaming [`Source`], and each chunk's results handed back
+//! as it settles (issue 13, item 4: one call of 100,000 holds only the chunks in flight).
+//!
+//! Converting the whole array into a Rust `Vec` before the call cost about 0.56 s of the JS thread
+//! for 100,000 contacts and 100,000 payouts, and the core then held every payout for the whole
+//! call. Here the array stays on the JS thread and the core reads it a range at a time
+//! ([`cinetpay_transfer::streaming`]): checks in batches of 1,000, then each chunk as it is sent.
+//!
+//! - Reading: `list(start, end, exact, null)` is a JS function called through a
+//!   [`ThreadsafeFunction`] from the runtime thread that drives the call, which waits for its
+//!   answer (the read is synchronous in the core). The JS thread never waits on the runtime, so this cannot deadlock;
+//!   it only holds a worker while the JS thread is busy. JS answers with the items as JSON rows
+//!   (`[prefix, phone, amount, ...]`, property reads and `JSON.stringify` are native speed in V8,
+//!   reads through napi are not), parsed here with serde.
+//! - Exactly as before: a range whose rows do not parse (an item that is not an object, a
+//!   number that JSON writes as `null`) is read again with `exact`: JS hands the items to
+//!   [`transfer_rows`] / [`contact_rows`], napi's conversion of the items as it always was. What
+//!   that throws (the same error, type and message as before) JS keeps, answers `null`, and the
+//!   call fails before any request with [`streaming::unreadable`] at the range's start, which
+//!   `ts/index.ts` replaces with the error it kept.
+//! - Results: each chunk's results go to `list(first, end, false, json)` as the chunk settles: one
+//!   non-blocking call with the JSON array of the chunk's results (the same keys and `null`s as
+//!   the napi objects), which `ts/index.ts` parses and stores by position. Reads and results go
+//!   through the one function, hence one queue: they reach the JS thread in the order they were
+//!   sent, so the results of a chunk are stored before the read of the chunk that takes its place.
+
+use std::marker::PhantomData;
+use std::ops::Range;
+use std::sync::mpsc;
+
+use cinetpay_transfer as core;
+use cinetpay_transfer::streaming::{self, Source};
+use napi::bindgen_prelude::FnArgs;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::Status;
+use napi_derive::napi;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::errors::js;
+use crate::types::{whole, Contact, Transfer};
+
+/// `list(start, end, exact, results)`, `ListCallback` in `src/dts-header.d.ts`: with `results`
+/// `null`, the JSON rows of the items at `start..end` (`null` when their exact reading threw: JS
+/// keeps the error); otherwise stores the results (a JSON array) of the items at `start..end`.
+pub type List = ThreadsafeFunction<Args, Option<String>, Args, Status, false>;
+
+type Args = FnArgs<(u32, u32, bool, Option<String>)>;
+
+/// One item as a JSON row, and the core item it stands for.
+pub trait Row: DeserializeOwned {
+    /// The core's item.
+    type Item;
+
+    /// The core's item; `index` is the item's position, named in an error.
+    fn item(self, index: usize) -> core::Result<Self::Item>;
+}
+
+/// A payout: `[prefix, phone, amount, notifyUrl, clientTransactionId, paymentMethod, name,
+/// surname, email]` (the order of `TRANSFER_ROW` in `ts/index.ts`).
+#[derive(Serialize, Deserialize)]
+pub struct TransferRow(
+    Option<String>,
+    String,
+    f64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Row for TransferRow {
+    type Item = core::Transfer;
+
+    fn item(self, index: usize) -> core::Result<core::Transfer> {
+        let TransferRow(prefix, phone, amount, notify_url, id, method, name, surname, email) = self;
+        Ok(core::Transfer {
+            prefix: prefix.unwrap_or_default(),
+            phone,
+            amount: whole(amount, "amount", Some(index))?,
+            notify_url,
+            client_transaction_id: id,
+            payment_method: method,
+            name,
+            surname,
+            email,
+        })
+    }
+}
+
+/// A contact: `[prefix, phone, name, surname, email]` (`CONTACT_ROW` in `ts/index.ts`).
+#[derive(Serialize, Deserialize)]
+pub struct ContactRow(Option<String>, String, String, String, Option<String>);
+
+impl Row for ContactRow {
+    type Item = core::Contact;
+
+    fn item(self, _index: usize) -> core::Result<core::Contact> {
+        let ContactRow(prefix, phone, name, surname, email) = self;
+        Ok(core::Contact::from(Contact {
+            prefix,
+            phone,
+            name,
+            surname,
+            email,
+        }))
+    }
+}
+
+/// The caller's array, read and given the results through `list` (see the module docs).
+pub struct JsList<R> {
+    len: usize,
+    list: List,
+    rows: PhantomData<fn() -> R>,
+}
+
+impl<R: Row> JsList<R> {
+    pub fn new(len: u32, list: List) -> Self {
+        JsList {
+            len: len as usize,
+            list,
+            rows: PhantomData,
+        }
+    }
+
+    /// The call's sink: each chunk's results as JSON (`J`, the napi result), handed over without
+    /// waiting.
+    pub fn sink<C, J: Serialize + From<C>>(&self) -> impl Fn(usize, Vec<C>) + Send + Sync + '_ {
+        move |first, results| {
+            let end = (first + results.len()) as u32;
+            let results: Vec<J> = results.into_iter().map(J::from).collect();
+            // Serializing these structs of strings, numbers and options cannot fail.
+            let json = serde_json::to_string(&results).expect("results encode as JSON");
+            let args = FnArgs::from((first as u32, end, false, Some(json)));
+            self.list.call(args, ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    }
+
+    /// The rows at `range`, `exact` or not; `None` when JS could not give them or they do not parse.
+    fn rows(&self, range: &Range<usize>, exact: bool) -> Option<Vec<R>> {
+        let (answer, answered) = mpsc::sync_channel(1);
+        let args = FnArgs::from((range.start as u32, range.end as u32, exact, None));
+        let status = self.list.call_with_return_value(
+            args,
+            ThreadsafeFunctionCallMode::NonBlocking,
+            move |text: napi::Result<Option<String>>, _| {
+                let _ = answer.send(text.ok().flatten());
+                Ok(())
+            },
+        );
+        if status != Status::Ok {
+            return None;
+        }
+        // Blocks this runtime thread until the JS thread answers (never the other way round).
+        let text = answered.recv().ok().flatten()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+impl<R: Row> Source<R::Item> for JsList<R> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn read(&self, range: Range<usize>, each: &mut dyn FnMut(&R::Item)) -> core::Result<()> {
+        let rows = self
+            .rows(&range, false)
+            .or_else(|| self.rows(&range, true))
+            .ok_or_else(|| streaming::unreadable(range.start, "the JavaScript list could not read it"))?;
+        // Every item of the range converted before any is handed over, as the whole list was.
+        let items = rows
+            .into_iter()
+            .enumerate()
+            .map(|(k, row)| row.item(range.start + k))
+            .collect::<core::Result<Vec<R::Item>>>()?;
+        items.iter().for_each(each);
+        Ok(())
+    }
+}
+
+/// The exact reading of payouts (internal to `ts/index.ts`): napi's conversion, then whole
+/// amounts, as the rows `read` answers; throws what a list of them always threw.
+#[napi]
+pub fn transfer_rows(transfers: Vec<Transfer>, first: u32) -> napi::Result<String> {
+    let rows = transfers
+        .into_iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let t = js(t.into_core(first as usize + k))?;
+            Ok(TransferRow(
+                Some(t.prefix),
+                t.phone,
+                t.amount as f64,
+                t.notify_url,
+                t.client_transaction_id,
+                t.payment_method,
+                t.name,
+                t.surname,
+                t.email,
+            ))
+        })
+        .collect::<napi::Result<Vec<TransferRow>>>()?;
+    Ok(serde_json::to_string(&rows).expect("rows encode as JSON"))
+}
+
+/// The exact reading of contacts (internal to `ts/index.ts`): napi's conversion, as rows.
+#[napi]
+pub fn contact_rows(contacts: Vec<Contact>) -> String {
+    let rows: Vec<ContactRow> = contacts
+        .into_iter()
+        .map(|c| ContactRow(c.prefix, c.phone, c.name, c.surname, c.email))
+        .collect();
+    serde_json::to_string(&rows).expect("rows encode as JSON")
+}
