@@ -81,5 +81,7 @@ printf '%-22s %9s %9s %12s %16s\n' "" "wall s" "CPU s" "peak RSS MB" "server CPU
 printf '%-22s %9s %9s %12s %16s\n' "core Client::pay" "$core_wall" "$core_cpu" "$core_rss" "$core_server_cpu"
 printf '%-22s %9s %9s %12s %16s\n' "cinetpay payout" "$cli_wall" "$cli_cpu" "$cli_rss" "$cli_server_cpu"
 awk -v c="$core_wall" -v l="$cli_wall" 'BEGIN { printf "cli / core wall: %.2fx\n", l / c }'
+# CPU moves much less than wall when other work shares the machine: the ratio to read then.
+awk -v c="$core_cpu" -v l="$cli_cpu" 'BEGIN { printf "cli / core CPU: %.2fx\n", l / c }'
 # Other work on the machine moves wall times (the client and the server share its CPUs).
 echo "load average (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
