@@ -10,7 +10,9 @@
 //! a `float`, not a `bool`) because money is never a float in this SDK; a wrong type is a
 //! `ValidationError` naming the field and the item, like the core's own checks.
 
+use std::collections::HashMap;
 use std::ops::RangeInclusive;
+use std::sync::Mutex;
 
 use cinetpay_transfer::{
     Balance, Contact, ContactResult, CountryBalance, CountryRule, IssuedToken, Limits, Notification,
@@ -60,11 +62,11 @@ impl<'a, 'py> Source<'a, 'py> {
     }
 
     /// The value of `name`; `None` when absent or `None`.
-    fn get(&self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    fn get(&self, name: &'static str) -> PyResult<Option<Bound<'py, PyAny>>> {
         let value = match self {
-            Source::Attributes(obj) => obj.getattr_opt(PyString::intern(obj.py(), name))?,
-            Source::Dict(dict) => dict.get_item(PyString::intern(dict.py(), name))?,
-            Source::Mapping(mapping) => match mapping.get_item(name) {
+            Source::Attributes(obj) => obj.getattr_opt(key(obj.py(), name))?,
+            Source::Dict(dict) => dict.get_item(key(dict.py(), name))?,
+            Source::Mapping(mapping) => match mapping.get_item(key(mapping.py(), name)) {
                 Ok(v) => Some(v),
                 Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(mapping.py()) => None,
                 Err(e) => return Err(e),
@@ -74,8 +76,25 @@ impl<'a, 'py> Source<'a, 'py> {
     }
 }
 
+/// Field names as Python strings, each made once. `PyString::intern` makes a new string and
+/// looks it up in the interpreter's table on every call: 5% of a 100,000-payout call's CPU, which
+/// reads every item twice (perf, issue 13). Keyed by the name's address: names are literals.
+static KEYS: Mutex<Option<Keys>> = Mutex::new(None);
+
+/// Interned names by (address, length).
+type Keys = HashMap<(usize, usize), Py<PyString>>;
+
+fn key<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
+    let mut keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    keys.get_or_insert_with(HashMap::new)
+        .entry((name.as_ptr() as usize, name.len()))
+        .or_insert_with(|| PyString::intern(py, name).unbind())
+        .bind(py)
+        .clone()
+}
+
 /// The value of `name` in a dataclass (attribute) or a mapping (key); `None` when absent.
-fn attr_or_key<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn attr_or_key<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Option<Bound<'py, PyAny>>> {
     Source::of(obj).get(name)
 }
 
@@ -95,7 +114,7 @@ impl<'a, 'py> Item<'a, 'py> {
         }
     }
 
-    fn get(&self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    fn get(&self, name: &'static str) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.source.get(name)
     }
 
@@ -103,7 +122,7 @@ impl<'a, 'py> Item<'a, 'py> {
         errors::validation(self.obj.py(), field, Some(self.index), detail)
     }
 
-    fn text(&self, name: &str) -> PyResult<Option<String>> {
+    fn text(&self, name: &'static str) -> PyResult<Option<String>> {
         match self.get(name)? {
             None => Ok(None),
             Some(v) => match v.cast::<PyString>() {
@@ -113,12 +132,12 @@ impl<'a, 'py> Item<'a, 'py> {
         }
     }
 
-    fn required_text(&self, name: &str) -> PyResult<String> {
+    fn required_text(&self, name: &'static str) -> PyResult<String> {
         Ok(self.text(name)?.unwrap_or_default())
     }
 
     /// Whole XOF: an `int`, never a `float` (nor a `bool`).
-    fn amount(&self, name: &str) -> PyResult<i64> {
+    fn amount(&self, name: &'static str) -> PyResult<i64> {
         let Some(v) = self.get(name)? else {
             return Err(self.invalid(name, format!("{name} is missing")));
         };
@@ -144,7 +163,7 @@ impl<'a, 'py> Item<'a, 'py> {
     }
 
     /// An amount that may be absent (a notification's).
-    fn optional_amount(&self, name: &str) -> PyResult<Option<i64>> {
+    fn optional_amount(&self, name: &'static str) -> PyResult<Option<i64>> {
         match self.get(name)? {
             None => Ok(None),
             Some(_) => self.amount(name).map(Some),
@@ -152,7 +171,7 @@ impl<'a, 'py> Item<'a, 'py> {
     }
 
     /// Text that must be there (a notification's `transaction_id`).
-    fn present_text(&self, name: &str) -> PyResult<String> {
+    fn present_text(&self, name: &'static str) -> PyResult<String> {
         self.text(name)?.ok_or_else(|| {
             errors::validation(
                 self.obj.py(),
@@ -164,7 +183,7 @@ impl<'a, 'py> Item<'a, 'py> {
     }
 
     /// A `TreatmentStatus` member (a str enum) or a plain str; an unknown status is kept.
-    fn treatment_status(&self, name: &str) -> PyResult<Option<TreatmentStatus>> {
+    fn treatment_status(&self, name: &'static str) -> PyResult<Option<TreatmentStatus>> {
         self.get(name)?
             .map(|v| Ok(TreatmentStatus::parse(&v.str()?.to_string_lossy())))
             .transpose()
@@ -216,7 +235,7 @@ pub fn limits(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Limits> {
         for pair in countries.items()?.iter() {
             let (prefix, rule) = pair.extract::<(String, Bound<'_, PyAny>)>()?;
             let field = |name: &str| format!("limits.countries.{prefix}.{name}");
-            let required = |name: &str| -> PyResult<Bound<'_, PyAny>> {
+            let required = |name: &'static str| -> PyResult<Bound<'_, PyAny>> {
                 attr_or_key(&rule, name)?.ok_or_else(|| invalid(&field(name), "given"))
             };
             let iso = required("iso")?
