@@ -8,8 +8,9 @@
 //!
 //! - Reading: `list(start, end, exact, null)` is a JS function called through a
 //!   [`ThreadsafeFunction`] from the runtime thread that drives the call, which waits for its
-//!   answer (the read is synchronous in the core). The JS thread never waits on the runtime, so this cannot deadlock;
-//!   it only holds a worker while the JS thread is busy. JS answers with the items as JSON rows
+//!   answer (the read is synchronous in the core) in `block_in_place`, so that a busy JS thread
+//!   holds no worker that other calls need. The JS thread never waits on the runtime: no deadlock.
+//!   JS answers with the items as JSON rows
 //!   (`[prefix, phone, amount, ...]`, property reads and `JSON.stringify` are native speed in V8,
 //!   reads through napi are not), parsed here with serde.
 //! - Exactly as before: a range whose rows do not parse (an item that is not an object, a
@@ -153,9 +154,21 @@ impl<R: Row> JsList<R> {
         if status != Status::Ok {
             return None;
         }
-        // Blocks this runtime thread until the JS thread answers (never the other way round).
-        let text = answered.recv().ok().flatten()?;
+        let text = blocking(|| answered.recv().ok().flatten())?;
         serde_json::from_str(&text).ok()
+    }
+}
+
+/// Runs `wait`, which blocks this runtime thread until the JS thread answers (the JS thread never
+/// waits on the runtime). On napi's multi-thread runtime the worker's other tasks move to another
+/// thread meanwhile (`block_in_place`), so a busy JS thread does not stall other calls' requests.
+fn blocking<U>(wait: impl FnOnce() -> U) -> U {
+    use napi::tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(runtime) if runtime.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            napi::tokio::task::block_in_place(wait)
+        }
+        _ => wait(),
     }
 }
 
