@@ -8,10 +8,18 @@ in chunks of CHUNK, send N payouts in chunks of CHUNK, CONCURRENCY requests in f
 
 Usage: python clients.py binding|httpx BASE_URL N LABEL [CHUNK] [CONCURRENCY]
 Prints one JSON line: wall and CPU seconds of this process during the workload (every thread,
-from getrusage), what the client itself saw accepted, and its memory (resident set before the
-workload, with the inputs built, and the peak after it).
+from getrusage), what the client itself saw accepted, and its memory: the resident set before the
+workload (with the inputs built) and the peak, and per phase (``contacts``: log in and register
+the contacts; ``payouts``: send them) the resident set before the phase, its peak, and right
+after it, inputs and results still alive; ``transient_mb`` is peak minus after: what the call
+held beyond the caller's lists (copies, converted results), the figure that must not grow with N
+(issue 13, item 4). The phase's peak is VmHWM after resetting it (writing 5 to
+/proc/self/clear_refs, Linux >= 4.0; null where that fails). Before reading "after", freed memory
+is given back (``give_back``); that time is not counted in the wall and CPU figures.
 """
 
+import ctypes
+import gc
 import json
 import resource
 import sys
@@ -44,6 +52,57 @@ def memory_mb(field):
     return None
 
 
+def reset_peak():
+    """Sets VmHWM to the current resident set; False where that is not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def give_back():
+    """Returns freed memory to the system where the allocator keeps it (glibc's malloc_trim), so
+    that the resident set after a phase is what is still alive. Python's small objects and the
+    native module's mimalloc keep freed pages unless run with PYTHONMALLOC=malloc and
+    MIMALLOC_PURGE_DELAY=0 (what the transient figures in docs/performance.md use)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+class Phases:
+    """The memory of each phase of a workload: peak resident set during it and resident set after."""
+
+    def __init__(self):
+        self.figures = {}
+        self.peak_mb = memory_mb("VmHWM")  # the process's peak so far (building the inputs)
+        self.uncounted_wall = self.uncounted_cpu = 0.0  # measuring, not the workload
+
+    def run(self, name, call, *args):
+        before = memory_mb("VmRSS")
+        reset = reset_peak()
+        out = call(*args)
+        peak = memory_mb("VmHWM")
+        cpu0, started = cpu_seconds(), time.perf_counter()
+        give_back()
+        after = memory_mb("VmRSS")
+        self.uncounted_wall += time.perf_counter() - started
+        self.uncounted_cpu += cpu_seconds() - cpu0
+        if peak is not None and self.peak_mb is not None:
+            self.peak_mb = max(self.peak_mb, peak)
+        self.figures[name] = {
+            "before_mb": before,
+            "peak_mb": peak if reset else None,
+            "after_mb": after,
+            "transient_mb": peak - after if reset and peak is not None and after is not None else None,
+        }
+        return out
+
+
 def chunks(items, size):
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -57,10 +116,10 @@ def run_binding(base_url, n, label, chunk, concurrency):
         for i in range(n)
     ]
 
-    def workload():
+    def workload(phases):
         client = Client(API_KEY, PASSWORD, base_url=base_url, chunk_size=chunk, max_concurrency=concurrency)
-        added = client.add_contacts(contacts)
-        sent = client.send(transfers)
+        added = phases.run("contacts", client.add_contacts, contacts)
+        sent = phases.run("payouts", client.send, transfers)
         return (
             sum(1 for c in added if c.added),
             sum(1 for r in sent if r.outcome == "accepted"),
@@ -90,7 +149,7 @@ def run_httpx(base_url, n, label, chunk, concurrency):
             data = data[0]
         return data
 
-    def workload():
+    def workload(phases):
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         with httpx.Client(base_url=base_url.rstrip("/") + "/", limits=limits, timeout=30.0) as http:
             login = http.post("auth/login", params={"lang": "en"}, data={"apikey": API_KEY, "password": PASSWORD})
@@ -101,9 +160,12 @@ def run_httpx(base_url, n, label, chunk, concurrency):
                 answer = http.post(path, params=params, data={"data": json.dumps(items)})
                 return sum(1 for item in items_of(answer) if int(item["code"]) in ok_codes)
 
-            with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                added = sum(pool.map(lambda c: post_chunk("transfer/contact", c, (0, 726)), chunks(contacts, chunk)))
-                sent = sum(pool.map(lambda c: post_chunk("transfer/money/send/contact", c, (0,)), chunks(transfers, chunk)))
+            def post_all(path, items, ok_codes):
+                with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                    return sum(pool.map(lambda c: post_chunk(path, c, ok_codes), chunks(items, chunk)))
+
+            added = phases.run("contacts", post_all, "transfer/contact", contacts, (0, 726))
+            sent = phases.run("payouts", post_all, "transfer/money/send/contact", transfers, (0,))
         return added, sent, 1 + 2 * len(chunks(transfers, chunk))
 
     return workload
@@ -117,12 +179,14 @@ def main():
     concurrency = int(sys.argv[6]) if len(sys.argv) > 6 else 4
     workload = {"binding": run_binding, "httpx": run_httpx}[kind](base_url, n, label, chunk, concurrency)
     rss_before = memory_mb("VmRSS")
+    phases = Phases()
     cpu0, started = cpu_seconds(), time.perf_counter()
-    added, accepted, requests = workload()
-    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu0
+    added, accepted, requests = workload(phases)
+    wall = time.perf_counter() - started - phases.uncounted_wall
+    cpu = cpu_seconds() - cpu0 - phases.uncounted_cpu
     print(json.dumps({"client": kind, "wall_s": wall, "cpu_s": cpu, "payouts": n, "contacts_ok": added,
                       "accepted": accepted, "requests": requests,
-                      "rss_before_mb": rss_before, "peak_rss_mb": memory_mb("VmHWM")}))
+                      "rss_before_mb": rss_before, "peak_rss_mb": phases.peak_mb, "phases": phases.figures}))
 
 
 if __name__ == "__main__":
