@@ -15,7 +15,7 @@
 //! The run is bound to one service and one merchant (base URL and API-key fingerprint): the
 //! states it holds are what *that* account did, and mean nothing against another.
 //!
-//! Schema (version 4, in `PRAGMA user_version`):
+//! Schema (version 3, in `PRAGMA user_version`):
 //! - `run`: one row: its name, the CSV path and SHA-256, the base URL, the merchant fingerprint,
 //!   when the run was created and last changed.
 //! - `payout`: one row per payout of the run: client_transaction_id (key), its current line in the
@@ -27,11 +27,7 @@
 //!   the request timeout and the processing window have passed since then (ADR 2).
 //!
 //! Version 3 also changed how ids are derived (occurrences counted among rows without their own
-//! id): journals of version 2 are refused, never read with other ids. Version 4 has the same
-//! tables, but a run may start with no rows and get each window's rows as it sends them
-//! (`insert_sending`, ADR 5): a journal that holds fewer rows than its unchanged file is
-//! completed before anything else (`add_missing_rows`). A version 3 journal is read as it is (its
-//! rows are all there); older CLIs refuse version 4 instead of missing rows.
+//! id): journals of version 2 are refused, never read with other ids.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -43,9 +39,7 @@ use crate::exit::{CliError, Exit};
 use crate::i18n::{t, text};
 use crate::output::xof;
 
-const SCHEMA_VERSION: i64 = 4;
-/// The previous format, read and continued as is (see the module doc).
-const PREVIOUS_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 3;
 
 // The state check is a chain of `=`, not `IN (...)`: SQLite evaluates a constant `IN` list through
 // a temporary b-tree opened for every row written, which made each insert and update of a run
@@ -336,7 +330,7 @@ impl Journal {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| self.fail(&e))?;
-        if ![0, PREVIOUS_VERSION, SCHEMA_VERSION].contains(&version) {
+        if version != 0 && version != SCHEMA_VERSION {
             return Err(CliError::invalid(t!(
                 "journal-format",
                 path = text(self.path.display()),
@@ -443,66 +437,6 @@ impl Journal {
             .and_then(|()| unsure.iter().try_for_each(unsure_mark))
             .and_then(|()| tx.commit())
             .map_err(|e| storage(&path, &e))
-    }
-
-    /// Records rows of the run already `sending` (their last attempt may leave from now on), in
-    /// one transaction committed and synced before this returns; their rowids, in order. For a
-    /// run whose rows the journal gets as it sends them (ADR 5): the rows must be new to it.
-    pub fn insert_sending(&mut self, rows: &[NewRow]) -> Result<Vec<i64>, CliError> {
-        let mut rowids = Vec::with_capacity(rows.len());
-        self.write(|tx| {
-            let stamp = Stamp::now();
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO payout (client_transaction_id, line, prefix, phone, amount, notify_url,
-                                     state, last_sent_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sending', ?7, ?8)",
-            )?;
-            for row in rows {
-                insert.execute(params![
-                    row.client_transaction_id,
-                    row.line,
-                    row.prefix,
-                    row.phone,
-                    row.amount,
-                    row.notify_url,
-                    stamp.ms,
-                    stamp.utc
-                ])?;
-                rowids.push(tx.last_insert_rowid());
-            }
-            Ok(())
-        })?;
-        Ok(rowids)
-    }
-
-    /// Records as `pending` the rows of the run's file that the journal does not hold yet (a run
-    /// stopped or killed before it journaled them all: none of them was ever sent), in one
-    /// transaction; rows it holds are left as they are. Returns how many were added.
-    pub fn add_missing_rows(
-        &mut self,
-        rows: impl IntoIterator<Item = Result<NewRow, CliError>>,
-    ) -> Result<u64, CliError> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
-        let mut added = 0;
-        {
-            let stamp = Stamp::now();
-            let mut insert = tx
-                .prepare_cached(&INSERT_ROW.replacen("INSERT", "INSERT OR IGNORE", 1))
-                .map_err(|e| storage(&path, &e))?;
-            for row in rows {
-                added += insert_row(&mut insert, &row?, &stamp).map_err(|e| storage(&path, &e))?;
-            }
-        }
-        tx.commit().map_err(|e| storage(&path, &e))?;
-        Ok(added)
-    }
-
-    /// How many rows the journal holds.
-    pub fn row_count(&self) -> Result<u64, CliError> {
-        self.conn
-            .query_row("SELECT COUNT(*) FROM payout", [], |r| r.get(0))
-            .map_err(|e| self.fail(&e))
     }
 
     /// What continuing the run with `rows` (the file as it is now) would change. Rows are matched
@@ -788,14 +722,12 @@ const INSERT_ROW: &str =
     "INSERT INTO payout (client_transaction_id, line, prefix, phone, amount, notify_url, state, updated_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)";
 
-/// Inserts one row (`pending`); 1 if it was inserted, 0 if an `OR IGNORE` statement left an
-/// existing row of its id.
 fn insert_row(
     insert: &mut rusqlite::CachedStatement<'_>,
     row: &NewRow,
     stamp: &Stamp,
-) -> rusqlite::Result<u64> {
-    let inserted = insert.execute(params![
+) -> rusqlite::Result<()> {
+    insert.execute(params![
         row.client_transaction_id,
         row.line,
         row.prefix,
@@ -804,7 +736,7 @@ fn insert_row(
         row.notify_url,
         stamp.utc
     ])?;
-    Ok(inserted as u64)
+    Ok(())
 }
 
 fn update_row(tx: &Transaction<'_>, c: &Change) -> rusqlite::Result<()> {

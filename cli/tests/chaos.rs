@@ -5,10 +5,6 @@
 //! Whatever the interleaving, every payout of the file must be in the sandbox's ledger exactly
 //! once (`accepted_count == 1`, one entry per row: a person with two identical rows gets two), and
 //! the journal must agree with the ledger row by row. The seed is printed; `CHAOS_SEED=n` replays.
-//!
-//! Both ways a run starts in a new journal are driven: a named run (every row journaled, then
-//! looked up, before anything is sent) and `--new-run` (rows journaled window by window as they
-//! are sent, ADR 5: kills leave journals with only some of the file's rows).
 
 mod common;
 
@@ -53,21 +49,7 @@ fn queue_faults(env: &TestEnv, rng: &mut fastrand::Rng) {
     }
 }
 
-/// How the run is named: `--run chaos`, or `--new-run` until the journal holds a run (then, as
-/// the printed resume command does, nothing).
-#[derive(Clone, Copy)]
-enum Naming {
-    Named,
-    New,
-}
-
-fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str, naming: Naming) -> Command {
-    let journal = env.dir.path().join("chaos.sqlite");
-    let run: &[&str] = match naming {
-        Naming::Named => &["--run", "chaos"],
-        Naming::New if has_run(&journal) => &[],
-        Naming::New => &["--new-run"],
-    };
+fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("cinetpay"));
     cmd.env_remove("CINETPAY_BASE_URL")
         .env("CINETPAY_API_KEY", &env.api_key)
@@ -78,11 +60,10 @@ fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str, naming: Naming) -
         .arg("payout")
         .arg(csv)
         .arg("--journal")
-        .arg(&journal)
-        .args(run)
-        // Chunks of 2, 2 in flight: a window of the sender is 128 rows, so kills land in the
-        // first window, between windows and in the later ones.
-        .args(["--chunk-size", "2", "--max-concurrency", "2"])
+        .arg(env.dir.path().join("chaos.sqlite"))
+        // Chunks of 2, 2 in flight: a window of the sender is 256 rows, so kills land in the
+        // first window, between windows and in the second.
+        .args(["--run", "chaos", "--chunk-size", "2", "--max-concurrency", "2"])
         .args([
             "--max-attempts",
             "2",
@@ -98,25 +79,8 @@ fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str, naming: Naming) -
     cmd
 }
 
-/// Whether a journal left by a killed process holds a run already.
-fn has_run(journal: &std::path::Path) -> bool {
-    journal.is_file()
-        && rusqlite::Connection::open(journal)
-            .and_then(|c| c.query_row("SELECT COUNT(*) FROM run", [], |r| r.get::<_, i64>(0)))
-            .is_ok_and(|n| n == 1)
-}
-
 #[test]
 fn killed_at_random_moments_then_resumed_every_payout_exists_exactly_once() {
-    killed_and_resumed(Naming::Named);
-}
-
-#[test]
-fn a_new_run_killed_at_random_moments_then_resumed_pays_every_payout_exactly_once() {
-    killed_and_resumed(Naming::New);
-}
-
-fn killed_and_resumed(naming: Naming) {
     let seed = std::env::var("CHAOS_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -133,7 +97,7 @@ fn killed_and_resumed(naming: Naming) {
 
     for round in 0..KILLS {
         queue_faults(&env, &mut rng);
-        let mut child = payout(&env, &csv, "3s", naming).spawn().expect("cinetpay starts");
+        let mut child = payout(&env, &csv, "3s").spawn().expect("cinetpay starts");
         std::thread::sleep(Duration::from_millis(rng.u64(50..1500)));
         child.kill().expect("SIGKILL");
         let status = child.wait().unwrap();
@@ -146,7 +110,7 @@ fn killed_and_resumed(naming: Naming) {
     // Faults left may still hit the first reruns; the run must end all the same.
     let mut finished = None;
     for _ in 0..12 {
-        let status = payout(&env, &csv, "20s", naming).status().unwrap();
+        let status = payout(&env, &csv, "20s").status().unwrap();
         if matches!(status.code(), Some(0 | 3)) {
             finished = status.code();
             break;

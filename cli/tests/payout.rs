@@ -90,64 +90,6 @@ fn insufficient_balance_is_a_clear_error() {
     assert!(env.ledger().is_empty());
 }
 
-/// A `--new-run` journals its rows window by window as it sends them (ADR 5): a run stopped
-/// before its last window still has every row of the file in its journal and its summary, the
-/// rows never reached `pending`, and the rerun pays each row once.
-#[test]
-fn a_new_run_stopped_early_journals_every_row_and_its_rerun_pays_each_once() {
-    let env = TestEnv::new();
-    env.sandbox.set_balance(DEFAULT_API_KEY, "CI", 10_500).unwrap();
-    let csv = env.write_csv("pay.csv", &rows(100));
-    // One payout per request, one in flight: windows of 32 rows; the balance runs out in the
-    // first, the second is marked ahead and given back, the rest of the file never read.
-    let flags = [
-        "--no-wait",
-        "--chunk-size",
-        "1",
-        "--max-concurrency",
-        "1",
-        "--json",
-    ];
-    let mut first_flags = vec!["--new-run"];
-    first_flags.extend(flags);
-    let first = env
-        .payout_without_run(&csv, "run.sqlite", &first_flags)
-        .output()
-        .unwrap();
-    assert_eq!(first.status.code(), Some(1), "stderr: {}", stderr_of(&first));
-    assert!(
-        stderr_of(&first).contains("INSUFFICIENT_BALANCE"),
-        "{}",
-        stderr_of(&first)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
-    let totals = &summary["totals"];
-    let sent = env.ledger().len() as u64;
-    assert!((1..32).contains(&sent), "{sent} sent");
-    assert_eq!(totals["total"]["count"], 100, "{totals}");
-    assert_eq!(totals["unknown"]["count"], 0, "{totals}");
-    let rows = summary["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 100);
-    let pending = rows.iter().filter(|r| r["state"] == "pending").count() as u64;
-    assert_eq!(
-        pending,
-        100 - sent - totals["failed"]["count"].as_u64().unwrap(),
-        "{totals}"
-    );
-
-    env.sandbox
-        .set_balance(DEFAULT_API_KEY, "CI", 10_000_000)
-        .unwrap();
-    let second = env
-        .payout_without_run(&csv, "run.sqlite", &flags)
-        .output()
-        .unwrap();
-    assert_eq!(second.status.code(), Some(4), "stderr: {}", stderr_of(&second));
-    let ledger = env.ledger();
-    assert_eq!(ledger.len(), 100);
-    assert!(ledger.iter().all(|e| e.accepted_count == 1), "{ledger:#?}");
-}
-
 #[test]
 fn an_interrupted_run_resumes_and_pays_every_row_exactly_once() {
     let env = TestEnv::new();

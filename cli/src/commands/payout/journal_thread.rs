@@ -13,12 +13,6 @@
 //! leaves more rows `sending`, which the rerun looks up before sending anything, as after any
 //! interruption. Results are committed without waiting for the disk, in the order they settled
 //! (`Journal::apply_results`).
-//!
-//! A run that starts in a new journal with nothing to look up first (`Rows::Unjournaled`, ADR 5)
-//! has no rows in it yet: the thread inserts each window's rows already `sending`, in the one
-//! synced transaction that would have marked them. The run's first request then leaves as soon
-//! as its first window is journaled, not after every row of the file is, and each row is written
-//! twice instead of three times, without being read back.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc;
@@ -29,7 +23,7 @@ use futures::channel::oneshot;
 
 use crate::exit::{CliError, Exit};
 use crate::i18n::{t, text};
-use crate::journal::{Change, Journal, JournalRow, NewRow, RowState};
+use crate::journal::{Change, Journal, JournalRow, RowState};
 
 use super::file::PayoutFile;
 
@@ -50,16 +44,6 @@ enum Job {
     Apply(Vec<Change>, oneshot::Sender<Result<(), CliError>>),
 }
 
-/// Where the rows to send are.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Rows {
-    /// In the journal: each row of the file is looked up there, and sent if it is to send.
-    Journaled,
-    /// Not in the journal yet (a run just started in it, with nothing to look up first): every
-    /// row of the file is to send, and is journaled as its window is marked.
-    Unjournaled,
-}
-
 /// The thread that owns the journal while a run sends.
 pub(super) struct JournalThread {
     jobs: mpsc::Sender<Job>,
@@ -72,19 +56,12 @@ pub(super) struct JournalThread {
 impl JournalThread {
     /// Hands the journal to a new thread that reads the rows to send from `file` (run `run`),
     /// `window_size` at a time.
-    pub fn start(
-        journal: Journal,
-        file: PayoutFile,
-        run: String,
-        rows: Rows,
-        window_size: usize,
-    ) -> JournalThread {
+    pub fn start(journal: Journal, file: PayoutFile, run: String, window_size: usize) -> JournalThread {
         let (jobs, queue) = mpsc::channel();
         let failed = Arc::new(Mutex::new(None));
         let failures = Arc::clone(&failed);
-        let thread = tokio::task::spawn_blocking(move || {
-            serve(journal, &file, &run, rows, window_size, &queue, &failures)
-        });
+        let thread =
+            tokio::task::spawn_blocking(move || serve(journal, &file, &run, window_size, &queue, &failures));
         JournalThread { jobs, thread, failed }
     }
 
@@ -151,7 +128,6 @@ fn serve(
     mut journal: Journal,
     file: &PayoutFile,
     run: &str,
-    journaled: Rows,
     window_size: usize,
     queue: &mpsc::Receiver<Job>,
     failed: &Mutex<Option<CliError>>,
@@ -177,10 +153,7 @@ fn serve(
                     }
                 }
                 let rows = source.as_mut().expect("opened above");
-                let window = match journaled {
-                    Rows::Journaled => next_window(&mut journal, rows, &mut next_rowid, window_size),
-                    Rows::Unjournaled => next_new_window(&mut journal, rows, window_size),
-                };
+                let window = next_window(&mut journal, rows, &mut next_rowid, window_size);
                 if let Ok(Some(window)) = &window {
                     if rowids.len() == 2 {
                         rowids.pop_front();
@@ -286,55 +259,4 @@ fn next_window(
         .collect();
     journal.apply(&marks)?;
     Ok(Some(window))
-}
-
-/// Reads the next `size` rows of the file (or the rest) and journals them already `sending`, in
-/// one synced transaction: rows of a run whose journal does not hold them yet (`Rows::Unjournaled`).
-fn next_new_window(
-    journal: &mut Journal,
-    rows: &mut impl Iterator<Item = Result<(String, crate::csv_input::PayoutRow), CliError>>,
-    size: usize,
-) -> Result<Option<Window>, CliError> {
-    let mut new_rows = Vec::with_capacity(size);
-    let mut transfers = Vec::with_capacity(size);
-    for row in rows.take(size) {
-        let (id, csv_row) = row?;
-        transfers.push(csv_row.transfer(&id));
-        new_rows.push(NewRow {
-            line: csv_row.line,
-            client_transaction_id: id,
-            prefix: csv_row.prefix,
-            phone: csv_row.phone,
-            amount: csv_row.amount,
-            notify_url: csv_row.notify_url,
-        });
-    }
-    if new_rows.is_empty() {
-        return Ok(None);
-    }
-    // Every row of the window is `sending` (committed and synced) before it is handed over, so
-    // before its first request can leave.
-    let rowids = journal.insert_sending(&new_rows)?;
-    let rows = new_rows
-        .into_iter()
-        .zip(rowids)
-        .map(|(r, rowid)| JournalRow {
-            line: r.line,
-            client_transaction_id: r.client_transaction_id,
-            prefix: r.prefix,
-            phone: r.phone,
-            amount: r.amount,
-            notify_url: r.notify_url,
-            // What the row was before this window: to send (a window never handed over goes
-            // back to it).
-            state: RowState::Pending,
-            transaction_id: None,
-            lot: None,
-            treatment_status: None,
-            error: None,
-            earlier: false,
-            rowid,
-        })
-        .collect();
-    Ok(Some(Window { rows, transfers }))
 }

@@ -6,15 +6,13 @@
 //! 2. open the journal beside the file (or `--journal`). A new journal starts the run named by
 //!    `--run` (or `--new-run`), after asking CinetPay which rows another journal of that run
 //!    already sent (ADR 5); an existing journal continues its own run, on its own service and
-//!    merchant only, with the file as it is now (rows matched by id; sent rows may not vanish).
-//!    A run with nothing to look up and nothing to ask (`--new-run --yes`, no id of the file's
-//!    own) starts with no rows: each is journaled as its window is marked (step 5, ADR 5);
+//!    merchant only, with the file as it is now (rows matched by id; sent rows may not vanish);
 //! 3. reconcile rows an earlier attempt left `sending` or `unknown` (the core's `look_up`); a row
 //!    not found goes back to `pending` only once no earlier attempt of it may still be running
 //!    (`--request-timeout` + `--processing-window` since it may have left): until then it waits;
 //! 4. ask before the first payout leaves (`plan.rs`); `--dry-run` shows the plan and stops;
 //! 5. send the rows still to send a window at a time (`sending.rs`): the window's rows marked
-//!    (or inserted) `sending` in one synced transaction, then one call of the core's `pay_observed` (contacts, then
+//!    `sending` in one transaction, then one call of the core's `pay_observed` (contacts, then
 //!    chunks of `--chunk-size` with up to `--max-concurrency` requests in flight; never twice),
 //!    recording each chunk's results as it settles; a failure about the account or the service
 //!    rather than about a row stops the call from starting more requests (those in flight
@@ -178,7 +176,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     };
     let session = Session::open_with(global, batching).await?;
     let client = &session.client;
-    let (run, journaled) = start_or_resume(&mut journal, &args, global, &session, &file).await?;
+    let run = start_or_resume(&mut journal, &args, global, &session, &file).await?;
     if !global.sandbox {
         let hint = t!(
             "payout-started",
@@ -192,7 +190,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     confirm(global, &args, &session, &run, &journal).await?;
 
     let progress = Progress::new(!global.json);
-    let (mut journal, stopped) = send_rows(&session, journal, &file, &run.name, journaled, &progress).await?;
+    let (mut journal, stopped) = send_rows(&session, journal, &file, &run.name, &progress).await?;
     if !args.no_wait && stopped.is_none() {
         let rows = Totals::of_tallies(&journal.tallies(false)?).total.count;
         progress.phase(crate::progress::Phase::Waiting, rows);

@@ -25,7 +25,7 @@ use crate::summary::Totals;
 use crate::tracking::state_of;
 
 use super::file::PayoutFile;
-use super::journal_thread::{JournalThread, Rows, Window};
+use super::journal_thread::{JournalThread, Window};
 use crate::i18n::{t, text};
 
 /// The reason recorded for a row whose outcome the core could not tell (the request-level error,
@@ -52,20 +52,15 @@ struct Sender<'a> {
 
 /// Sends every row still to send, a window at a time, recording each chunk as it settles.
 /// Returns the journal, and the failure that ended the run early (one about the account or the
-/// service), if any. With `Rows::Unjournaled`, every row of the file is sent, journaled window by
-/// window; rows a stopped run did not reach are journaled `pending` before this returns.
+/// service), if any.
 pub(super) async fn send_rows(
     session: &Session,
     journal: Journal,
     file: &PayoutFile,
     run: &str,
-    journaled: Rows,
     progress: &Progress,
 ) -> Result<(Journal, Option<cinetpay_transfer::Error>), CliError> {
-    let tallies = match journaled {
-        Rows::Journaled => journal.tallies(false)?,
-        Rows::Unjournaled => vec![(RowState::Pending, file.all.0, file.all.1)],
-    };
+    let tallies = journal.tallies(false)?;
     let totals = Totals::of_tallies(&tallies);
     let to_send: u64 = tallies
         .iter()
@@ -78,7 +73,7 @@ pub(super) async fn send_rows(
     }
     let config = session.client.config();
     let window_size = config.chunk_size * config.max_concurrency * CHUNKS_PER_WINDOW_PER_REQUEST;
-    let thread = JournalThread::start(journal, file.clone(), run.to_owned(), journaled, window_size);
+    let thread = JournalThread::start(journal, file.clone(), run.to_owned(), window_size);
     let mut sender = Sender {
         session,
         journal: &thread,
@@ -87,16 +82,8 @@ pub(super) async fn send_rows(
         done: 0,
     };
     let stopped = sender.send_all().await;
-    let mut journal = thread.finish().await;
-    let stopped = stopped?;
-    if journaled == Rows::Unjournaled && stopped.is_some() {
-        // The run's other rows, never sent, are in its journal and its summary as to send.
-        journal.add_missing_rows(
-            file.rows(run)?
-                .map(|row| row.map(|(id, r)| super::start::new_row(id, &r))),
-        )?;
-    }
-    Ok((journal, stopped))
+    let journal = thread.finish().await;
+    stopped.map(|stop| (journal, stop))
 }
 
 impl Sender<'_> {

@@ -5,10 +5,7 @@
 //! A new journal gets its rows straight from a second read of the file, in one transaction (the
 //! file read on a thread of its own, a batch ahead of the inserts: `file::read_ahead`); only the
 //! rows that must be looked up first (every row of a named run, the file's own ids) and a
-//! changed file's rows (compared with the journal's) are held in memory. A run with nothing to
-//! look up and nothing to ask (a fresh name, no id of the file's own, `--yes`) starts with no
-//! rows instead: they are journaled as they are sent (`Rows::Unjournaled`, ADR 5), and a journal
-//! left with fewer rows than its unchanged file gets the others, `pending`, before anything else.
+//! changed file's rows (compared with the journal's) are held in memory.
 
 use std::collections::HashSet;
 
@@ -25,18 +22,17 @@ use crate::tracking::{change_of, look_up_all};
 use crate::GlobalArgs;
 
 use super::file::{read_ahead, PayoutFile};
-use super::journal_thread::Rows;
 use super::{count_and_xof, rows_and_xof, PayoutArgs};
 
 /// Starts the run in a new journal, or checks that the journal's run is the one meant and
-/// continues it with the file as it is now; says whether the journal holds the rows to send.
+/// continues it with the file as it is now.
 pub(super) async fn start_or_resume(
     journal: &mut Journal,
     args: &PayoutArgs,
     global: &GlobalArgs,
     session: &Session,
     file: &PayoutFile,
-) -> Result<(Run, Rows), CliError> {
+) -> Result<Run, CliError> {
     let base_url = session.client.config().base_url.clone();
     let existing = journal.run()?;
     let name = match (&existing, &args.run, args.new_run) {
@@ -80,15 +76,8 @@ pub(super) async fn start_or_resume(
                 let plan = journal.plan_changed_file(&new_rows)?;
                 check_changed_file(args, &run, journal, &plan)?;
                 journal.accept_changed_file(&file.sha256, &new_rows)?;
-            } else if journal.row_count()? < file.all.0 {
-                // Killed before every row was journaled (`Rows::Unjournaled`): the others were
-                // never sent.
-                journal.add_missing_rows(
-                    file.rows(&run.name)?
-                        .map(|row| row.map(|(id, r)| new_row(id, &r))),
-                )?;
             }
-            (run, Rows::Journaled)
+            run
         }
         None => {
             let run = Run {
@@ -102,12 +91,6 @@ pub(super) async fn start_or_resume(
             // Ids made from a name given now were never used; any other may have been sent by
             // another journal of this run (a lost journal, another machine): ask before sending.
             let fresh = args.run.is_none();
-            if fresh && file.derived.0 == file.all.0 && (args.yes || global.sandbox) {
-                // Nothing to look up, nothing to ask: every row is to send, and is journaled
-                // as its window is marked `sending` (the run's record is committed first).
-                journal.create_run(&run, std::iter::empty(), &[], &[])?;
-                return Ok((journal.run()?.expect("just created"), Rows::Unjournaled));
-            }
             let mut maybe_used: Vec<(NewRow, bool)> = Vec::new();
             // (A fresh name with no id of the file's own: nothing to look up, no pass.)
             if !fresh || file.derived.0 < file.all.0 {
@@ -133,7 +116,7 @@ pub(super) async fn start_or_resume(
             for note in found_notes(&run.name, &found, &maybe_used) {
                 notice(global.json, &note);
             }
-            (journal.run()?.expect("just created"), Rows::Journaled)
+            journal.run()?.expect("just created")
         }
     };
     Ok(run)
@@ -161,7 +144,7 @@ fn maybe_in_flight(run: &str, sandbox: bool, found: &[Change], looked_up: &[(New
 }
 
 /// The journal's record of a row of the file.
-pub(super) fn new_row(client_transaction_id: String, row: &PayoutRow) -> NewRow {
+fn new_row(client_transaction_id: String, row: &PayoutRow) -> NewRow {
     NewRow {
         line: row.line,
         client_transaction_id,
