@@ -94,9 +94,11 @@ def test_a_payroll_over_four_workers_one_killed(redis_url: str, monkeypatch: pyt
             run = pay_payroll(celeryapp.pay_batch, transfers, batch_size=BATCH)
             assert run.client_transaction_ids == [t.client_transaction_id for t in transfers]
 
-            # Kill one pool process once sends are under way (every process is busy by then).
+            # Kill one pool process once sends are under way, while every process has a (slow) send in
+            # flight: between two batches a process is idle for a moment, and killing it then would
+            # re-deliver nothing.
             deadline = time.monotonic() + 30
-            while len(sandbox.ledger()) < 100:
+            while len(sandbox.ledger()) < 100 or sandbox.admin("GET", "/requests")["in_progress"] < 4:
                 assert time.monotonic() < deadline, "no payout reached the sandbox"
                 time.sleep(0.02)
             assert len(children(worker.pid)) == 4
