@@ -76,13 +76,7 @@ pub async fn send(
     transfers: &dyn Source<Transfer>,
     sink: Sink<'_, SendResult>,
 ) -> Result<()> {
-    let deliver = |first: usize, results: Vec<SendResult>, _observed: bool| {
-        sink(first, results);
-        ControlFlow::Continue(())
-    };
-    send_from(&client.inner, transfers, Payees::Registered, &deliver)
-        .await
-        .map_err(|e| e.in_lang(client.inner.config.lang))
+    send_to_sink(client, transfers, Payees::Registered, sink).await
 }
 
 /// [`Client::pay`] (registers the payees this client does not know, then sends), reading the
@@ -92,11 +86,21 @@ pub async fn pay(
     transfers: &dyn Source<Transfer>,
     sink: Sink<'_, SendResult>,
 ) -> Result<()> {
+    send_to_sink(client, transfers, Payees::ToRegister, sink).await
+}
+
+/// The engine with a sink that watches nothing: every chunk is sent, every result handed over.
+async fn send_to_sink(
+    client: &Client,
+    transfers: &dyn Source<Transfer>,
+    payees: Payees,
+    sink: Sink<'_, SendResult>,
+) -> Result<()> {
     let deliver = |first: usize, results: Vec<SendResult>, _observed: bool| {
         sink(first, results);
         ControlFlow::Continue(())
     };
-    send_from(&client.inner, transfers, Payees::ToRegister, &deliver)
+    send_from(&client.inner, transfers, payees, &deliver)
         .await
         .map_err(|e| e.in_lang(client.inner.config.lang))
 }

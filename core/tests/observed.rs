@@ -4,31 +4,16 @@
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Mutex;
-use std::time::Duration;
 
-use cinetpay_sandbox::{Endpoint, Fault, FaultKind, Sandbox, SandboxConfig, DEFAULT_API_KEY};
-use cinetpay_transfer::{Client, Error, ErrorKind, RetryPolicy, SendOutcome, SendResult, Transfer};
+use cinetpay_sandbox::{Endpoint, Fault, FaultKind, Sandbox, DEFAULT_API_KEY};
+use cinetpay_transfer::{Client, Error, ErrorKind, SendOutcome, SendResult, Transfer};
+
+mod sandboxed;
+
+use sandboxed::sandbox_and_client as sandbox_and_client_with;
 
 async fn sandbox_and_client(chunk_size: usize) -> (Sandbox, Client) {
     sandbox_and_client_with(chunk_size, 4).await
-}
-
-async fn sandbox_and_client_with(chunk_size: usize, max_concurrency: usize) -> (Sandbox, Client) {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let client = Client::builder()
-        .credentials("sandbox-api-key", "sandbox-password")
-        .base_url(sandbox.base_url())
-        .request_timeout(Duration::from_secs(2))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-        })
-        .chunk_size(chunk_size)
-        .max_concurrency(max_concurrency)
-        .build()
-        .unwrap();
-    (sandbox, client)
 }
 
 fn payouts(n: usize) -> Vec<Transfer> {

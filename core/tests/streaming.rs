@@ -7,30 +7,14 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
 
-use cinetpay_sandbox::{Sandbox, SandboxConfig};
 use cinetpay_transfer::streaming::{self, Source};
-use cinetpay_transfer::{Client, Contact, ErrorKind, RetryPolicy, SendOutcome, SendResult, Transfer};
+use cinetpay_transfer::{Client, Contact, ErrorKind, SendOutcome, SendResult, Transfer};
 use proptest::prelude::*;
 
-async fn sandbox_and_client(chunk_size: usize, max_concurrency: usize) -> (Sandbox, Client) {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let client = Client::builder()
-        .credentials("sandbox-api-key", "sandbox-password")
-        .base_url(sandbox.base_url())
-        .request_timeout(Duration::from_secs(5))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-        })
-        .chunk_size(chunk_size)
-        .max_concurrency(max_concurrency)
-        .build()
-        .unwrap();
-    (sandbox, client)
-}
+mod sandboxed;
+
+use sandboxed::sandbox_and_client;
 
 fn payout(i: usize, with_id: bool) -> Transfer {
     let t = Transfer::new(
