@@ -75,9 +75,6 @@ impl PayoutRow {
     }
 }
 
-/// An id of the shape `identity::Ids` derives (`csv-` and 20 hex digits).
-const DERIVED_ID_SHAPE: &str = "csv-00000000000000000000";
-
 pub(crate) const PAYOUT_COLUMNS: &[&str] = &[
     "phone",
     "prefix",
@@ -190,23 +187,19 @@ impl<'a, R: Read> PayoutReader<'a, R> {
         let amount = check.whole_number("amount", record.get("amount"));
         let notify_url = check.notify_url(record.get("notify_url"), self.default_notify_url);
         let optional = |column: &str| Some(record.get(column).to_owned()).filter(|v| !v.is_empty());
-        let own_id = optional("client_transaction_id");
         let transfer = Transfer {
             prefix: record.get("prefix").to_owned(),
             phone: record.get("phone").to_owned(),
             amount: amount.unwrap_or(0),
             notify_url: notify_url.unwrap_or_default(),
-            // A row without its own id is sent under a derived one (`identity.rs`), of this
-            // shape: judged with it, the core does not make one up (a random UUID, a system call
-            // per row: 5% of checking a file).
-            client_transaction_id: Some(own_id.clone().unwrap_or_else(|| DERIVED_ID_SHAPE.to_owned())),
+            client_transaction_id: optional("client_transaction_id"),
             payment_method: optional("payment_method"),
             name: optional("name"),
             surname: optional("surname"),
             email: optional("email"),
         };
         if self.judging {
-            self.judge(&mut check, &transfer, own_id.as_deref(), amount.is_some());
+            self.judge(&mut check, &transfer, amount.is_some());
         }
         if !check.errors.is_empty() {
             return Err(check.errors);
@@ -228,7 +221,7 @@ impl<'a, R: Read> PayoutReader<'a, R> {
             surname: contact.surname,
             email: transfer.email,
             payment_method: transfer.payment_method.map(|m| m.to_ascii_uppercase()),
-            client_transaction_id: own_id,
+            client_transaction_id: transfer.client_transaction_id,
             notify_url: transfer.notify_url,
         })
     }
@@ -237,7 +230,7 @@ impl<'a, R: Read> PayoutReader<'a, R> {
 impl<R: Read> PayoutReader<'_, R> {
     /// The core's rules for every cell it can judge (cells the file could not give it, such as an
     /// amount that is not a number, are faults already), and an id the file uses twice.
-    fn judge(&mut self, check: &mut RowCheck, transfer: &Transfer, own_id: Option<&str>, amount_read: bool) {
+    fn judge(&mut self, check: &mut RowCheck, transfer: &Transfer, amount_read: bool) {
         let judged = [
             validate_transfers(std::slice::from_ref(transfer), self.limits),
             validate_contacts(&[contact_of(transfer)], self.limits),
@@ -249,8 +242,8 @@ impl<R: Read> PayoutReader<'_, R> {
                 check.fault(field, fault.clone().in_lang(crate::i18n::lang()).detail());
             }
         }
-        if let Some(id) = own_id {
-            let first = *self.own_ids.entry(id.to_owned()).or_insert(check.line);
+        if let Some(id) = &transfer.client_transaction_id {
+            let first = *self.own_ids.entry(id.clone()).or_insert(check.line);
             if first != check.line {
                 check.fault(
                     "client_transaction_id",
@@ -544,19 +537,6 @@ mod tests {
 
     const HEADER: &str =
         "phone,prefix,amount,name,surname,email,payment_method,client_transaction_id,notify_url\n";
-
-    /// Rows without their own id are judged under `DERIVED_ID_SHAPE`: it must stay the shape of
-    /// the ids they are sent under.
-    #[test]
-    fn rows_without_an_id_are_judged_under_the_shape_of_their_derived_id() {
-        let csv = format!("{HEADER}0701020304,225,5000,Awa,Kone,,,,https://m.example/n\n");
-        let rows = read_payouts(csv.as_bytes(), None, &Limits::default()).unwrap();
-        assert_eq!(rows[0].client_transaction_id, None);
-        let derived = &crate::identity::row_ids("nov", &rows)[0];
-        assert_eq!(derived.len(), DERIVED_ID_SHAPE.len());
-        assert_eq!(derived[..4], DERIVED_ID_SHAPE[..4]);
-        assert!(derived[4..].chars().all(|c| c.is_ascii_hexdigit()), "{derived}");
-    }
 
     #[test]
     fn reads_and_normalises_rows() {

@@ -265,12 +265,11 @@ fn read_chunk(
             &inner.config.limits,
             &mut last_good_notify_url,
             &mut faults,
+            // Sent under the id the first pass gave it.
+            || plan.ids[index].clone(),
         );
         let slot = match checked {
-            Some(mut checked) => {
-                if t.client_transaction_id.is_none() {
-                    checked.client_transaction_id.clone_from(&plan.ids[index]);
-                }
+            Some(checked) => {
                 if fingerprint(&checked) != plan.fingerprints[index] {
                     Slot::Done(result_of(&checked, SendOutcome::Failed, Some(changed(index))))
                 } else if let Some(refusal) = refused.get(&(checked.prefix.clone(), checked.phone.clone())) {
@@ -404,8 +403,9 @@ async fn register_payees(
         let _ = source.read(range, &mut |t| {
             let mut faults = Vec::new();
             let limits = &inner.config.limits;
+            let no_id = String::new; // only the payee counts here
             if let Some(checked) =
-                validate::check_one_transfer(index, t, limits, &mut last_good_notify_url, &mut faults)
+                validate::check_one_transfer(index, t, limits, &mut last_good_notify_url, &mut faults, no_id)
             {
                 if wanted.remove(&(checked.prefix.clone(), checked.phone.clone())) {
                     contacts.push(validate::payee_contact(t, &checked));

@@ -27,7 +27,7 @@ pub(crate) struct CheckedTransfer {
 /// list can be sent. For callers that report all mistakes at once (a CSV file with many rows).
 pub fn validate_transfers(transfers: &[Transfer], limits: &Limits) -> Vec<Error> {
     let mut faults = Vec::new();
-    check_each_transfer(transfers, limits, &mut faults);
+    check_each_transfer(TransferChecker::judging_only(limits), transfers, &mut faults);
     faults
 }
 
@@ -42,7 +42,7 @@ pub fn validate_contacts(contacts: &[Contact], limits: &Limits) -> Vec<Error> {
 /// unique (UUID v4).
 pub(crate) fn check_transfers(transfers: &[Transfer], limits: &Limits) -> Result<Vec<CheckedTransfer>> {
     let mut faults = Vec::new();
-    let checked = check_each_transfer(transfers, limits, &mut faults);
+    let checked = check_each_transfer(TransferChecker::new(limits), transfers, &mut faults);
     first_fault_or(faults, checked)
 }
 
@@ -60,14 +60,13 @@ fn keep<T>(check: Result<T>, faults: &mut Vec<Error>) -> Option<T> {
 
 /// Runs every check on every transfer, recording all faults; returns the items that passed.
 fn check_each_transfer(
+    mut checker: TransferChecker<'_>,
     transfers: &[Transfer],
-    limits: &Limits,
     faults: &mut Vec<Error>,
 ) -> Vec<CheckedTransfer> {
     if transfers.is_empty() {
         faults.push(Error::invalid("transfers", None, Message::new("no-transfers")));
     }
-    let mut checker = TransferChecker::new(limits);
     transfers
         .iter()
         .enumerate()
@@ -83,14 +82,28 @@ pub(crate) struct TransferChecker<'l> {
     limits: &'l Limits,
     seen: HashSet<String>,
     last_good_notify_url: Option<String>,
+    /// The id a transfer without one is checked under.
+    missing_id: fn() -> String,
 }
 
 impl<'l> TransferChecker<'l> {
+    /// A checker for transfers about to be sent: a missing id is generated (UUID v4).
     pub(crate) fn new(limits: &'l Limits) -> Self {
+        Self::with_missing_id(limits, generated_id)
+    }
+
+    /// A checker whose checked transfers are thrown away (only the faults count): a missing id
+    /// is left empty, not generated (a random UUID costs a system call per transfer).
+    fn judging_only(limits: &'l Limits) -> Self {
+        Self::with_missing_id(limits, String::new)
+    }
+
+    fn with_missing_id(limits: &'l Limits, missing_id: fn() -> String) -> Self {
         TransferChecker {
             limits,
             seen: HashSet::new(),
             last_good_notify_url: None,
+            missing_id,
         }
     }
 
@@ -103,10 +116,19 @@ impl<'l> TransferChecker<'l> {
         faults: &mut Vec<Error>,
     ) -> Option<CheckedTransfer> {
         let before = faults.len();
-        let checked = check_one_transfer(index, t, self.limits, &mut self.last_good_notify_url, faults);
-        // A valid id counts as seen even when another field of its item is wrong.
+        let checked = check_one_transfer(
+            index,
+            t,
+            self.limits,
+            &mut self.last_good_notify_url,
+            faults,
+            self.missing_id,
+        );
+        // A valid id counts as seen even when another field of its item is wrong; an id made up
+        // for the check alone is nobody's.
         let id = match &checked {
-            Some(c) => Some(c.client_transaction_id.clone()),
+            Some(c) if !c.client_transaction_id.is_empty() => Some(c.client_transaction_id.clone()),
+            Some(_) => None,
             None => t
                 .client_transaction_id
                 .as_deref()
@@ -125,15 +147,22 @@ impl<'l> TransferChecker<'l> {
     }
 }
 
+/// A new idempotency key for a transfer given without one.
+fn generated_id() -> String {
+    format!("sdk-{}", uuid::Uuid::new_v4().simple())
+}
+
 /// Checks one transfer on its own (every rule but "no id twice", which needs the whole list).
 /// Used again on each chunk of a call read a chunk at a time, with `last_good_notify_url` kept
-/// per chunk.
+/// per chunk. A transfer without an id is checked under `missing_id()`: the caller decides
+/// whether that is a new one, the one a first pass gave it, or none (a check alone).
 pub(crate) fn check_one_transfer(
     index: usize,
     t: &Transfer,
     limits: &Limits,
     last_good_notify_url: &mut Option<String>,
     faults: &mut Vec<Error>,
+    missing_id: impl FnOnce() -> String,
 ) -> Option<CheckedTransfer> {
     let at = Some(index);
     let before = faults.len();
@@ -147,7 +176,7 @@ pub(crate) fn check_one_transfer(
     }
     let client_transaction_id = match &t.client_transaction_id {
         Some(id) => keep(check_client_transaction_id(id, at), faults),
-        None => Some(format!("sdk-{}", uuid::Uuid::new_v4().simple())),
+        None => Some(missing_id()),
     };
     let payment_method = keep(check_payment_method(t.payment_method.as_deref(), at), faults);
     match (phone, client_transaction_id, payment_method) {
@@ -399,7 +428,8 @@ mod tests {
             with_url("0701020308", "ftp://merchant.example/notify"),
         ];
         let mut faults = Vec::new();
-        let checked = check_each_transfer(&transfers, &Limits::default(), &mut faults);
+        let limits = Limits::default();
+        let checked = check_each_transfer(TransferChecker::new(&limits), &transfers, &mut faults);
         let at: Vec<_> = faults.into_iter().map(field_and_index).collect();
         let fault = |i| (ErrorKind::Validation, Some("notify_url".to_owned()), Some(i));
         assert_eq!(at, [fault(2), fault(4)]);
