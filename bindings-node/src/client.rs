@@ -9,11 +9,11 @@
 //!
 //! The bulk calls (`addContacts`, `send`, `pay`) read the caller's list a range at a time and hand
 //! each chunk's results over as JSON text as it settles ([`crate::lists`]): one call of 100,000
-//! holds only the chunks in flight. Results cross as JSON (an array of [`ContactResult`] or
-//! [`SendResult`], the same keys and `null`s as the napi objects), which `ts/index.ts` parses:
-//! building 100,000 result objects property by property through napi took about 0.9 s on the JS
-//! thread; V8's `JSON.parse` builds the same plain objects in a fraction of that (issue 13;
-//! docs/performance.md).
+//! holds only the chunks in flight. Results cross as JSON (the fields of each [`ContactResult`] or
+//! [`SendResult`] in one flat array per chunk), from which `ts/lists.ts` builds the same plain
+//! objects as napi would: building 100,000 result objects property by property through napi took
+//! about 0.9 s on the JS thread; V8's `JSON.parse` and object literals take a fraction of that
+//! (issue 13; docs/performance.md).
 
 use cinetpay_transfer as core;
 use napi::bindgen_prelude::{Buffer, Either, Either3};

@@ -240,8 +240,6 @@ impl From<Contact> for core::Contact {
 
 /// What the service said about one contact of an `addContacts` call.
 #[napi(object, object_from_js = false, use_nullable = true)]
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ContactResult {
     /// Country calling code, as sent.
     pub prefix: String,
@@ -315,8 +313,6 @@ impl Transfer {
 
 /// The result of one payout of a `send` or `pay` call, in input order.
 #[napi(object, object_from_js = false, use_nullable = true)]
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct SendResult {
     /// The idempotency key: yours, or the one generated for this item.
     pub client_transaction_id: String,

@@ -8,7 +8,7 @@
 
 import { inspect } from 'node:util'
 import { call, callSync, native } from './addon.js'
-import { bulk, contactRow, transferRow } from './lists.js'
+import { bulk, contactResults, contactRow, sendResults, transferRow } from './lists.js'
 import type {
   Balance,
   ClientOptions,
@@ -130,7 +130,7 @@ export class Client {
 
   /** Registers payees (required before sending to them); one already registered counts as added. */
   addContacts(contacts: Contact[]): Promise<ContactResult[]> {
-    return bulk(contacts, contactRow, native.contactRows, (n, list) => this.#native.addContacts(n, list))
+    return bulk(contacts, contactRow, native.contactRows, contactResults, (n, list) => this.#native.addContacts(n, list))
   }
 
   /**
@@ -140,12 +140,12 @@ export class Client {
    * `OutcomeUnknownError` (single request) or reports `outcome: 'unknown'` per item.
    */
   send(transfers: Transfer[]): Promise<SendResult[]> {
-    return bulk(transfers, transferRow, native.transferRows, (n, list) => this.#native.send(n, list))
+    return bulk(transfers, transferRow, native.transferRows, sendResults, (n, list) => this.#native.send(n, list))
   }
 
   /** Registers the payees this client does not know yet, then sends. */
   pay(transfers: Transfer[]): Promise<SendResult[]> {
-    return bulk(transfers, transferRow, native.transferRows, (n, list) => this.#native.pay(n, list))
+    return bulk(transfers, transferRow, native.transferRows, sendResults, (n, list) => this.#native.pay(n, list))
   }
 
   /** The state of transfers, by exactly one id. Rejects with `NotFoundError` for an unknown id. */

@@ -4,7 +4,7 @@
 
 import { fromNative } from './addon.js'
 import { CinetPayError } from './errors.js'
-import type { Contact, ListCallback, Transfer } from '../native/index.js'
+import type { Contact, ContactResult, ListCallback, SendResult, Transfer } from '../native/index.js'
 
 /** A payout as the JSON row src/lists.rs reads (`TransferRow`, same order). */
 export const transferRow = (t: Transfer): unknown[] => [
@@ -14,19 +14,49 @@ export const transferRow = (t: Transfer): unknown[] => [
 /** A contact as the JSON row src/lists.rs reads (`ContactRow`, same order). */
 export const contactRow = (c: Contact): unknown[] => [c.prefix, c.phone, c.name, c.surname, c.email]
 
+/**
+ * How a chunk's results arrive: one flat JSON array of the values of each result's fields, result
+ * after result (`Fields` in src/lists.rs, same order); `build(values, j)` makes the result whose
+ * fields start at `values[j]`, the same plain object (keys, their order, `null`s) as napi's.
+ */
+export interface Results<R> {
+  width: number
+  build: (values: any[], j: number) => R
+}
+
+/** `SendResult` from its fields (`impl Fields for SendResult` in src/lists.rs). */
+export const sendResults: Results<SendResult> = {
+  width: 9,
+  build: (v, j) => ({
+    clientTransactionId: v[j], prefix: v[j + 1], phone: v[j + 2], amount: v[j + 3], outcome: v[j + 4],
+    transactionId: v[j + 5], lot: v[j + 6], treatmentStatus: v[j + 7], error: v[j + 8],
+  }),
+}
+
+/** `ContactResult` from its fields (`impl Fields for ContactResult` in src/lists.rs). */
+export const contactResults: Results<ContactResult> = {
+  width: 7,
+  build: (v, j) => ({
+    prefix: v[j], phone: v[j + 1], added: v[j + 2], alreadyExisted: v[j + 3], code: v[j + 4], lot: v[j + 5],
+    error: v[j + 6],
+  }),
+}
+
 /** The native side of one bulk call: `length` items, read and given their results through `list`. */
 type Run = (length: number, list: ListCallback) => Promise<void>
 
 /**
  * One bulk call over `items`: `row` writes an item as its JSON row (property reads and
  * `JSON.stringify`, both native speed in V8); `exact` is napi's own conversion of items (what a
- * list always threw, it throws), used for a range whose rows the native side cannot read.
- * Resolves with the results in input order, each set once when its chunk settles.
+ * list always threw, it throws), used for a range whose rows the native side cannot read;
+ * `built` makes the results of a chunk. Resolves with the results in input order, each set once
+ * when its chunk settles.
  */
 export async function bulk<T, R>(
   items: T[],
   row: (item: T) => unknown[],
   exact: (items: T[], first: number) => string,
+  built: Results<R>,
   run: Run,
 ): Promise<R[]> {
   if (!Array.isArray(items)) exact(items, 0) // not a list: throws as it always did
@@ -54,10 +84,12 @@ export async function bulk<T, R>(
       return null
     }
   }
+  const { width, build } = built
   const store = (first: number, json: string): null => {
-    const chunk = JSON.parse(json) as R[]
-    for (let k = 0; k < chunk.length; k++) results[first + k] = chunk[k]
-    missing -= chunk.length
+    const values = JSON.parse(json) as unknown[]
+    let k = first
+    for (let j = 0; j < values.length; j += width) results[k++] = build(values, j)
+    missing -= k - first
     if (missing === 0) allDelivered()
     return null
   }
