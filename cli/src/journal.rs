@@ -284,6 +284,47 @@ pub struct Journal {
     synced: bool,
 }
 
+/// Finds the rows of a file's ids in the journal, read in the file's order: a run's rows are
+/// stored in the file's order, so they are read ahead in rowid order, a batch per query (one
+/// query per row was 6% of a 100,000-row run's CPU). An id that is not the next row there (a
+/// changed or reordered file) is looked up by its id.
+///
+/// A row read ahead is handed over at most once, and nothing writes to a row before it is handed
+/// over (the rows to write are those handed over), so what it holds is what the journal holds.
+#[derive(Default)]
+pub struct RowFinder {
+    /// Where the row after the last one found is (rowids start at 1).
+    next_rowid: i64,
+    ahead: std::collections::VecDeque<JournalRow>,
+}
+
+impl RowFinder {
+    /// Rows read ahead per query.
+    const BATCH: usize = 256;
+
+    /// The row recorded under `client_transaction_id`, if any.
+    pub fn find(
+        &mut self,
+        journal: &Journal,
+        client_transaction_id: &str,
+    ) -> Result<Option<JournalRow>, CliError> {
+        if self.ahead.is_empty() {
+            self.ahead = journal.rows_from(self.next_rowid, Self::BATCH)?.into();
+        }
+        let found = match self.ahead.front() {
+            Some(next) if next.client_transaction_id == client_transaction_id => self.ahead.pop_front(),
+            _ => {
+                self.ahead.clear();
+                journal.row(client_transaction_id)?
+            }
+        };
+        if let Some(row) = &found {
+            self.next_rowid = row.rowid + 1;
+        }
+        Ok(found)
+    }
+}
+
 impl Journal {
     /// Opens (creating when absent) the journal at `path`.
     pub fn open(path: &Path) -> Result<Journal, CliError> {
@@ -556,18 +597,12 @@ impl Journal {
             .map(|mut rows| rows.pop())
     }
 
-    /// The row recorded under this id, looked for first at `rowid` (without the index of ids):
-    /// a run's rows are stored in the file's order, so the row after the one just read is
-    /// usually the next one asked for.
-    pub fn row_near(&self, client_transaction_id: &str, rowid: i64) -> Result<Option<JournalRow>, CliError> {
-        let there = self.select_rows(
-            "WHERE rowid = ?1 AND client_transaction_id = ?2",
-            params![rowid, client_transaction_id],
-        )?;
-        match there.into_iter().next() {
-            Some(row) => Ok(Some(row)),
-            None => self.row(client_transaction_id),
-        }
+    /// The rows from `rowid` on, in rowid order, at most `limit`.
+    fn rows_from(&self, rowid: i64, limit: usize) -> Result<Vec<JournalRow>, CliError> {
+        self.select_rows(
+            "WHERE rowid >= ?1 ORDER BY rowid LIMIT ?2",
+            params![rowid, limit as i64],
+        )
     }
 
     /// The rows still to send (`pending`, `failed`): their country code and amount.
@@ -962,8 +997,8 @@ mod tests {
         assert!(refused.message.contains("format 2"), "{}", refused.message);
     }
 
-    /// Rows found and changed by rowid (`row_near`, `Change::row`) are the rows of their id,
-    /// whatever the rowid given: a wrong one falls back to the id.
+    /// Rows found in order (`RowFinder`) and changed by rowid (`Change::row`) are the rows of
+    /// their id, whatever the order asked or the rowid given: a wrong one falls back to the id.
     #[test]
     fn a_row_is_found_and_changed_by_its_id_whatever_the_rowid_given() {
         let dir = tempfile::tempdir().unwrap();
@@ -976,14 +1011,24 @@ mod tests {
                 &[],
             )
             .unwrap();
-        let first = journal.row_near("id-0701020304-500", 1).unwrap().unwrap();
-        let second = journal
-            .row_near("id-0701020305-700", first.rowid)
-            .unwrap()
-            .unwrap();
+        let mut finder = RowFinder::default();
+        let first = finder.find(&journal, "id-0701020304-500").unwrap().unwrap();
+        let second = finder.find(&journal, "id-0701020305-700").unwrap().unwrap();
         assert_eq!((first.line, second.line), (2, 3));
         assert_ne!(first.rowid, second.rowid);
-        assert!(journal.row_near("id-missing", second.rowid).unwrap().is_none());
+        assert!(finder.find(&journal, "id-missing").unwrap().is_none());
+        // Out of order (a reordered file): found by id.
+        let mut reordered = RowFinder::default();
+        let again = reordered.find(&journal, "id-0701020305-700").unwrap().unwrap();
+        assert_eq!(again.rowid, second.rowid);
+        assert_eq!(
+            reordered
+                .find(&journal, "id-0701020304-500")
+                .unwrap()
+                .unwrap()
+                .rowid,
+            first.rowid
+        );
 
         // A change with the other row's rowid still changes its own row, and only it.
         journal

@@ -23,7 +23,7 @@ use futures::channel::oneshot;
 
 use crate::exit::{CliError, Exit};
 use crate::i18n::{t, text};
-use crate::journal::{Change, Journal, JournalRow, RowState};
+use crate::journal::{Change, Journal, JournalRow, RowFinder, RowState};
 
 use super::file::PayoutFile;
 
@@ -136,8 +136,8 @@ fn serve(
     // Where the rows of the last two windows handed over are (`JournalRow::rowid`): their
     // results come while the next window is sent, and are written without looking ids up.
     let mut rowids: VecDeque<HashMap<String, i64>> = VecDeque::new();
-    // Where the file's next row probably is in the journal (`Journal::row_near`).
-    let mut next_rowid = 1;
+    // The journal's rows, read in the file's order.
+    let mut finder = RowFinder::default();
     // A job taken from the queue while gathering results, done next.
     let mut held = None;
     while let Some(job) = held.take().or_else(|| queue.recv().ok()) {
@@ -153,7 +153,7 @@ fn serve(
                     }
                 }
                 let rows = source.as_mut().expect("opened above");
-                let window = next_window(&mut journal, rows, &mut next_rowid, window_size);
+                let window = next_window(&mut journal, rows, &mut finder, window_size);
                 if let Ok(Some(window)) = &window {
                     if rowids.len() == 2 {
                         rowids.pop_front();
@@ -205,7 +205,7 @@ fn serve(
 fn next_window(
     journal: &mut Journal,
     rows: &mut impl Iterator<Item = Result<(String, crate::csv_input::PayoutRow), CliError>>,
-    next_rowid: &mut i64,
+    finder: &mut RowFinder,
     size: usize,
 ) -> Result<Option<Window>, CliError> {
     let mut window = Window {
@@ -214,10 +214,9 @@ fn next_window(
     };
     for row in rows {
         let (id, csv_row) = row?;
-        let Some(journaled) = journal.row_near(&id, *next_rowid)? else {
+        let Some(journaled) = finder.find(journal, &id)? else {
             continue;
         };
-        *next_rowid = journaled.rowid + 1;
         if !journaled.state.to_send() {
             continue;
         }
