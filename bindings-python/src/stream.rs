@@ -53,7 +53,7 @@ enum Items {
 pub struct Stream<T, R> {
     items: Items,
     len: usize,
-    read_one: fn(&Bound<'_, PyAny>, usize) -> PyResult<T>,
+    read_one: fn(&Bound<'_, PyAny>, usize, &mut types::Shapes) -> PyResult<T>,
     /// The Python exception of each position that could not be read.
     unreadable: Mutex<HashMap<usize, PyErr>>,
     results: Py<PyList>,
@@ -81,7 +81,7 @@ impl<T, R> Stream<T, R> {
         py: Python<'_>,
         list: &Bound<'_, PyAny>,
         what: &str,
-        read_one: fn(&Bound<'_, PyAny>, usize) -> PyResult<T>,
+        read_one: fn(&Bound<'_, PyAny>, usize, &mut types::Shapes) -> PyResult<T>,
         result: for<'py> fn(Python<'py>, &R) -> PyResult<Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
         let not_a_list = || errors::validation(py, what, None, format!("{what} must be a list"));
@@ -176,11 +176,12 @@ impl<T, R> Source<T> for Stream<T, R> {
     fn read(&self, range: Range<usize>, each: &mut dyn FnMut(&T)) -> cinetpay_transfer::Result<()> {
         let start = range.start;
         with_python(|py| {
+            let mut shapes = types::Shapes::default();
             for index in range {
                 let Some(read) = self.item(py, index) else {
                     return Ok(());
                 };
-                match read.and_then(|obj| (self.read_one)(&obj, index)) {
+                match read.and_then(|obj| (self.read_one)(&obj, index, &mut shapes)) {
                     Ok(item) => each(&item),
                     Err(e) => {
                         let reason = e.to_string();

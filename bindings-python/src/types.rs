@@ -10,9 +10,7 @@
 //! a `float`, not a `bool`) because money is never a float in this SDK; a wrong type is a
 //! `ValidationError` naming the field and the item, like the core's own checks.
 
-use std::collections::HashMap;
 use std::ops::RangeInclusive;
-use std::sync::Mutex;
 
 use cinetpay_transfer::{
     Balance, Contact, ContactResult, CountryBalance, CountryRule, IssuedToken, Limits, Notification,
@@ -21,7 +19,8 @@ use cinetpay_transfer::{
 };
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyMapping, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyMapping, PyString, PyType};
+use pyo3::IntoPyObjectExt;
 
 use crate::errors;
 use crate::records::{from_item, model, record, Enum, Record};
@@ -46,27 +45,37 @@ static NOTIFICATION_REPLY: Record = Record::new("NotificationReply");
 enum Source<'a, 'py> {
     Attributes(&'a Bound<'py, PyAny>),
     Dict(&'a Bound<'py, PyDict>),
-    Mapping(Bound<'py, PyMapping>),
+    Mapping(&'a Bound<'py, PyAny>),
 }
 
 impl<'a, 'py> Source<'a, 'py> {
     /// Judged once per record (a `Mapping` check is an ABC `isinstance`, too dear per field).
     fn of(obj: &'a Bound<'py, PyAny>) -> Self {
+        Self::judged(obj, None)
+    }
+
+    /// As [`Source::of`], the `Mapping` check taken from `shapes` when it judged this type before.
+    fn judged(obj: &'a Bound<'py, PyAny>, shapes: Option<&mut Shapes>) -> Self {
         if let Ok(dict) = obj.cast::<PyDict>() {
-            Source::Dict(dict)
-        } else if let Ok(mapping) = obj.cast::<PyMapping>() {
-            Source::Mapping(mapping.clone())
+            return Source::Dict(dict);
+        }
+        let is_mapping = match shapes {
+            Some(shapes) => shapes.is_mapping(obj),
+            None => obj.cast::<PyMapping>().is_ok(),
+        };
+        if is_mapping {
+            Source::Mapping(obj)
         } else {
             Source::Attributes(obj)
         }
     }
 
-    /// The value of `name`; `None` when absent or `None`.
-    fn get(&self, name: &'static str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    /// The value of `key`; `None` when absent or `None`.
+    fn get(&self, key: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let value = match self {
-            Source::Attributes(obj) => obj.getattr_opt(key(obj.py(), name))?,
-            Source::Dict(dict) => dict.get_item(key(dict.py(), name))?,
-            Source::Mapping(mapping) => match mapping.get_item(key(mapping.py(), name)) {
+            Source::Attributes(obj) => obj.getattr_opt(key)?,
+            Source::Dict(dict) => dict.get_item(key)?,
+            Source::Mapping(mapping) => match mapping.get_item(key) {
                 Ok(v) => Some(v),
                 Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(mapping.py()) => None,
                 Err(e) => return Err(e),
@@ -76,30 +85,60 @@ impl<'a, 'py> Source<'a, 'py> {
     }
 }
 
-/// Field names as Python strings, each made once. `PyString::intern` makes a new string and
-/// looks it up in the interpreter's table on every call: 5% of a 100,000-payout call's CPU, which
-/// reads every item twice (perf, issue 13). Keyed by the name's address: names are literals.
-static KEYS: Mutex<Option<Keys>> = Mutex::new(None);
+/// The `Mapping` verdicts of one read of a call's list, by type (issue 13: the ABC `isinstance`
+/// of every item was 15% of a 100,000-payout call's samples, the garbage collections it set off
+/// included). `isinstance(obj, Mapping)` depends on `type(obj)` and `obj.__class__` only, so an
+/// item whose `__class__` is its type gets the verdict of the previous item of that type. Kept for
+/// one read (a range of the list, under one hold of the GIL): a class registered as a `Mapping`
+/// during a call is seen from the next range on.
+#[derive(Default)]
+pub struct Shapes {
+    last: Option<(Py<PyType>, bool)>,
+}
 
-/// Interned names by (address, length).
-type Keys = HashMap<(usize, usize), Py<PyString>>;
-
-fn key<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
-    let mut keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
-    keys.get_or_insert_with(HashMap::new)
-        .entry((name.as_ptr() as usize, name.len()))
-        .or_insert_with(|| PyString::intern(py, name).unbind())
-        .bind(py)
-        .clone()
+impl Shapes {
+    fn is_mapping(&mut self, obj: &Bound<'_, PyAny>) -> bool {
+        let ty = obj.get_type();
+        let plain = obj
+            .getattr(intern!(obj.py(), "__class__"))
+            .is_ok_and(|class| class.is(&ty));
+        if plain {
+            if let Some((seen, verdict)) = &self.last {
+                if seen.is(&ty) {
+                    return *verdict;
+                }
+            }
+        }
+        let verdict = obj.cast::<PyMapping>().is_ok();
+        if plain {
+            self.last = Some((ty.unbind(), verdict));
+        }
+        verdict
+    }
 }
 
 /// The value of `name` in a dataclass (attribute) or a mapping (key); `None` when absent.
 fn attr_or_key<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    Source::of(obj).get(name)
+    Source::of(obj).get(&PyString::new(obj.py(), name))
+}
+
+/// A field of an input record: its name as Python looks it up (a string made once per call site
+/// by `intern!`, see `from_item!`: making it per read was 4% of a 100,000-payout call) and as
+/// messages say it.
+#[derive(Clone, Copy)]
+pub struct Name<'a, 'py> {
+    key: &'a Bound<'py, PyString>,
+    name: &'static str,
+}
+
+impl<'a, 'py> Name<'a, 'py> {
+    pub fn new(key: &'a Bound<'py, PyString>, name: &'static str) -> Self {
+        Self { key, name }
+    }
 }
 
 /// One input record: a dataclass (attributes) or a mapping (keys).
-struct Item<'a, 'py> {
+pub struct Item<'a, 'py> {
     obj: &'a Bound<'py, PyAny>,
     source: Source<'a, 'py>,
     index: usize,
@@ -114,16 +153,30 @@ impl<'a, 'py> Item<'a, 'py> {
         }
     }
 
-    fn get(&self, name: &'static str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.source.get(name)
+    /// An item of a call's list, judged with the verdicts of its read.
+    fn judged(obj: &'a Bound<'py, PyAny>, index: usize, shapes: &mut Shapes) -> Self {
+        Self {
+            obj,
+            source: Source::judged(obj, Some(shapes)),
+            index,
+        }
+    }
+
+    pub fn py(&self) -> Python<'py> {
+        self.obj.py()
+    }
+
+    fn get(&self, name: Name<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.source.get(name.key)
     }
 
     fn invalid(&self, field: &str, detail: String) -> PyErr {
         errors::validation(self.obj.py(), field, Some(self.index), detail)
     }
 
-    fn text(&self, name: &'static str) -> PyResult<Option<String>> {
-        match self.get(name)? {
+    fn text(&self, field: Name<'_, 'py>) -> PyResult<Option<String>> {
+        let name = field.name;
+        match self.get(field)? {
             None => Ok(None),
             Some(v) => match v.cast::<PyString>() {
                 Ok(s) => Ok(Some(s.to_cow()?.into_owned())),
@@ -132,13 +185,14 @@ impl<'a, 'py> Item<'a, 'py> {
         }
     }
 
-    fn required_text(&self, name: &'static str) -> PyResult<String> {
-        Ok(self.text(name)?.unwrap_or_default())
+    fn required_text(&self, field: Name<'_, 'py>) -> PyResult<String> {
+        Ok(self.text(field)?.unwrap_or_default())
     }
 
     /// Whole XOF: an `int`, never a `float` (nor a `bool`).
-    fn amount(&self, name: &'static str) -> PyResult<i64> {
-        let Some(v) = self.get(name)? else {
+    fn amount(&self, field: Name<'_, 'py>) -> PyResult<i64> {
+        let name = field.name;
+        let Some(v) = self.get(field)? else {
             return Err(self.invalid(name, format!("{name} is missing")));
         };
         if !v.is_instance_of::<PyInt>() || v.is_instance_of::<PyBool>() {
@@ -163,16 +217,17 @@ impl<'a, 'py> Item<'a, 'py> {
     }
 
     /// An amount that may be absent (a notification's).
-    fn optional_amount(&self, name: &'static str) -> PyResult<Option<i64>> {
-        match self.get(name)? {
+    fn optional_amount(&self, field: Name<'_, 'py>) -> PyResult<Option<i64>> {
+        match self.get(field)? {
             None => Ok(None),
-            Some(_) => self.amount(name).map(Some),
+            Some(_) => self.amount(field).map(Some),
         }
     }
 
     /// Text that must be there (a notification's `transaction_id`).
-    fn present_text(&self, name: &'static str) -> PyResult<String> {
-        self.text(name)?.ok_or_else(|| {
+    fn present_text(&self, field: Name<'_, 'py>) -> PyResult<String> {
+        let name = field.name;
+        self.text(field)?.ok_or_else(|| {
             errors::validation(
                 self.obj.py(),
                 name,
@@ -183,8 +238,8 @@ impl<'a, 'py> Item<'a, 'py> {
     }
 
     /// A `TreatmentStatus` member (a str enum) or a plain str; an unknown status is kept.
-    fn treatment_status(&self, name: &'static str) -> PyResult<Option<TreatmentStatus>> {
-        self.get(name)?
+    fn treatment_status(&self, field: Name<'_, 'py>) -> PyResult<Option<TreatmentStatus>> {
+        self.get(field)?
             .map(|v| Ok(TreatmentStatus::parse(&v.str()?.to_string_lossy())))
             .transpose()
     }
@@ -253,8 +308,8 @@ pub fn limits(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Limits> {
 }
 
 /// The `Contact` dataclass or mapping at position `index` of a call's list.
-pub fn contact_at(obj: &Bound<'_, PyAny>, index: usize) -> PyResult<Contact> {
-    let item = Item::new(obj, index);
+pub fn contact_at(obj: &Bound<'_, PyAny>, index: usize, shapes: &mut Shapes) -> PyResult<Contact> {
+    let item = Item::judged(obj, index, shapes);
     Ok(from_item!(item => Contact {
         prefix: required_text,
         phone: required_text,
@@ -265,13 +320,13 @@ pub fn contact_at(obj: &Bound<'_, PyAny>, index: usize) -> PyResult<Contact> {
 }
 
 /// The `Transfer` dataclass or mapping at position `index` of a call's list.
-pub fn transfer_at(obj: &Bound<'_, PyAny>, index: usize) -> PyResult<Transfer> {
-    transfer_item(&Item::new(obj, index))
+pub fn transfer_at(obj: &Bound<'_, PyAny>, index: usize, shapes: &mut Shapes) -> PyResult<Transfer> {
+    transfer_item(&Item::judged(obj, index, shapes))
 }
 
 /// One `Transfer` dataclass or mapping (for `look_up`).
 pub fn transfer(obj: &Bound<'_, PyAny>) -> PyResult<Transfer> {
-    transfer_at(obj, 0)
+    transfer_item(&Item::new(obj, 0))
 }
 
 fn transfer_item(item: &Item<'_, '_>) -> PyResult<Transfer> {
@@ -429,13 +484,14 @@ pub fn payout_lookup<'py>(py: Python<'py>, found: &PayoutLookup) -> PyResult<Bou
         PayoutLookup::Conflict(info) => ("conflict", Some(info)),
         PayoutLookup::NotFound => ("not_found", None),
     };
-    let f = PyDict::new(py);
-    f.set_item(intern!(py, "status"), LOOKUP_STATUS.member(py, status)?)?;
-    f.set_item(
-        intern!(py, "transfer"),
-        transfer.map(|i| transfer_info(py, i)).transpose()?,
-    )?;
-    PAYOUT_LOOKUP.make(f)
+    let transfer = transfer.map(|i| transfer_info(py, i)).transpose()?;
+    PAYOUT_LOOKUP.make(
+        py,
+        &[
+            (intern!(py, "status"), LOOKUP_STATUS.member(py, status)?),
+            (intern!(py, "transfer"), transfer.into_bound_py_any(py)?),
+        ],
+    )
 }
 
 pub fn transfer_infos<'py>(py: Python<'py>, infos: &[TransferInfo]) -> PyResult<Bound<'py, PyList>> {

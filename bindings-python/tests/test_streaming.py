@@ -10,10 +10,12 @@ iterable works, and the converted inputs alive at once do not grow with the list
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import urllib.request
-from collections.abc import Sequence
-from typing import Any, Callable, Iterator, List
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
@@ -134,6 +136,69 @@ def test_any_iterable_is_read_once_and_sent(sandbox: Sandbox, style: Any) -> Non
     assert [r.client_transaction_id for r in results] == [f"gen-{i}" for i in range(60)]
     assert all(r.outcome is ct.SendOutcome.ACCEPTED for r in results)
     assert len(sandbox.ledger()) == 60
+
+
+class Fields(Mapping):  # type: ignore[type-arg]
+    """A mapping that is no dict."""
+
+    def __init__(self, fields: Dict[str, Any]) -> None:
+        self._fields = fields
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+
+class Chameleon:
+    """Keys when its ``__class__`` says it is a ``Mapping`` (so ``isinstance`` says so too),
+    attributes otherwise: two items of one type that must be read two ways."""
+
+    def __init__(self, fields: Dict[str, Any], as_mapping: bool) -> None:
+        self._fields, self._as_mapping = fields, as_mapping
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return Fields if self._as_mapping else Chameleon
+
+    def __getitem__(self, key: str) -> Any:
+        if not self._as_mapping:
+            raise TypeError("read me by attribute")
+        return self._fields[key]
+
+    def __getattr__(self, name: str) -> Any:
+        if self._as_mapping or name not in self._fields:
+            raise AttributeError(name)
+        return self._fields[name]
+
+
+@STYLES
+def test_items_of_every_kind_in_one_list_are_each_read_as_their_kind(sandbox: Sandbox, style: Any) -> None:
+    # The Mapping check is made once per type and read of the list (src/types.rs, Shapes), so
+    # kinds alternate here within one read, and two Chameleons share a type but not a kind.
+    kinds: List[Callable[[Dict[str, Any]], Any]] = [
+        lambda f: ct.Transfer(**f),
+        dict,
+        Fields,
+        lambda f: SimpleNamespace(**f),
+        lambda f: Chameleon(f, as_mapping=True),
+        lambda f: Chameleon(f, as_mapping=False),
+    ]
+    fields = [dataclasses.asdict(payout(i, "kind")) for i in range(3 * len(kinds))]
+    items = [kinds[i % len(kinds)](f) for i, f in enumerate(fields)]
+    style(sandbox, "add_contacts")([ct.Contact("225", phone(i), "Awa", "Kone") for i in range(len(items))])
+    results = style(sandbox, "send")(items)
+    assert [(r.client_transaction_id, r.amount) for r in results] == [
+        (f["client_transaction_id"], f["amount"]) for f in fields
+    ]
+    assert all(r.outcome is ct.SendOutcome.ACCEPTED for r in results)
+    assert sorted((p["client_transaction_id"], p["amount"]) for p in sandbox.ledger()) == sorted(
+        (f["client_transaction_id"], f["amount"]) for f in fields
+    )
 
 
 def test_a_list_that_is_no_list_is_refused(client: ct.Client) -> None:
