@@ -23,7 +23,7 @@ export type ErrorKind =
 /** Whether the service took a payout. */
 export type SendOutcome = 'accepted' | 'failed' | 'unknown'
 /** Internal (src/lists.rs): the JS side of a bulk call. With `results` null, the items at
- * `start..end` as JSON rows (`null` when their exact reading threw); otherwise stores the results
- * (a JSON array) of the items at `start..end`. One function, so that reads and results reach the
+ * `start..end` as one flat JSON array of their fields (`null` when their exact reading threw);
+ * otherwise stores the results (one flat JSON array of their fields) of the items at `start..end`. One function, so that reads and results reach the
  * JS thread in the order they were sent. */
 export type ListCallback = (start: number, end: number, exact: boolean, results: string | null) => string | null
