@@ -56,15 +56,16 @@ use crate::errors::js;
 use crate::types::{whole, Contact, ContactResult, SendResult, Transfer};
 
 /// `list(start, end, exact, results)`, `ListCallback` in `src/dts-header.d.ts`: with `results`
-/// `null`, the JSON rows of the items at `start..end` (`null` when their exact reading threw: JS
-/// keeps the error); otherwise stores the results (a JSON array) of the items at `start..end`.
+/// `null`, the rows of the items at `start..end` (`null` when their exact reading threw: JS keeps
+/// the error); otherwise stores the results of the items at `start..end`. Both as one flat JSON
+/// array of fields.
 pub type List = ThreadsafeFunction<Args, Option<String>, Args, Status, false>;
 
 type Args = FnArgs<(u32, u32, bool, Option<String>)>;
 
 /// One item as the values of its fields in a range's flat JSON array (`[prefix, phone, ...,
-/// prefix, phone, ...]`: one array per range, not one per item, is 20% less work for
-/// `JSON.stringify`), and the core item it stands for.
+/// prefix, phone, ...]`: one packed array per range, not one per item in the holey array that
+/// `map` makes, is 15-25% less work for `JSON.stringify`), and the core item it stands for.
 pub trait Row: Fields + Sized {
     /// The core's item.
     type Item;
