@@ -282,6 +282,8 @@ pub struct Journal {
     /// Whether `PRAGMA synchronous` is FULL now (every commit synced before it returns), as
     /// `init` leaves it, or NORMAL (results: `apply_results`). Set only when it changes.
     synced: bool,
+    /// Whether opening it made the file (`discard` removes only such a journal).
+    created: bool,
 }
 
 /// Finds the rows of a file's ids in the journal, read in the file's order: a run's rows are
@@ -352,11 +354,13 @@ impl RowFinder {
 impl Journal {
     /// Opens (creating when absent) the journal at `path`.
     pub fn open(path: &Path) -> Result<Journal, CliError> {
+        let created = !path.exists();
         let conn = Connection::open(path).map_err(|e| storage(path, &e))?;
         let journal = Journal {
             conn,
             path: path.to_owned(),
             synced: true,
+            created,
         };
         journal.init()?;
         Ok(journal)
@@ -375,6 +379,22 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Closes the journal, and removes its files when opening it made them and it holds no run
+    /// (a run that did not start leaves no journal behind).
+    pub fn discard(self) {
+        if !self.created || !matches!(self.run(), Ok(None)) {
+            return;
+        }
+        let Journal { conn, path, .. } = self;
+        if conn.close().is_ok() {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut file = path.clone().into_os_string();
+                file.push(suffix);
+                let _ = std::fs::remove_file(file);
+            }
+        }
     }
 
     fn init(&self) -> Result<(), CliError> {
@@ -443,65 +463,17 @@ impl Journal {
             .map_err(|e| self.fail(&e))
     }
 
-    /// Starts the run: records it and every row as `pending`, except the rows CinetPay already
-    /// held (sent by another journal of the run), recorded as `found` says and flagged `earlier`,
-    /// and the rows `unsure` names (as it says, `unknown`), whose last attempt may have left until
-    /// now: another journal of the run may still be sending them. Rows come one at a time (from
-    /// the file, read again); the first `Err` among them leaves
-    /// no run. One transaction: a crash leaves either no run or all of it.
-    pub fn create_run(
-        &mut self,
-        run: &Run,
-        rows: impl IntoIterator<Item = Result<NewRow, CliError>>,
-        found: &[Change],
-        unsure: &[Change],
-    ) -> Result<(), CliError> {
+    /// Starts a run in this journal: its rows are inserted one at a time (`NewRun::insert`) in
+    /// one transaction, committed by `NewRun::commit` with the run itself; dropped before that,
+    /// the journal holds no run, as before. A crash leaves either no run or all of it.
+    pub fn begin_run(&mut self) -> Result<NewRun<'_>, CliError> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
-        tx.execute(
-            "INSERT INTO run (id, name, csv_path, file_sha256, base_url, merchant)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-            params![
-                run.name,
-                run.csv_path,
-                run.file_sha256,
-                run.base_url,
-                run.merchant
-            ],
-        )
-        .map_err(|e| storage(&path, &e))?;
-        {
-            let stamp = Stamp::now();
-            let mut insert = tx.prepare_cached(INSERT_ROW).map_err(|e| storage(&path, &e))?;
-            for row in rows {
-                insert_row(&mut insert, &row?, &stamp).map_err(|e| storage(&path, &e))?;
-            }
-        }
-        let mark = |c: &Change| -> rusqlite::Result<()> {
-            update_row(&tx, c)?;
-            tx.execute(
-                "UPDATE payout SET earlier = 1 WHERE client_transaction_id = ?1",
-                params![c.client_transaction_id],
-            )?;
-            Ok(())
-        };
-        // Rows another journal of the run may have sent moments ago, unseen yet: the last attempt
-        // may have left until now.
-        let now = now_ms();
-        let unsure_mark = |c: &Change| -> rusqlite::Result<()> {
-            update_row(&tx, c)?;
-            tx.execute(
-                "UPDATE payout SET last_sent_at = ?2 WHERE client_transaction_id = ?1",
-                params![c.client_transaction_id, now],
-            )?;
-            Ok(())
-        };
-        found
-            .iter()
-            .try_for_each(mark)
-            .and_then(|()| unsure.iter().try_for_each(unsure_mark))
-            .and_then(|()| tx.commit())
-            .map_err(|e| storage(&path, &e))
+        Ok(NewRun {
+            tx,
+            path,
+            stamp: Stamp::now(),
+        })
     }
 
     /// What continuing the run with `rows` (the file as it is now) would change. Rows are matched
@@ -762,6 +734,66 @@ impl Journal {
     }
 }
 
+/// A run being started (`Journal::begin_run`): the transaction its rows are inserted in.
+pub struct NewRun<'j> {
+    tx: Transaction<'j>,
+    path: PathBuf,
+    stamp: Stamp,
+}
+
+impl NewRun<'_> {
+    /// Records a row of the run as `pending`.
+    pub fn insert(&mut self, row: &NewRow) -> Result<(), CliError> {
+        let mut insert = self
+            .tx
+            .prepare_cached(INSERT_ROW)
+            .map_err(|e| storage(&self.path, &e))?;
+        insert_row(&mut insert, row, &self.stamp).map_err(|e| storage(&self.path, &e))
+    }
+
+    /// Records the run, and commits it with its rows: every row `pending`, except the rows
+    /// CinetPay already held (sent by another journal of the run), recorded as `found` says and
+    /// flagged `earlier`, and the rows `unsure` names (as it says, `unknown`), whose last attempt
+    /// may have left until now: another journal of the run may still be sending them.
+    pub fn commit(self, run: &Run, found: &[Change], unsure: &[Change]) -> Result<(), CliError> {
+        let NewRun { tx, path, .. } = self;
+        let record = || -> rusqlite::Result<()> {
+            tx.execute(
+                "INSERT INTO run (id, name, csv_path, file_sha256, base_url, merchant)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![
+                    run.name,
+                    run.csv_path,
+                    run.file_sha256,
+                    run.base_url,
+                    run.merchant
+                ],
+            )?;
+            for c in found {
+                update_row(&tx, c)?;
+                tx.execute(
+                    "UPDATE payout SET earlier = 1 WHERE client_transaction_id = ?1",
+                    params![c.client_transaction_id],
+                )?;
+            }
+            // Rows another journal of the run may have sent moments ago, unseen yet: the last
+            // attempt may have left until now.
+            let now = now_ms();
+            for c in unsure {
+                update_row(&tx, c)?;
+                tx.execute(
+                    "UPDATE payout SET last_sent_at = ?2 WHERE client_transaction_id = ?1",
+                    params![c.client_transaction_id, now],
+                )?;
+            }
+            Ok(())
+        };
+        record()
+            .and_then(|()| tx.commit())
+            .map_err(|e| storage(&path, &e))
+    }
+}
+
 /// Whether a row of the file is the payout the journal holds under the same id.
 fn same_payout(previous: &JournalRow, now: &NewRow) -> bool {
     now.prefix == previous.prefix && now.phone == previous.phone && now.amount == previous.amount
@@ -902,6 +934,23 @@ mod tests {
             base_url: "http://127.0.0.1:1/v1".into(),
             merchant: "sha256:00".into(),
             created_at: String::new(),
+        }
+    }
+
+    impl Journal {
+        /// A run started with `rows`, as `payout` starts one.
+        fn create_run(
+            &mut self,
+            run: &Run,
+            rows: impl IntoIterator<Item = Result<NewRow, CliError>>,
+            found: &[Change],
+            unsure: &[Change],
+        ) -> Result<(), CliError> {
+            let mut new = self.begin_run()?;
+            for row in rows {
+                new.insert(&row?)?;
+            }
+            new.commit(run, found, unsure)
         }
     }
 

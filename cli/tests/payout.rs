@@ -156,6 +156,36 @@ fn an_interrupted_run_resumes_and_pays_every_row_exactly_once() {
     assert_eq!(ids.len(), 12);
 }
 
+/// A new run reads the file once, inserting rows into the journal as they are checked: a fault
+/// found after a few thousand rows were inserted still starts no run, sends nothing and leaves no
+/// journal behind; the file fixed, the same command starts the run.
+#[test]
+fn a_bad_row_late_in_a_file_starts_no_run_and_leaves_no_journal() {
+    let env = TestEnv::new();
+    let mut lines = rows(2500);
+    lines.push("0701020304,225,12.5,Bad,Amount,,,,http://127.0.0.1:9/notify".into());
+    let csv = env.write_csv("pay.csv", &lines);
+    env.payout(&csv, "run.sqlite", &["--no-wait"])
+        .assert()
+        .code(2)
+        .stderr(contains("line 2502"));
+    assert!(env.ledger().is_empty());
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("run.sqlite"))
+        .collect();
+    assert!(left.is_empty(), "journal files left: {left:?}");
+
+    lines.pop();
+    let csv = env.write_csv("pay.csv", &lines);
+    env.sandbox
+        .set_balance(DEFAULT_API_KEY, "CI", 10_000_000)
+        .unwrap();
+    env.payout(&csv, "run.sqlite", &["--no-wait"]).assert().code(4);
+    assert_eq!(env.ledger().len(), 2500);
+}
+
 #[test]
 fn a_changed_file_is_refused_unless_allowed() {
     let env = TestEnv::new();

@@ -3,10 +3,12 @@
 //! A payroll file may have 100,000 rows; holding its rows, their ids and their results at once
 //! took 300 MB. So the file is read several times instead, one record at a time: a first pass
 //! checks every row (all faults reported before anything else happens), hashes the bytes and
-//! keeps only the totals the messages need; later passes read it again with each row's id (the
-//! occurrence counts of `identity::Ids` are the only memory that grows with the file). A row that
-//! no longer reads the same in a later pass means the file changed under the run: the run stops
-//! there, and whatever the journal holds stays as safe as after any interruption.
+//! keeps only the totals the messages need (for a run starting now, it also hands each row with
+//! its id to the journal as it goes: `check_with_ids`); later passes read it again with each
+//! row's id (the occurrence counts of `identity::Ids` are the only memory that grows with the
+//! file). A row that no longer reads the same in a later pass means the file changed under the
+//! run: the run stops there, and whatever the journal holds stays as safe as after any
+//! interruption.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -42,6 +44,63 @@ impl PayoutFile {
         path: &Path,
         default_notify_url: Option<&str>,
     ) -> Result<Result<Self, Vec<RowError>>, CliError> {
+        Self::check_each(path, default_notify_url, |_| {})
+    }
+
+    /// The first pass of a run starting now (`start::start_new_run`), with each row's id in run
+    /// `run`: the file is read and checked on a thread of its own, and every row, with its id, is
+    /// handed to `each` on the calling thread, a batch at a time as the pass goes, so that the
+    /// journal's inserts overlap the reading. Rows are handed over only while no fault was found:
+    /// a refused file may have had some of its rows handed over, never all. An error of `each`
+    /// stops the handing over and is returned once the pass ends.
+    pub fn check_with_ids(
+        path: &Path,
+        default_notify_url: Option<&str>,
+        run: &str,
+        mut each: impl FnMut(String, PayoutRow) -> Result<(), CliError>,
+    ) -> Result<Result<Self, Vec<RowError>>, CliError> {
+        const BATCH: usize = 1024;
+        std::thread::scope(|scope| {
+            let (batches, taken) = std::sync::mpsc::sync_channel::<Vec<(String, PayoutRow)>>(4);
+            let checker = scope.spawn(move || {
+                let mut ids = Ids::new(run);
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut taking = true;
+                let checked = Self::check_each(path, default_notify_url, |row| {
+                    if taking {
+                        batch.push((ids.next(&row), row));
+                        if batch.len() == BATCH {
+                            taking = batches.send(std::mem::take(&mut batch)).is_ok();
+                        }
+                    }
+                });
+                if taking && !batch.is_empty() {
+                    let _ = batches.send(batch);
+                }
+                checked
+            });
+            let mut handed = Ok(());
+            'batches: while let Ok(batch) = taken.recv() {
+                for (id, row) in batch {
+                    handed = each(id, row);
+                    if handed.is_err() {
+                        break 'batches;
+                    }
+                }
+            }
+            drop(taken);
+            let checked = checker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            handed.and(checked)
+        })
+    }
+
+    fn check_each(
+        path: &Path,
+        default_notify_url: Option<&str>,
+        mut each: impl FnMut(PayoutRow),
+    ) -> Result<Result<Self, Vec<RowError>>, CliError> {
         let file = File::open(path).map_err(|e| cannot_read(path, &e))?;
         let mut reader = Hashing {
             inner: file,
@@ -59,6 +118,7 @@ impl PayoutFile {
             if row.client_transaction_id.is_none() {
                 add(&mut derived);
             }
+            each(row);
         });
         if let Some(e) = reader.error {
             return Err(cannot_read(path, &e));
@@ -106,27 +166,6 @@ impl PayoutFile {
             ),
         )
     }
-}
-
-/// The items of `make()`, made on a thread of `scope`, a batch ahead of whoever takes them:
-/// reading and parsing the file then overlaps with writing its rows to the journal. Items come
-/// in the same order; dropping the iterator stops the thread at its next batch.
-pub(super) fn read_ahead<'scope, T: Send + 'scope, I: Iterator<Item = T>>(
-    scope: &'scope std::thread::Scope<'scope, '_>,
-    make: impl FnOnce() -> I + Send + 'scope,
-) -> impl Iterator<Item = T> + 'scope {
-    const BATCH: usize = 1024;
-    let (batches, taken) = std::sync::mpsc::sync_channel::<Vec<T>>(4);
-    scope.spawn(move || {
-        let mut items = make().peekable();
-        while items.peek().is_some() {
-            let batch: Vec<T> = items.by_ref().take(BATCH).collect();
-            if batches.send(batch).is_err() {
-                return;
-            }
-        }
-    });
-    taken.into_iter().flatten()
 }
 
 fn cannot_read(path: &Path, e: &io::Error) -> CliError {

@@ -1,12 +1,14 @@
 //! `cinetpay payout FILE.csv`: a bulk payout, safe to interrupt and to run again.
 //!
 //! The steps, each committed to the journal before the next (see `journal.rs` for why):
-//! 1. read and check the whole file (streamed, `file.rs`); any bad row or column stops
-//!    everything before a request;
-//! 2. open the journal beside the file (or `--journal`). A new journal starts the run named by
-//!    `--run` (or `--new-run`), after asking CinetPay which rows another journal of that run
-//!    already sent (ADR 5); an existing journal continues its own run, on its own service and
-//!    merchant only, with the file as it is now (rows matched by id; sent rows may not vanish);
+//! 1. open the journal beside the file (or `--journal`), and read and check the whole file
+//!    (streamed, `file.rs`); any bad row or column stops everything before a request. A journal
+//!    holding no run starts the run named by `--run` (or `--new-run`) in the same pass, each row
+//!    inserted as it is checked, committed once the whole file is valid and CinetPay said which
+//!    rows another journal of that run already sent (ADR 5); a run that does not start leaves no
+//!    new journal behind;
+//! 2. an existing journal continues its own run, on its own service and merchant only, with the
+//!    file as it is now (rows matched by id; sent rows may not vanish);
 //! 3. reconcile rows an earlier attempt left `sending` or `unknown` (the core's `look_up`); a row
 //!    not found goes back to `pending` only once no earlier attempt of it may still be running
 //!    (`--request-timeout` + `--processing-window` since it may have left): until then it waits;
@@ -48,7 +50,7 @@ mod start;
 use ask::{confirm, dry_run};
 use file::PayoutFile;
 use sending::send_rows;
-use start::start_or_resume;
+use start::{new_run_name, resume, start_new_run};
 
 pub const AFTER_HELP: &str = "\
 CSV columns (header required, ',' or ';' separated, each column once):
@@ -166,17 +168,23 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
             .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
         return dry_run(global, &args, &journal_path, &csv_rows).await;
     }
-    let file = PayoutFile::check(&args.file, args.notify_url.as_deref())?
-        .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
-    let mut journal = Journal::open(&journal_path)?;
-
+    let journal = Journal::open(&journal_path)?;
     let batching = Batching {
         chunk_size: Some(args.chunk_size as usize),
         max_concurrency: Some(args.max_concurrency as usize),
     };
-    let session = Session::open_with(global, batching).await?;
+    let (mut journal, file, session, run) = match new_run_name(&journal, &args, global)? {
+        Some(name) => start_new_run(journal, &args, global, batching, name).await?,
+        None => {
+            let mut journal = journal;
+            let file = PayoutFile::check(&args.file, args.notify_url.as_deref())?
+                .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
+            let session = Session::open_with(global, batching).await?;
+            let run = resume(&mut journal, &args, &session, &file).await?;
+            (journal, file, session, run)
+        }
+    };
     let client = &session.client;
-    let run = start_or_resume(&mut journal, &args, global, &session, &file).await?;
     if !global.sandbox {
         let hint = t!(
             "payout-started",
@@ -363,7 +371,7 @@ fn journal_path(args: &PayoutArgs, sandbox: bool) -> PathBuf {
 }
 
 /// Every bad row, on stderr (and as JSON on stdout with `--json`); exit 2.
-fn bad_rows(json: bool, file: &Path, errors: &[RowError]) -> CliError {
+pub(super) fn bad_rows(json: bool, file: &Path, errors: &[RowError]) -> CliError {
     if json {
         print_json(&serde_json::json!({ "file": file.display().to_string(), "errors": errors }));
     }

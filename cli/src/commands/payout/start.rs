@@ -2,10 +2,12 @@
 //! it is now, what CinetPay already holds of a new run (ADR 5), and the refusals, each saying in
 //! rows and XOF what the way out would pay.
 //!
-//! A new journal gets its rows straight from a second read of the file, in one transaction (the
-//! file read on a thread of its own, a batch ahead of the inserts: `file::read_ahead`); only the
-//! rows that must be looked up first (every row of a named run, the file's own ids) and a
-//! changed file's rows (compared with the journal's) are held in memory.
+//! A run starting in a journal that holds none reads the file once before its first request: each
+//! row is checked, given its id and inserted as the pass goes (the file read and checked on a
+//! thread of its own, the inserts on this one), in one transaction that commits only once the
+//! whole file is valid and CinetPay said which rows another journal of the run already sent. Only
+//! the rows that must be looked up (every row of a named run, the file's own ids) and a changed
+//! file's rows (compared with the journal's) are held in memory.
 
 use std::collections::HashSet;
 
@@ -17,108 +19,138 @@ use crate::i18n::{count, t, text};
 use crate::identity::{fresh_run_name, SANDBOX_RUN_PREFIX};
 use crate::journal::{Change, FilePlan, Journal, NewRow, RowState, Run};
 use crate::output::{notice, xof};
-use crate::session::Session;
+use crate::session::{Batching, Session};
 use crate::tracking::{change_of, look_up_all};
 use crate::GlobalArgs;
 
-use super::file::{read_ahead, PayoutFile};
-use super::{count_and_xof, rows_and_xof, PayoutArgs};
+use super::file::PayoutFile;
+use super::{bad_rows, count_and_xof, rows_and_xof, PayoutArgs};
 
-/// Starts the run in a new journal, or checks that the journal's run is the one meant and
-/// continues it with the file as it is now.
-pub(super) async fn start_or_resume(
+/// The name of the run to start in `journal`: `None` when the journal holds a run already (see
+/// `resume`), or when no name was given (`resume` refuses, saying what a run would pay).
+pub(super) fn new_run_name(
+    journal: &Journal,
+    args: &PayoutArgs,
+    global: &GlobalArgs,
+) -> Result<Option<String>, CliError> {
+    if journal.run()?.is_some() {
+        return Ok(None);
+    }
+    Ok(match (&args.run, args.new_run) {
+        (Some(name), _) => Some(name.clone()),
+        (None, true) => Some(fresh_run_name("run")),
+        (None, false) if global.sandbox => Some(fresh_run_name(SANDBOX_RUN_PREFIX)),
+        (None, false) => None,
+    })
+}
+
+/// Starts run `name` in `journal`, which holds none, reading the file once (see the module doc);
+/// the session is opened once the file is found valid, so a bad file stops everything before any
+/// request. A run that does not start (a bad file, a lookup that fails, a row's id taken) leaves
+/// the journal holding no run, and no journal at all when there was none before.
+pub(super) async fn start_new_run(
+    mut journal: Journal,
+    args: &PayoutArgs,
+    global: &GlobalArgs,
+    batching: Batching,
+    name: String,
+) -> Result<(Journal, PayoutFile, Session, Run), CliError> {
+    match start(&mut journal, args, global, batching, name).await {
+        Ok((file, session, run)) => Ok((journal, file, session, run)),
+        Err(e) => {
+            journal.discard();
+            Err(e)
+        }
+    }
+}
+
+async fn start(
     journal: &mut Journal,
     args: &PayoutArgs,
     global: &GlobalArgs,
+    batching: Batching,
+    name: String,
+) -> Result<(PayoutFile, Session, Run), CliError> {
+    // Ids made from a name given now were never used; any other may have been sent by another
+    // journal of this run (a lost journal, another machine): ask before sending.
+    let fresh = args.run.is_none();
+    let mut maybe_used: Vec<(NewRow, bool)> = Vec::new();
+    let mut new_run = journal.begin_run()?;
+    let file = PayoutFile::check_with_ids(&args.file, args.notify_url.as_deref(), &name, |id, r| {
+        let row = new_row(id, &r);
+        new_run.insert(&row)?;
+        let own_id = r.client_transaction_id.is_some();
+        if !fresh || own_id {
+            maybe_used.push((row, own_id));
+        }
+        Ok(())
+    })?
+    .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
+    let session = Session::open_with(global, batching).await?;
+    let run = Run {
+        name,
+        csv_path: args.file.display().to_string(),
+        file_sha256: file.sha256.clone(),
+        base_url: session.client.config().base_url.clone(),
+        merchant: session.merchant.clone(),
+        created_at: String::new(),
+    };
+    let found = already_at_cinetpay(&session, &maybe_used).await?;
+    let unsure = maybe_in_flight(&run.name, global.sandbox, &found, &maybe_used);
+    new_run.commit(&run, &found, &unsure)?;
+    for note in found_notes(&run.name, &found, &maybe_used) {
+        notice(global.json, &note);
+    }
+    let run = journal.run()?.expect("just created");
+    Ok((file, session, run))
+}
+
+/// Checks that the journal's run is the one meant and continues it with the file as it is now;
+/// a journal that holds no run needs a run name (`new_run_name`).
+pub(super) async fn resume(
+    journal: &mut Journal,
+    args: &PayoutArgs,
     session: &Session,
     file: &PayoutFile,
 ) -> Result<Run, CliError> {
+    let Some(run) = journal.run()? else {
+        return Err(CliError::invalid(t!(
+            "new-journal-needs-run",
+            journal = text(journal.path().display()),
+            pays = text(what_a_new_run_pays(file))
+        )));
+    };
+    let same_run = match &args.run {
+        Some(name) => *name == run.name,
+        None => !args.new_run,
+    };
+    if !same_run {
+        return Err(CliError::invalid(t!(
+            "journal-holds-other-run",
+            journal = text(journal.path().display()),
+            run = text(format!("{:?}", run.name)),
+            started = text(&run.created_at),
+            pays = text(what_a_new_run_pays(file))
+        )));
+    }
     let base_url = session.client.config().base_url.clone();
-    let existing = journal.run()?;
-    let name = match (&existing, &args.run, args.new_run) {
-        (Some(run), None, false) => run.name.clone(),
-        (Some(run), Some(name), _) if *name == run.name => run.name.clone(),
-        (Some(run), _, _) => {
-            return Err(CliError::invalid(t!(
-                "journal-holds-other-run",
-                journal = text(journal.path().display()),
-                run = text(format!("{:?}", run.name)),
-                started = text(&run.created_at),
-                pays = text(what_a_new_run_pays(file))
-            )));
-        }
-        (None, Some(name), _) => name.clone(),
-        (None, None, true) => fresh_run_name("run"),
-        (None, None, false) if global.sandbox => fresh_run_name(SANDBOX_RUN_PREFIX),
-        (None, None, false) => {
-            return Err(CliError::invalid(t!(
-                "new-journal-needs-run",
-                journal = text(journal.path().display()),
-                pays = text(what_a_new_run_pays(file))
-            )));
-        }
-    };
-    let run = match existing {
-        Some(run) => {
-            run.check_account(&base_url, &session.merchant, journal.path())
-                .map_err(|e| {
-                    CliError::invalid(t!(
-                        "other-account",
-                        reason = text(&e.message),
-                        rows = text(file.all_rows())
-                    ))
-                })?;
-            if run.file_sha256 != file.sha256 {
-                let new_rows: Vec<NewRow> = file
-                    .rows(&run.name)?
-                    .map(|row| row.map(|(id, r)| new_row(id, &r)))
-                    .collect::<Result<_, _>>()?;
-                let plan = journal.plan_changed_file(&new_rows)?;
-                check_changed_file(args, &run, journal, &plan)?;
-                journal.accept_changed_file(&file.sha256, &new_rows)?;
-            }
-            run
-        }
-        None => {
-            let run = Run {
-                name,
-                csv_path: args.file.display().to_string(),
-                file_sha256: file.sha256.clone(),
-                base_url,
-                merchant: session.merchant.clone(),
-                created_at: String::new(),
-            };
-            // Ids made from a name given now were never used; any other may have been sent by
-            // another journal of this run (a lost journal, another machine): ask before sending.
-            let fresh = args.run.is_none();
-            let mut maybe_used: Vec<(NewRow, bool)> = Vec::new();
-            // (A fresh name with no id of the file's own: nothing to look up, no pass.)
-            if !fresh || file.derived.0 < file.all.0 {
-                for row in file.rows(&run.name)? {
-                    let (id, r) = row?;
-                    let own_id = r.client_transaction_id.is_some();
-                    if !fresh || own_id {
-                        maybe_used.push((new_row(id, &r), own_id));
-                    }
-                }
-            }
-            let found = already_at_cinetpay(session, &maybe_used).await?;
-            let unsure = maybe_in_flight(&run.name, global.sandbox, &found, &maybe_used);
-            std::thread::scope(|scope| {
-                let rows = read_ahead(scope, || -> Box<dyn Iterator<Item = Result<NewRow, CliError>>> {
-                    match file.rows(&run.name) {
-                        Ok(rows) => Box::new(rows.map(|row| row.map(|(id, r)| new_row(id, &r)))),
-                        Err(e) => Box::new(std::iter::once(Err(e))),
-                    }
-                });
-                journal.create_run(&run, rows, &found, &unsure)
-            })?;
-            for note in found_notes(&run.name, &found, &maybe_used) {
-                notice(global.json, &note);
-            }
-            journal.run()?.expect("just created")
-        }
-    };
+    run.check_account(&base_url, &session.merchant, journal.path())
+        .map_err(|e| {
+            CliError::invalid(t!(
+                "other-account",
+                reason = text(&e.message),
+                rows = text(file.all_rows())
+            ))
+        })?;
+    if run.file_sha256 != file.sha256 {
+        let new_rows: Vec<NewRow> = file
+            .rows(&run.name)?
+            .map(|row| row.map(|(id, r)| new_row(id, &r)))
+            .collect::<Result<_, _>>()?;
+        let plan = journal.plan_changed_file(&new_rows)?;
+        check_changed_file(args, &run, journal, &plan)?;
+        journal.accept_changed_file(&file.sha256, &new_rows)?;
+    }
     Ok(run)
 }
 
