@@ -354,7 +354,14 @@ impl RowFinder {
 impl Journal {
     /// Opens (creating when absent) the journal at `path`.
     pub fn open(path: &Path) -> Result<Journal, CliError> {
-        let created = !path.exists();
+        // Made here, not by SQLite, so that only a file this process made is ever `discard`ed
+        // (`create_new` refuses an existing file, a symlink included).
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .is_ok();
+        let opened = file_identity(path);
         let conn = Connection::open(path).map_err(|e| storage(path, &e))?;
         let journal = Journal {
             conn,
@@ -363,6 +370,14 @@ impl Journal {
             created,
         };
         journal.init()?;
+        // A process that waited for the lock may find the file gone or replaced: the process
+        // that held it discarded a run that did not start. What it opened is no journal any more.
+        if opened.is_none() || file_identity(path) != opened {
+            return Err(CliError::new(
+                Exit::Error,
+                t!("journal-busy", path = text(path.display())),
+            ));
+        }
         Ok(journal)
     }
 
@@ -387,13 +402,26 @@ impl Journal {
         if !self.created || !matches!(self.run(), Ok(None)) {
             return;
         }
-        let Journal { conn, path, .. } = self;
-        if conn.close().is_ok() {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut file = path.clone().into_os_string();
+        // Removed while the lock is held: a process waiting for it then finds the file gone
+        // (see `open`), never an empty journal with no name on disk. (Windows refuses to remove
+        // an open file: there, once closed.)
+        let files: Vec<_> = ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .map(|suffix| {
+                let mut file = self.path.clone().into_os_string();
                 file.push(suffix);
+                file
+            })
+            .collect();
+        let remove = || {
+            for file in &files {
                 let _ = std::fs::remove_file(file);
             }
+        };
+        remove();
+        drop(self);
+        if cfg!(not(unix)) {
+            remove();
         }
     }
 
@@ -792,6 +820,20 @@ impl NewRun<'_> {
             .and_then(|()| tx.commit())
             .map_err(|e| storage(&path, &e))
     }
+}
+
+/// The device and inode of the file at `path`, if there is one.
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Whether there is a file at `path` (Windows does not remove a file that is open, so a journal
+/// is only discarded once closed: a file there is the one opened).
+#[cfg(not(unix))]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    path.exists().then_some((0, 0))
 }
 
 /// Whether a row of the file is the payout the journal holds under the same id.

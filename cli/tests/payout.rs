@@ -186,6 +186,37 @@ fn a_bad_row_late_in_a_file_starts_no_run_and_leaves_no_journal() {
     assert_eq!(env.ledger().len(), 2500);
 }
 
+/// A start refused before any row is sent leaves no journal where there was none: a new journal
+/// without a run name, a file that cannot be read (exit 2 for the file, not the journal beside it).
+#[test]
+fn a_refused_start_leaves_no_journal() {
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(2));
+    env.payout_without_run(&csv, "run.sqlite", &[])
+        .assert()
+        .code(2)
+        .stderr(contains("is a new journal").and(contains("Nothing was sent")));
+    let missing = env.dir.path().join("no-such-dir").join("pay.csv");
+    env.payout_without_run(&missing, "run.sqlite", &["--run", "nov"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot read"));
+    env.cli()
+        .arg("payout")
+        .arg(&missing)
+        .args(["--run", "nov", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot read"));
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("sqlite"))
+        .collect();
+    assert!(left.is_empty(), "journal files left: {left:?}");
+    assert!(env.ledger().is_empty());
+}
+
 #[test]
 fn a_changed_file_is_refused_unless_allowed() {
     let env = TestEnv::new();

@@ -39,6 +39,11 @@ pub(super) struct PayoutFile {
 }
 
 impl PayoutFile {
+    /// Refuses a file that cannot be opened, as a fault of the file (exit 2).
+    pub fn readable(path: &Path) -> Result<(), CliError> {
+        File::open(path).map(drop).map_err(|e| cannot_read(path, &e))
+    }
+
     /// The first pass: every row checked (every fault, by line), the bytes hashed, the totals.
     pub fn check(
         path: &Path,

@@ -36,7 +36,7 @@ use crate::identity::{fresh_run_name, parse_run_name, SANDBOX_RUN_PREFIX};
 use crate::journal::{Journal, JournalRow, Run};
 use crate::output::{cell, notice, print_json, table, totals_table, xof};
 use crate::progress::Progress;
-use crate::session::{Batching, Session};
+use crate::session::Batching;
 use crate::summary::Totals;
 use crate::tracking::{follow, reconcile};
 use crate::{GlobalArgs, WaitArgs};
@@ -50,7 +50,7 @@ mod start;
 use ask::{confirm, dry_run};
 use file::PayoutFile;
 use sending::send_rows;
-use start::{new_run_name, resume, start_new_run};
+use start::start_or_resume;
 
 pub const AFTER_HELP: &str = "\
 CSV columns (header required, ',' or ';' separated, each column once):
@@ -168,22 +168,14 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
             .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
         return dry_run(global, &args, &journal_path, &csv_rows).await;
     }
-    let journal = Journal::open(&journal_path)?;
+    // A file that cannot be read is that error (exit 2), whatever the journal's path.
+    PayoutFile::readable(&args.file)?;
     let batching = Batching {
         chunk_size: Some(args.chunk_size as usize),
         max_concurrency: Some(args.max_concurrency as usize),
     };
-    let (mut journal, file, session, run) = match new_run_name(&journal, &args, global)? {
-        Some(name) => start_new_run(journal, &args, global, batching, name).await?,
-        None => {
-            let mut journal = journal;
-            let file = PayoutFile::check(&args.file, args.notify_url.as_deref())?
-                .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
-            let session = Session::open_with(global, batching).await?;
-            let run = resume(&mut journal, &args, &session, &file).await?;
-            (journal, file, session, run)
-        }
-    };
+    let journal = Journal::open(&journal_path)?;
+    let (mut journal, file, session, run) = start_or_resume(journal, &args, global, batching).await?;
     let client = &session.client;
     if !global.sandbox {
         let hint = t!(

@@ -26,9 +26,33 @@ use crate::GlobalArgs;
 use super::file::PayoutFile;
 use super::{bad_rows, count_and_xof, rows_and_xof, PayoutArgs};
 
-/// The name of the run to start in `journal`: `None` when the journal holds a run already (see
-/// `resume`), or when no name was given (`resume` refuses, saying what a run would pay).
-pub(super) fn new_run_name(
+/// Starts the run in a journal that holds none (`start`), or checks that the journal's run is the
+/// one meant and continues it with the file as it is now (`resume`). A run that does not start
+/// (refused, a bad file, a lookup that fails) leaves no journal behind where there was none (an
+/// interrupted start may leave an empty one, holding no run: the next start uses it).
+pub(super) async fn start_or_resume(
+    mut journal: Journal,
+    args: &PayoutArgs,
+    global: &GlobalArgs,
+    batching: Batching,
+) -> Result<(Journal, PayoutFile, Session, Run), CliError> {
+    let started = match new_run_name(&journal, args, global) {
+        Ok(Some(name)) => start(&mut journal, args, global, batching, name).await,
+        Ok(None) => resume(&mut journal, args, global, batching).await,
+        Err(e) => Err(e),
+    };
+    match started {
+        Ok((file, session, run)) => Ok((journal, file, session, run)),
+        Err(e) => {
+            journal.discard();
+            Err(e)
+        }
+    }
+}
+
+/// The name of the run to start in `journal`: `None` when the journal holds a run already, or
+/// when no name was given (`resume` refuses, saying what a run would pay).
+fn new_run_name(
     journal: &Journal,
     args: &PayoutArgs,
     global: &GlobalArgs,
@@ -46,24 +70,7 @@ pub(super) fn new_run_name(
 
 /// Starts run `name` in `journal`, which holds none, reading the file once (see the module doc);
 /// the session is opened once the file is found valid, so a bad file stops everything before any
-/// request. A run that does not start (a bad file, a lookup that fails, a row's id taken) leaves
-/// the journal holding no run, and no journal at all when there was none before.
-pub(super) async fn start_new_run(
-    mut journal: Journal,
-    args: &PayoutArgs,
-    global: &GlobalArgs,
-    batching: Batching,
-    name: String,
-) -> Result<(Journal, PayoutFile, Session, Run), CliError> {
-    match start(&mut journal, args, global, batching, name).await {
-        Ok((file, session, run)) => Ok((journal, file, session, run)),
-        Err(e) => {
-            journal.discard();
-            Err(e)
-        }
-    }
-}
-
+/// request.
 async fn start(
     journal: &mut Journal,
     args: &PayoutArgs,
@@ -105,9 +112,22 @@ async fn start(
     Ok((file, session, run))
 }
 
-/// Checks that the journal's run is the one meant and continues it with the file as it is now;
-/// a journal that holds no run needs a run name (`new_run_name`).
-pub(super) async fn resume(
+/// Checks the file, then that the journal's run is the one meant, and continues it with the file
+/// as it is now; a journal that holds no run needs a run name (`new_run_name`).
+async fn resume(
+    journal: &mut Journal,
+    args: &PayoutArgs,
+    global: &GlobalArgs,
+    batching: Batching,
+) -> Result<(PayoutFile, Session, Run), CliError> {
+    let file = PayoutFile::check(&args.file, args.notify_url.as_deref())?
+        .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
+    let session = Session::open_with(global, batching).await?;
+    let run = continue_run(journal, args, &session, &file)?;
+    Ok((file, session, run))
+}
+
+fn continue_run(
     journal: &mut Journal,
     args: &PayoutArgs,
     session: &Session,
