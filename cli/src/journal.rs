@@ -280,7 +280,8 @@ pub struct Journal {
     conn: Connection,
     path: PathBuf,
     /// Whether `PRAGMA synchronous` is FULL now (every commit synced before it returns), as
-    /// `init` leaves it, or NORMAL (results: `apply_results`). Set only when it changes.
+    /// `init` leaves it, or NORMAL (results: `apply_results`; a run's start: `begin_run`). Set
+    /// only when it changes.
     synced: bool,
     /// Whether opening it made the file (`discard` removes only such a journal).
     created: bool,
@@ -494,8 +495,14 @@ impl Journal {
     /// Starts a run in this journal: its rows are inserted one at a time (`NewRun::insert`) in
     /// one transaction, committed by `NewRun::commit` with the run itself; dropped before that,
     /// the journal holds no run, as before. A crash leaves either no run or all of it.
+    ///
+    /// The start is committed without waiting for the disk (70 ms of 100,000 rows): no row is
+    /// sent before the synced commit of its `sending` mark, which syncs the write-ahead log and
+    /// every commit in it, this one included. A power cut before that loses the run, of which
+    /// nothing was sent.
     pub fn begin_run(&mut self) -> Result<NewRun<'_>, CliError> {
         let path = self.path.clone();
+        self.set_synced(false)?;
         let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
         Ok(NewRun {
             tx,
@@ -651,21 +658,29 @@ impl Journal {
     }
 
     /// Count and XOF total of the rows in each state (of the rows flagged `earlier` only, when
-    /// asked), without reading the rows.
+    /// asked), without building the rows. Added up here in one scan: `GROUP BY state` sorted every
+    /// row first (80 ms of 100,000 rows, read before the first request and again at the end).
     pub fn tallies(&self, earlier_only: bool) -> Result<Vec<(RowState, u64, i64)>, CliError> {
         let read = || -> rusqlite::Result<Vec<(RowState, u64, i64)>> {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT state, COUNT(*), SUM(amount) FROM payout WHERE earlier >= ?1 GROUP BY state",
-            )?;
-            let rows = stmt.query_map([i64::from(earlier_only)], |r| {
-                let state: String = r.get(0)?;
-                Ok((
-                    RowState::parse(&state).unwrap_or(RowState::Unknown),
-                    r.get(1)?,
-                    r.get(2)?,
-                ))
-            })?;
-            rows.collect()
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT state, amount FROM payout WHERE earlier >= ?1")?;
+            let mut rows = stmt.query([i64::from(earlier_only)])?;
+            let mut sums = [(0u64, 0i64); RowState::ALL.len()];
+            while let Some(row) = rows.next()? {
+                let state = RowState::parse(row.get_ref(0)?.as_str().unwrap_or_default())
+                    .unwrap_or(RowState::Unknown);
+                let at = RowState::ALL.iter().position(|s| *s == state).unwrap_or_default();
+                let sum = &mut sums[at];
+                sum.0 += 1;
+                sum.1 += row.get::<_, i64>(1)?;
+            }
+            Ok(RowState::ALL
+                .into_iter()
+                .zip(sums)
+                .filter(|(_, (count, _))| *count > 0)
+                .map(|(state, (count, amount))| (state, count, amount))
+                .collect())
         };
         read().map_err(|e| self.fail(&e))
     }
@@ -747,18 +762,24 @@ impl Journal {
         synced: bool,
         f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
     ) -> Result<(), CliError> {
+        self.set_synced(synced)?;
         let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
+        f(&tx).and_then(|()| tx.commit()).map_err(|e| storage(&path, &e))
+    }
+
+    /// Whether the next commits wait for the disk (`PRAGMA synchronous` FULL, else NORMAL).
+    fn set_synced(&mut self, synced: bool) -> Result<(), CliError> {
         if self.synced != synced {
             let pragma = if synced {
                 "PRAGMA synchronous = FULL"
             } else {
                 "PRAGMA synchronous = NORMAL"
             };
-            self.conn.execute_batch(pragma).map_err(|e| storage(&path, &e))?;
+            self.conn.execute_batch(pragma).map_err(|e| self.fail(&e))?;
             self.synced = synced;
         }
-        let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
-        f(&tx).and_then(|()| tx.commit()).map_err(|e| storage(&path, &e))
+        Ok(())
     }
 }
 
@@ -994,6 +1015,36 @@ mod tests {
             }
             new.commit(run, found, unsure)
         }
+    }
+
+    /// Tallies add up each state's rows and XOF, of every row or of the rows found at the start.
+    #[test]
+    fn tallies_count_each_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+        let rows = [
+            new_row(2, "0701020301", 500),
+            new_row(3, "0701020302", 700),
+            new_row(4, "0701020303", 900),
+            new_row(5, "0701020304", 1100),
+        ];
+        let found = [Change::state("id-0701020301-500", RowState::Accepted)];
+        journal.create_run(&run(), rows.map(Ok), &found, &[]).unwrap();
+        journal
+            .apply(&[
+                Change::state("id-0701020302-700", RowState::Paid),
+                Change::state("id-0701020303-900", RowState::Paid),
+            ])
+            .unwrap();
+        assert_eq!(
+            journal.tallies(false).unwrap(),
+            vec![
+                (RowState::Pending, 1, 1100),
+                (RowState::Accepted, 1, 500),
+                (RowState::Paid, 2, 1600)
+            ]
+        );
+        assert_eq!(journal.tallies(true).unwrap(), vec![(RowState::Accepted, 1, 500)]);
     }
 
     #[test]
