@@ -56,7 +56,8 @@ pub trait Source<T>: Send + Sync {
 pub type Sink<'a, R> = &'a (dyn Fn(usize, Vec<R>) + Send + Sync);
 
 /// The error a [`Source`] returns for the item at `index` that it cannot read as an item (a
-/// binding's object of the wrong type, say), with the reason in the caller's words.
+/// binding's object of the wrong type, say), with the reason in the caller's words. It names the
+/// field `transfers`; an engine reading contacts names its own list (`in_contacts`).
 pub fn unreadable(index: usize, reason: &str) -> Error {
     Error::invalid(
         "transfers",
@@ -483,19 +484,33 @@ fn read_contacts(
     let mut checked = Vec::with_capacity(range.len());
     let mut faults = Vec::new();
     let mut index = range.start;
-    source.read(range.clone(), &mut |c| {
-        if let Some(contact) = validate::check_one_contact(index, c, limits, &mut faults) {
-            checked.push(contact);
-        }
-        index += 1;
-    })?;
+    source
+        .read(range.clone(), &mut |c| {
+            if let Some(contact) = validate::check_one_contact(index, c, limits, &mut faults) {
+                checked.push(contact);
+            }
+            index += 1;
+        })
+        .map_err(in_contacts)?;
     if let Some(fault) = faults.into_iter().next() {
         return Err(fault);
     }
     if index < range.end {
-        return Err(unreadable(index, "the list gave fewer items than its length"));
+        return Err(in_contacts(unreadable(
+            index,
+            "the list gave fewer items than its length",
+        )));
     }
     Ok(checked)
+}
+
+/// An item of a contact list that could not be read names the list it is in (`unreadable`
+/// names the payouts' list, `transfers`).
+fn in_contacts(mut error: Error) -> Error {
+    if error.field() == Some("transfers") {
+        error.set_field("contacts");
+    }
+    error
 }
 
 #[cfg(test)]

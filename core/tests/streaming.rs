@@ -246,6 +246,27 @@ async fn an_invalid_or_unreadable_item_stops_the_call_before_any_request() {
     assert_eq!(sandbox.requests().received, 0, "no request left");
 }
 
+/// An unreadable contact names the list it is in: `contacts`, not the payouts' `transfers`.
+#[tokio::test]
+async fn an_unreadable_contact_names_the_contacts() {
+    let (sandbox, client) = sandbox_and_client(10, 2).await;
+    struct Unreadable;
+    impl Source<Contact> for Unreadable {
+        fn len(&self) -> usize {
+            3
+        }
+        fn read(&self, range: Range<usize>, _: &mut dyn FnMut(&Contact)) -> cinetpay_transfer::Result<()> {
+            Err(streaming::unreadable(range.start, "expected a Contact, got int"))
+        }
+    }
+    let sink = |_: usize, _: Vec<cinetpay_transfer::ContactResult>| panic!("nothing is handed back");
+    let error = streaming::add_contacts(&client, &Unreadable, &sink)
+        .await
+        .unwrap_err();
+    assert_eq!((error.field(), error.index()), (Some("contacts"), Some(0)));
+    assert_eq!(sandbox.requests().received, 0, "no request left");
+}
+
 #[tokio::test]
 async fn contacts_stream_in_chunks_with_their_positions() {
     let (_sandbox, client) = sandbox_and_client(7, 3).await;
