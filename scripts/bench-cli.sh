@@ -5,12 +5,16 @@
 # (docs/performance.md) and the load average (other work on the machine moves wall times).
 # Nothing is asserted: figures depend on the machine.
 #
-#   scripts/bench-cli.sh [N]
+#   scripts/bench-cli.sh [N] [LATENCY_MS]
+#
+# LATENCY_MS (default 0) is added by the sandbox to every request, as the live service's round trip
+# would be: `scripts/bench-cli.sh 10000 150` shows what the CLI costs where requests take time.
 #
 # CINETPAY_BENCH_CLI / CINETPAY_BENCH_SERVER / CINETPAY_BENCH_CORE use other binaries (e.g. an
 # older build, to compare); otherwise they are built in release first.
 set -euo pipefail
 N="${1:-100000}"
+LATENCY_MS="${2:-0}"
 cd "$(dirname "$0")/.."
 CLI="${CINETPAY_BENCH_CLI:-target/release/cinetpay}"
 SERVER="${CINETPAY_BENCH_SERVER:-target/release/cinetpay-sandbox}"
@@ -32,7 +36,7 @@ awk -v n="$N" 'BEGIN { print "phone,prefix,amount,name,surname";
 # The server runs under /usr/bin/time too: its CPU says whether it, not the client, is the limit.
 start_server() {
     /usr/bin/time -v -o "$work/server.time" "$SERVER" --addr "127.0.0.1:$PORT" \
-        --balance 1000000000000 > "$work/server.log" 2>&1 &
+        --balance 1000000000000 --latency-ms "$LATENCY_MS" > "$work/server.log" 2>&1 &
     server=$!
     for _ in $(seq 100); do
         curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return
@@ -76,7 +80,7 @@ if [[ "$rc" != 4 ]]; then
 fi
 read -r cli_wall cli_cpu cli_rss < <(figures "$work/cli.time")
 
-echo "rows: $N (chunks of 25, 4 in flight, one contact per row)"
+echo "rows: $N (chunks of 25, 4 in flight, one contact per row; $LATENCY_MS ms added per request)"
 printf '%-22s %9s %9s %12s %16s\n' "" "wall s" "CPU s" "peak RSS MB" "server CPU s"
 printf '%-22s %9s %9s %12s %16s\n' "core Client::pay" "$core_wall" "$core_cpu" "$core_rss" "$core_server_cpu"
 printf '%-22s %9s %9s %12s %16s\n' "cinetpay payout" "$cli_wall" "$cli_cpu" "$cli_rss" "$cli_server_cpu"
