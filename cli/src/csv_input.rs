@@ -58,23 +58,6 @@ pub struct PayoutRow {
     pub notify_url: String,
 }
 
-impl PayoutRow {
-    /// The transfer to hand to the core, under the row's idempotency key.
-    pub fn transfer(&self, client_transaction_id: &str) -> Transfer {
-        Transfer {
-            prefix: self.prefix.clone(),
-            phone: self.phone.clone(),
-            amount: self.amount,
-            notify_url: self.notify_url.clone(),
-            client_transaction_id: Some(client_transaction_id.to_owned()),
-            payment_method: self.payment_method.clone(),
-            name: Some(self.name.clone()),
-            surname: Some(self.surname.clone()),
-            email: self.email.clone(),
-        }
-    }
-}
-
 pub(crate) const PAYOUT_COLUMNS: &[&str] = &[
     "phone",
     "prefix",

@@ -25,9 +25,13 @@
 //!   the row is marked `sending`, or by reconciliation to the latest moment an attempt of an
 //!   earlier process may have left). A rerun does not send a row CinetPay does not show until
 //!   the request timeout and the processing window have passed since then (ADR 2).
+//!   Version 4 added the payee's `name`, `surname`, `email` and the `payment_method`: a run sends
+//!   its rows from the journal alone, without reading the file again (issue 13).
 //!
-//! Version 3 also changed how ids are derived (occurrences counted among rows without their own
-//! id): journals of version 2 are refused, never read with other ids.
+//! Version 3 changed how ids are derived (occurrences counted among rows without their own id):
+//! journals of version 2 are refused, never read with other ids. Journals of version 3 get the
+//! columns of version 4, empty; the next `payout` fills them from the file before sending
+//! (`Journal::lacks_payees`, then `accept_changed_file`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -39,7 +43,7 @@ use crate::exit::{CliError, Exit};
 use crate::i18n::{t, text};
 use crate::output::xof;
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 // The state check is a chain of `=`, not `IN (...)`: SQLite evaluates a constant `IN` list through
 // a temporary b-tree opened for every row written, which made each insert and update of a run
@@ -71,8 +75,20 @@ CREATE TABLE IF NOT EXISTS payout (
     error                 TEXT,
     earlier               INTEGER NOT NULL DEFAULT 0,
     last_sent_at          INTEGER,
-    updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    name                  TEXT,
+    surname               TEXT,
+    email                 TEXT,
+    payment_method        TEXT
 );
+";
+
+/// What version 4 added to a journal of version 3 (see the module doc).
+const PAYEE_COLUMNS: &str = "
+ALTER TABLE payout ADD COLUMN name TEXT;
+ALTER TABLE payout ADD COLUMN surname TEXT;
+ALTER TABLE payout ADD COLUMN email TEXT;
+ALTER TABLE payout ADD COLUMN payment_method TEXT;
 ";
 
 /// Where a row is in its life. Only `pending` and `failed` rows are ever (re)sent.
@@ -182,6 +198,17 @@ pub struct NewRow {
     pub phone: String,
     pub amount: i64,
     pub notify_url: String,
+    pub payee: Payee,
+}
+
+/// Who a row pays, and by which operator: what the core needs besides the payout itself to
+/// register the payee and send.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Payee {
+    pub name: String,
+    pub surname: String,
+    pub email: Option<String>,
+    pub payment_method: Option<String>,
 }
 
 /// One journaled row.
@@ -213,6 +240,17 @@ impl JournalRow {
         cinetpay_transfer::Transfer {
             client_transaction_id: Some(self.client_transaction_id.clone()),
             ..cinetpay_transfer::Transfer::new(&self.prefix, &self.phone, self.amount, &self.notify_url)
+        }
+    }
+
+    /// The payout to send, to `payee`.
+    pub fn transfer_to(&self, payee: Payee) -> cinetpay_transfer::Transfer {
+        cinetpay_transfer::Transfer {
+            payment_method: payee.payment_method,
+            name: Some(payee.name),
+            surname: Some(payee.surname),
+            email: payee.email,
+            ..self.transfer()
         }
     }
 
@@ -285,71 +323,6 @@ pub struct Journal {
     synced: bool,
     /// Whether opening it made the file (`discard` removes only such a journal).
     created: bool,
-}
-
-/// Finds the rows of a file's ids in the journal, read in the file's order: a run's rows are
-/// stored in the file's order, so they are read ahead in rowid order, a batch per query (one
-/// query per row was 6% of a 100,000-row run's CPU). An id that is not the next row read ahead
-/// is looked for where the file's order puts it, then by its id (one query each, reading the
-/// journal as it is now), as after a changed or reordered file.
-///
-/// What is read ahead must be what the journal holds when it is handed over. A run writes only
-/// rows already handed over, and rows are read ahead only above every row handed over so far (so
-/// not while the file goes on below a row it gave early, as a row added by
-/// `--allow-changed-file` does); a row read ahead is dropped when it is handed over or when
-/// another row is looked up instead.
-pub struct RowFinder {
-    /// The rowid after the last row found: where the file's next row should be.
-    next_rowid: i64,
-    /// The highest rowid handed over so far.
-    highest: i64,
-    /// The last row found was not where the file's order put it.
-    out_of_order: bool,
-    ahead: std::collections::VecDeque<JournalRow>,
-}
-
-impl Default for RowFinder {
-    fn default() -> Self {
-        RowFinder {
-            next_rowid: 1,
-            highest: 0,
-            out_of_order: false,
-            ahead: std::collections::VecDeque::new(),
-        }
-    }
-}
-
-impl RowFinder {
-    /// Rows read ahead per query.
-    const BATCH: usize = 256;
-
-    /// The row recorded under `client_transaction_id`, if any.
-    pub fn find(
-        &mut self,
-        journal: &Journal,
-        client_transaction_id: &str,
-    ) -> Result<Option<JournalRow>, CliError> {
-        if self.ahead.is_empty() && !self.out_of_order && self.next_rowid > self.highest {
-            self.ahead = journal.rows_from(self.next_rowid, Self::BATCH)?.into();
-        }
-        let found = match self.ahead.front() {
-            Some(next) if next.client_transaction_id == client_transaction_id => self.ahead.pop_front(),
-            _ => {
-                self.ahead.clear();
-                let row = match journal.row_at(self.next_rowid, client_transaction_id)? {
-                    Some(row) => Some(row),
-                    None => journal.row(client_transaction_id)?,
-                };
-                self.out_of_order = row.as_ref().is_none_or(|r| r.rowid != self.next_rowid);
-                row
-            }
-        };
-        if let Some(row) = &found {
-            self.next_rowid = row.rowid + 1;
-            self.highest = self.highest.max(row.rowid);
-        }
-        Ok(found)
-    }
 }
 
 impl Journal {
@@ -444,7 +417,7 @@ impl Journal {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| self.fail(&e))?;
-        if version != 0 && version != SCHEMA_VERSION {
+        if ![0, 3, SCHEMA_VERSION].contains(&version) {
             return Err(CliError::invalid(t!(
                 "journal-format",
                 path = text(self.path.display()),
@@ -460,9 +433,11 @@ impl Journal {
         self.conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
             .map_err(|e| self.fail(&e))?;
+        let upgrade = if version == 3 { PAYEE_COLUMNS } else { "" };
         self.conn
             .execute_batch(&format!(
-                "PRAGMA synchronous = FULL; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"
+                "PRAGMA synchronous = FULL;
+                 BEGIN; {SCHEMA} {upgrade} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             ))
             .map_err(|e| self.fail(&e))
     }
@@ -564,10 +539,21 @@ impl Journal {
             for row in &plan.added {
                 insert_row(&mut insert, row, &stamp)?;
             }
+            // Every row takes its line and payee from the file as it is now (names may change
+            // without a flag: they do not make a payout another one).
             for row in rows {
                 tx.execute(
-                    "UPDATE payout SET line = ?2 WHERE client_transaction_id = ?1",
-                    params![row.client_transaction_id, row.line],
+                    "UPDATE payout SET line = ?2, name = ?3, surname = ?4, email = ?5,
+                            payment_method = ?6
+                     WHERE client_transaction_id = ?1",
+                    params![
+                        row.client_transaction_id,
+                        row.line,
+                        row.payee.name,
+                        row.payee.surname,
+                        row.payee.email,
+                        row.payee.payment_method
+                    ],
                 )?;
             }
             tx.execute(
@@ -622,27 +608,53 @@ impl Journal {
         self.select("WHERE state <> 'paid'", [], Some(limit))
     }
 
-    /// The row recorded under this id.
-    pub fn row(&self, client_transaction_id: &str) -> Result<Option<JournalRow>, CliError> {
-        self.select_rows("WHERE client_transaction_id = ?1", [client_transaction_id])
-            .map(|mut rows| rows.pop())
+    /// The rows to send (`pending`, `failed`) after `rowid`, in rowid order, at most `limit`,
+    /// each with its payee. A row of a journal of version 3 not filled yet has none: an error.
+    pub fn rows_to_send(&self, rowid: i64, limit: usize) -> Result<Vec<(JournalRow, Payee)>, CliError> {
+        let read = || -> rusqlite::Result<Vec<(JournalRow, Option<Payee>)>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT line, client_transaction_id, prefix, phone, amount, notify_url, state,
+                        transaction_id, lot, treatment_status, error, earlier, rowid,
+                        name, surname, email, payment_method
+                 FROM payout WHERE rowid > ?1 AND (state = 'pending' OR state = 'failed')
+                 ORDER BY rowid LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![rowid, limit as i64], |r| {
+                let payee = match (r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(14)?) {
+                    (Some(name), Some(surname)) => Some(Payee {
+                        name,
+                        surname,
+                        email: r.get(15)?,
+                        payment_method: r.get(16)?,
+                    }),
+                    _ => None,
+                };
+                Ok((journal_row(r)?, payee))
+            })?;
+            rows.collect()
+        };
+        read()
+            .map_err(|e| self.fail(&e))?
+            .into_iter()
+            .map(|(row, payee)| match payee {
+                Some(payee) => Ok((row, payee)),
+                None => Err(CliError::new(
+                    Exit::Error,
+                    t!("journal-payee-missing", row = text(row.describe())),
+                )),
+            })
+            .collect()
     }
 
-    /// The row at `rowid`, if it is the row of this id.
-    fn row_at(&self, rowid: i64, client_transaction_id: &str) -> Result<Option<JournalRow>, CliError> {
-        self.select_rows(
-            "WHERE rowid = ?1 AND client_transaction_id = ?2",
-            params![rowid, client_transaction_id],
-        )
-        .map(|mut rows| rows.pop())
-    }
-
-    /// The rows from `rowid` on, in rowid order, at most `limit`.
-    fn rows_from(&self, rowid: i64, limit: usize) -> Result<Vec<JournalRow>, CliError> {
-        self.select_rows(
-            "WHERE rowid >= ?1 ORDER BY rowid LIMIT ?2",
-            params![rowid, limit as i64],
-        )
+    /// Whether rows of the journal lack their payee (a journal of version 3, not filled yet).
+    pub fn lacks_payees(&self) -> Result<bool, CliError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM payout WHERE name IS NULL)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.fail(&e))
     }
 
     /// The rows still to send (`pending`, `failed`): their country code and amount.
@@ -711,24 +723,7 @@ impl Journal {
                         transaction_id, lot, treatment_status, error, earlier, rowid
                  FROM payout {clauses}"
             ))?;
-            let rows = stmt.query_map(params, |r| {
-                let state: String = r.get(6)?;
-                Ok(JournalRow {
-                    line: r.get(0)?,
-                    client_transaction_id: r.get(1)?,
-                    prefix: r.get(2)?,
-                    phone: r.get(3)?,
-                    amount: r.get(4)?,
-                    notify_url: r.get(5)?,
-                    state: RowState::parse(&state).unwrap_or(RowState::Unknown),
-                    transaction_id: r.get(7)?,
-                    lot: r.get(8)?,
-                    treatment_status: r.get(9)?,
-                    error: r.get(10)?,
-                    earlier: r.get(11)?,
-                    rowid: r.get(12)?,
-                })
-            })?;
+            let rows = stmt.query_map(params, journal_row)?;
             rows.collect()
         };
         read().map_err(|e| self.fail(&e))
@@ -857,6 +852,27 @@ fn file_identity(path: &Path) -> Option<(u64, u64)> {
     path.exists().then_some((0, 0))
 }
 
+/// A row read by a `SELECT` of `line, client_transaction_id, prefix, phone, amount, notify_url,
+/// state, transaction_id, lot, treatment_status, error, earlier, rowid` (in that order).
+fn journal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalRow> {
+    let state: String = r.get(6)?;
+    Ok(JournalRow {
+        line: r.get(0)?,
+        client_transaction_id: r.get(1)?,
+        prefix: r.get(2)?,
+        phone: r.get(3)?,
+        amount: r.get(4)?,
+        notify_url: r.get(5)?,
+        state: RowState::parse(&state).unwrap_or(RowState::Unknown),
+        transaction_id: r.get(7)?,
+        lot: r.get(8)?,
+        treatment_status: r.get(9)?,
+        error: r.get(10)?,
+        earlier: r.get(11)?,
+        rowid: r.get(12)?,
+    })
+}
+
 /// Whether a row of the file is the payout the journal holds under the same id.
 fn same_payout(previous: &JournalRow, now: &NewRow) -> bool {
     now.prefix == previous.prefix && now.phone == previous.phone && now.amount == previous.amount
@@ -881,9 +897,9 @@ impl Stamp {
     }
 }
 
-const INSERT_ROW: &str =
-    "INSERT INTO payout (client_transaction_id, line, prefix, phone, amount, notify_url, state, updated_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)";
+const INSERT_ROW: &str = "INSERT INTO payout (client_transaction_id, line, prefix, phone, amount,
+        notify_url, state, updated_at, name, surname, email, payment_method)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9, ?10, ?11)";
 
 fn insert_row(
     insert: &mut rusqlite::CachedStatement<'_>,
@@ -897,7 +913,11 @@ fn insert_row(
         row.phone,
         row.amount,
         row.notify_url,
-        stamp.utc
+        stamp.utc,
+        row.payee.name,
+        row.payee.surname,
+        row.payee.email,
+        row.payee.payment_method
     ])?;
     Ok(())
 }
@@ -986,6 +1006,12 @@ mod tests {
             phone: phone.into(),
             amount,
             notify_url: "https://m.example/n".into(),
+            payee: Payee {
+                name: "Awa".into(),
+                surname: format!("Kone{line}"),
+                email: None,
+                payment_method: Some("OM".into()),
+            },
         }
     }
 
@@ -1172,10 +1198,9 @@ mod tests {
         assert!(refused.message.contains("format 2"), "{}", refused.message);
     }
 
-    /// Rows found in order (`RowFinder`) and changed by rowid (`Change::row`) are the rows of
-    /// their id, whatever the order asked or the rowid given: a wrong one falls back to the id.
+    /// A change given a wrong rowid (`Change::row`) still changes the row of its id, and only it.
     #[test]
-    fn a_row_is_found_and_changed_by_its_id_whatever_the_rowid_given() {
+    fn a_row_is_changed_by_its_id_whatever_the_rowid_given() {
         let dir = tempfile::tempdir().unwrap();
         let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
         journal
@@ -1186,26 +1211,10 @@ mod tests {
                 &[],
             )
             .unwrap();
-        let mut finder = RowFinder::default();
-        let first = finder.find(&journal, "id-0701020304-500").unwrap().unwrap();
-        let second = finder.find(&journal, "id-0701020305-700").unwrap().unwrap();
+        let rows = journal.rows_to_send(0, 10).unwrap();
+        let (first, second) = (&rows[0].0, &rows[1].0);
         assert_eq!((first.line, second.line), (2, 3));
         assert_ne!(first.rowid, second.rowid);
-        assert!(finder.find(&journal, "id-missing").unwrap().is_none());
-        // Out of order (a reordered file): found by id.
-        let mut reordered = RowFinder::default();
-        let again = reordered.find(&journal, "id-0701020305-700").unwrap().unwrap();
-        assert_eq!(again.rowid, second.rowid);
-        assert_eq!(
-            reordered
-                .find(&journal, "id-0701020304-500")
-                .unwrap()
-                .unwrap()
-                .rowid,
-            first.rowid
-        );
-
-        // A change with the other row's rowid still changes its own row, and only it.
         journal
             .apply(&[Change {
                 row: Some(second.rowid),
@@ -1227,38 +1236,102 @@ mod tests {
         assert_eq!(rows[1].transaction_id.as_deref(), Some("T2"));
     }
 
-    /// A row handed over and written since is found as the journal holds it now, whatever the
-    /// order the file asks for rows in (a file with a row given early, as `--allow-changed-file`
-    /// adds them, then the rest in order).
+    /// The rows to send are the `pending` and `failed` ones after the rowid given, in rowid
+    /// order, each with the payee the file named; the transfer sent is the journal's payout.
     #[test]
-    fn a_row_found_again_is_found_as_written_since() {
+    fn rows_to_send_come_in_order_with_their_payees() {
         let dir = tempfile::tempdir().unwrap();
         let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
         let rows = [
             new_row(2, "0701020301", 500),
-            new_row(3, "0701020302", 500),
-            new_row(4, "0701020303", 500),
-            new_row(5, "0701020304", 500),
+            new_row(3, "0701020302", 600),
+            new_row(4, "0701020303", 700),
+            new_row(5, "0701020304", 800),
         ];
         journal.create_run(&run(), rows.map(Ok), &[], &[]).unwrap();
-        let id = |phone: &str| format!("id-{phone}-500");
-        let mut finder = RowFinder::default();
-        for phone in ["0701020304", "0701020301", "0701020302"] {
-            let row = finder.find(&journal, &id(phone)).unwrap().unwrap();
-            assert_eq!(row.client_transaction_id, id(phone));
-            assert_eq!(row.state, RowState::Pending);
-        }
-        // The rows after the last one found were not read ahead before these writes.
         journal
             .apply(&[
-                Change::state(&id("0701020303"), RowState::Sending),
-                Change::state(&id("0701020304"), RowState::Sending),
+                Change::state("id-0701020302-600", RowState::Paid),
+                Change::state("id-0701020303-700", RowState::Failed),
             ])
             .unwrap();
-        for phone in ["0701020303", "0701020304"] {
-            let row = finder.find(&journal, &id(phone)).unwrap().unwrap();
-            assert_eq!(row.state, RowState::Sending, "{phone}");
-        }
+        let lines = |after: i64, limit: usize| -> Vec<u64> {
+            journal
+                .rows_to_send(after, limit)
+                .unwrap()
+                .iter()
+                .map(|(r, _)| r.line)
+                .collect()
+        };
+        assert_eq!(lines(0, 10), [2, 4, 5]);
+        assert_eq!(lines(0, 2), [2, 4]);
+        let (row, payee) = journal.rows_to_send(0, 1).unwrap().remove(0);
+        assert_eq!(lines(row.rowid, 10), [4, 5]);
+        let transfer = row.transfer_to(payee);
+        assert_eq!(
+            (
+                transfer.client_transaction_id.as_deref(),
+                transfer.phone.as_str(),
+                transfer.amount,
+                transfer.name.as_deref(),
+                transfer.surname.as_deref(),
+                transfer.payment_method.as_deref()
+            ),
+            (
+                Some("id-0701020301-500"),
+                "0701020301",
+                500,
+                Some("Awa"),
+                Some("Kone2"),
+                Some("OM")
+            )
+        );
+    }
+
+    /// A journal of version 3 is opened as version 4, its rows without payees: sending refuses
+    /// them until the file gives them again (`accept_changed_file`, as `payout` does first).
+    #[test]
+    fn a_journal_of_version_3_takes_its_payees_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.sqlite");
+        let old_schema = SCHEMA.replace(
+            ",\n    name                  TEXT,\n    surname               TEXT,\n    email                 TEXT,\n    payment_method        TEXT",
+            "",
+        );
+        assert_ne!(old_schema, SCHEMA);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(&format!("{old_schema} PRAGMA user_version = 3;"))
+            .unwrap();
+        conn.execute(
+            "INSERT INTO run (id, name, csv_path, file_sha256, base_url, merchant)
+             VALUES (1, 'nov', 'p.csv', 'abc', 'http://127.0.0.1:1/v1', 'sha256:00')",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO payout (client_transaction_id, line, prefix, phone, amount, notify_url, state)
+             VALUES ('id-0701020304-500', 2, '225', '0701020304', 500, 'https://m.example/n', 'pending')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+
+        let mut journal = Journal::open(&path).unwrap();
+        assert!(journal.lacks_payees().unwrap());
+        let refused = journal.rows_to_send(0, 10).expect_err("no payee yet");
+        assert!(refused.message.contains("no payee"), "{}", refused.message);
+        journal
+            .accept_changed_file("abc", &[new_row(2, "0701020304", 500)])
+            .unwrap();
+        assert!(!journal.lacks_payees().unwrap());
+        let (_, payee) = journal.rows_to_send(0, 10).unwrap().remove(0);
+        assert_eq!(payee.surname, "Kone2");
+        drop(journal);
+        let version: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
     }
 
     #[test]

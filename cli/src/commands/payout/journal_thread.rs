@@ -1,9 +1,9 @@
 //! The journal on a thread of its own while a run sends, so that requests never wait for it.
 //!
 //! Measured on 100,000 rows (docs/performance.md), the journal's work ran between requests:
-//! reading each window from the file and looking its ids up, and the window's synced `sending`
+//! reading each window's rows and looking their ids up, and the window's synced `sending`
 //! marks, happened while no request was in flight, and each request's results were recorded
-//! before the next request could start. Here a thread owns the journal and the file's rows: it
+//! before the next request could start. Here a thread owns the journal: it
 //! reads and marks the next window while the current one is in flight, and records results as
 //! they come, in order (those waiting together in one transaction).
 //!
@@ -21,11 +21,8 @@ use std::sync::{Arc, Mutex};
 use cinetpay_transfer::Transfer;
 use futures::channel::oneshot;
 
-use crate::exit::{CliError, Exit};
-use crate::i18n::{t, text};
-use crate::journal::{Change, Journal, JournalRow, RowFinder, RowState};
-
-use super::file::PayoutFile;
+use crate::exit::CliError;
+use crate::journal::{Change, Journal, JournalRow, RowState};
 
 /// Rows of one window: each row's journal entry as it was before the window was marked
 /// `sending`, and the transfer to send.
@@ -35,8 +32,8 @@ pub(super) struct Window {
 }
 
 enum Job {
-    /// Read the next window of rows to send from the file and mark them `sending` (committed and
-    /// synced) before answering; `None` once the file has no more.
+    /// Read the next window of rows to send from the journal and mark them `sending` (committed
+    /// and synced) before answering; `None` once no row is left to send.
     NextWindow(oneshot::Sender<Result<Option<Window>, CliError>>),
     /// The results of one request: committed without waiting for the disk.
     Results(Vec<Change>),
@@ -54,14 +51,13 @@ pub(super) struct JournalThread {
 }
 
 impl JournalThread {
-    /// Hands the journal to a new thread that reads the rows to send from `file` (run `run`),
+    /// Hands the journal to a new thread that reads the rows to send from it, in rowid order,
     /// `window_size` at a time.
-    pub fn start(journal: Journal, file: PayoutFile, run: String, window_size: usize) -> JournalThread {
+    pub fn start(journal: Journal, window_size: usize) -> JournalThread {
         let (jobs, queue) = mpsc::channel();
         let failed = Arc::new(Mutex::new(None));
         let failures = Arc::clone(&failed);
-        let thread =
-            tokio::task::spawn_blocking(move || serve(journal, &file, &run, window_size, &queue, &failures));
+        let thread = tokio::task::spawn_blocking(move || serve(journal, window_size, &queue, &failures));
         JournalThread { jobs, thread, failed }
     }
 
@@ -126,35 +122,23 @@ fn gone<T>() -> T {
 /// The thread's loop: jobs in the order they were asked for, until the other side is dropped.
 fn serve(
     mut journal: Journal,
-    file: &PayoutFile,
-    run: &str,
     window_size: usize,
     queue: &mpsc::Receiver<Job>,
     failed: &Mutex<Option<CliError>>,
 ) -> Journal {
-    let mut source = None;
     // Where the rows of the last two windows handed over are (`JournalRow::rowid`): their
     // results come while the next window is sent, and are written without looking ids up.
     let mut rowids: VecDeque<HashMap<String, i64>> = VecDeque::new();
-    // The journal's rows, read in the file's order.
-    let mut finder = RowFinder::default();
+    // The rowid of the last row handed over: the next window starts after it.
+    let mut last_rowid = 0;
     // A job taken from the queue while gathering results, done next.
     let mut held = None;
     while let Some(job) = held.take().or_else(|| queue.recv().ok()) {
         match job {
             Job::NextWindow(reply) => {
-                if source.is_none() {
-                    match file.rows(run) {
-                        Ok(rows) => source = Some(rows),
-                        Err(e) => {
-                            let _ = reply.send(Err(e));
-                            continue;
-                        }
-                    }
-                }
-                let rows = source.as_mut().expect("opened above");
-                let window = next_window(&mut journal, rows, &mut finder, window_size);
+                let window = next_window(&mut journal, last_rowid, window_size);
                 if let Ok(Some(window)) = &window {
+                    last_rowid = window.rows.last().map_or(last_rowid, |r| r.rowid);
                     if rowids.len() == 2 {
                         rowids.pop_front();
                     }
@@ -200,49 +184,19 @@ fn serve(
     journal
 }
 
-/// Reads rows from the file until `size` rows to send are found (or the file ends), checks each
-/// against the journal, and marks them `sending` in one synced transaction.
-fn next_window(
-    journal: &mut Journal,
-    rows: &mut impl Iterator<Item = Result<(String, crate::csv_input::PayoutRow), CliError>>,
-    finder: &mut RowFinder,
-    size: usize,
-) -> Result<Option<Window>, CliError> {
-    let mut window = Window {
-        rows: Vec::new(),
-        transfers: Vec::new(),
-    };
-    for row in rows {
-        let (id, csv_row) = row?;
-        let Some(journaled) = finder.find(journal, &id)? else {
-            continue;
-        };
-        if !journaled.state.to_send() {
-            continue;
-        }
-        if (&journaled.prefix, &journaled.phone, journaled.amount)
-            != (&csv_row.prefix, &csv_row.phone, csv_row.amount)
-        {
-            return Err(CliError::new(
-                Exit::Error,
-                t!(
-                    "file-changed-while-reading-row",
-                    line = text(csv_row.line),
-                    row = text(journaled.describe())
-                ),
-            ));
-        }
-        // What the journal holds is what is sent; the file adds the payee's names.
-        let transfer = Transfer {
-            notify_url: journaled.notify_url.clone(),
-            ..csv_row.transfer(&id)
-        };
-        window.rows.push(journaled);
-        window.transfers.push(transfer);
-        if window.rows.len() >= size {
-            break;
-        }
-    }
+/// The next `size` rows to send after `after` (rowid order), marked `sending` in one synced
+/// transaction. What is sent is what the journal holds: the payout as checked when the run
+/// started, to the payee the file named then (or since, `accept_changed_file`).
+fn next_window(journal: &mut Journal, after: i64, size: usize) -> Result<Option<Window>, CliError> {
+    let (rows, transfers) = journal
+        .rows_to_send(after, size)?
+        .into_iter()
+        .map(|(row, payee)| {
+            let transfer = row.transfer_to(payee);
+            (row, transfer)
+        })
+        .unzip();
+    let window = Window { rows, transfers };
     if window.rows.is_empty() {
         return Ok(None);
     }

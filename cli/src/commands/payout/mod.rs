@@ -175,7 +175,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         max_concurrency: Some(args.max_concurrency as usize),
     };
     let journal = Journal::open(&journal_path)?;
-    let (mut journal, file, session, run) = start_or_resume(journal, &args, global, batching).await?;
+    let (mut journal, session, run) = start_or_resume(journal, &args, global, batching).await?;
     let client = &session.client;
     if !global.sandbox {
         let hint = t!(
@@ -190,7 +190,7 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     confirm(global, &args, &session, &run, &journal).await?;
 
     let progress = Progress::new(!global.json);
-    let (mut journal, stopped) = send_rows(&session, journal, &file, &run.name, &progress).await?;
+    let (mut journal, stopped) = send_rows(&session, journal, &progress).await?;
     if !args.no_wait && stopped.is_none() {
         let rows = Totals::of_tallies(&journal.tallies(false)?).total.count;
         progress.phase(crate::progress::Phase::Waiting, rows);

@@ -4,8 +4,8 @@
 //! whether a failure ends the run.
 //!
 //! Windows keep memory and the work per chunk bounded whatever the file's size: the rows to send
-//! are found by reading the file again (their names and e-mail are not journaled) and asking the
-//! journal about each id; a window holds a few chunks per request in flight, so requests keep
+//! are read from the journal, which holds each row's payout and payee (the file is not read
+//! again), in rowid order; a window holds a few chunks per request in flight, so requests keep
 //! flowing and only two windows' transfers are in memory; each chunk updates its own rows by id,
 //! and the progress bar's totals are kept by moving each row from its old state to its new one,
 //! never by reading the journal again. The journal's work runs on its own thread
@@ -24,7 +24,6 @@ use crate::session::Session;
 use crate::summary::Totals;
 use crate::tracking::state_of;
 
-use super::file::PayoutFile;
 use super::journal_thread::{JournalThread, Window};
 use crate::i18n::{t, text};
 
@@ -56,8 +55,6 @@ struct Sender<'a> {
 pub(super) async fn send_rows(
     session: &Session,
     journal: Journal,
-    file: &PayoutFile,
-    run: &str,
     progress: &Progress,
 ) -> Result<(Journal, Option<cinetpay_transfer::Error>), CliError> {
     let tallies = journal.tallies(false)?;
@@ -73,7 +70,7 @@ pub(super) async fn send_rows(
     }
     let config = session.client.config();
     let window_size = config.chunk_size * config.max_concurrency * CHUNKS_PER_WINDOW_PER_REQUEST;
-    let thread = JournalThread::start(journal, file.clone(), run.to_owned(), window_size);
+    let thread = JournalThread::start(journal, window_size);
     let mut sender = Sender {
         session,
         journal: &thread,

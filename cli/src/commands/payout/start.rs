@@ -17,7 +17,7 @@ use crate::csv_input::PayoutRow;
 use crate::exit::{describe, CliError, Exit};
 use crate::i18n::{count, t, text};
 use crate::identity::{fresh_run_name, SANDBOX_RUN_PREFIX};
-use crate::journal::{Change, FilePlan, Journal, NewRow, RowState, Run};
+use crate::journal::{Change, FilePlan, Journal, NewRow, Payee, RowState, Run};
 use crate::output::{notice, xof};
 use crate::session::{Batching, Session};
 use crate::tracking::{change_of, look_up_all};
@@ -35,14 +35,14 @@ pub(super) async fn start_or_resume(
     args: &PayoutArgs,
     global: &GlobalArgs,
     batching: Batching,
-) -> Result<(Journal, PayoutFile, Session, Run), CliError> {
+) -> Result<(Journal, Session, Run), CliError> {
     let started = match new_run_name(&journal, args, global) {
         Ok(Some(name)) => start(&mut journal, args, global, batching, name).await,
         Ok(None) => resume(&mut journal, args, global, batching).await,
         Err(e) => Err(e),
     };
     match started {
-        Ok((file, session, run)) => Ok((journal, file, session, run)),
+        Ok((session, run)) => Ok((journal, session, run)),
         Err(e) => {
             journal.discard();
             Err(e)
@@ -77,7 +77,7 @@ async fn start(
     global: &GlobalArgs,
     batching: Batching,
     name: String,
-) -> Result<(PayoutFile, Session, Run), CliError> {
+) -> Result<(Session, Run), CliError> {
     // Ids made from a name given now were never used; any other may have been sent by another
     // journal of this run (a lost journal, another machine): ask before sending.
     let fresh = args.run.is_none();
@@ -109,7 +109,7 @@ async fn start(
         notice(global.json, &note);
     }
     let run = journal.run()?.expect("just created");
-    Ok((file, session, run))
+    Ok((session, run))
 }
 
 /// Checks the file, then that the journal's run is the one meant, and continues it with the file
@@ -119,12 +119,12 @@ async fn resume(
     args: &PayoutArgs,
     global: &GlobalArgs,
     batching: Batching,
-) -> Result<(PayoutFile, Session, Run), CliError> {
+) -> Result<(Session, Run), CliError> {
     let file = PayoutFile::check(&args.file, args.notify_url.as_deref())?
         .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
     let session = Session::open_with(global, batching).await?;
     let run = continue_run(journal, args, &session, &file)?;
-    Ok((file, session, run))
+    Ok((session, run))
 }
 
 fn continue_run(
@@ -162,7 +162,8 @@ fn continue_run(
                 rows = text(file.all_rows())
             ))
         })?;
-    if run.file_sha256 != file.sha256 {
+    // A journal of version 3 takes its rows' payees from the file, as a changed file would.
+    if run.file_sha256 != file.sha256 || journal.lacks_payees()? {
         let new_rows: Vec<NewRow> = file
             .rows(&run.name)?
             .map(|row| row.map(|(id, r)| new_row(id, &r)))
@@ -204,6 +205,12 @@ fn new_row(client_transaction_id: String, row: &PayoutRow) -> NewRow {
         phone: row.phone.clone(),
         amount: row.amount,
         notify_url: row.notify_url.clone(),
+        payee: Payee {
+            name: row.name.clone(),
+            surname: row.surname.clone(),
+            email: row.email.clone(),
+            payment_method: row.payment_method.clone(),
+        },
     }
 }
 
