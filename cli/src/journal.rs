@@ -36,7 +36,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::exit::{CliError, Exit};
@@ -336,22 +336,28 @@ impl Journal {
             .open(path)
             .is_ok();
         let opened = file_identity(path);
-        let conn = Connection::open(path).map_err(|e| storage(path, &e))?;
+        let busy = || CliError::new(Exit::Error, t!("journal-busy", path = text(path.display())));
+        // The file is there (made above, or found): SQLite must not make another one.
+        let flags =
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| match opened {
+            Some(_) if !path.exists() => busy(),
+            _ => storage(path, &e),
+        })?;
         let journal = Journal {
             conn,
             path: path.to_owned(),
             synced: true,
             created,
         };
-        journal.init()?;
+        journal.lock()?;
         // A process that waited for the lock may find the file gone or replaced: the process
-        // that held it discarded a run that did not start. What it opened is no journal any more.
+        // that held it discarded a run that did not start. What it opened is no journal any more,
+        // and is left before anything of it is read or written.
         if opened.is_none() || file_identity(path) != opened {
-            return Err(CliError::new(
-                Exit::Error,
-                t!("journal-busy", path = text(path.display())),
-            ));
+            return Err(busy());
         }
+        journal.init()?;
         Ok(journal)
     }
 
@@ -376,10 +382,16 @@ impl Journal {
         if !self.created || !matches!(self.run(), Ok(None)) {
             return;
         }
-        // Removed while the lock is held: a process waiting for it then finds the file gone
-        // (see `open`), never an empty journal with no name on disk. (Windows refuses to remove
-        // an open file: there, once closed.)
-        let files: Vec<_> = ["", "-wal", "-shm", "-journal"]
+        // Back to a rollback journal first: SQLite moves its `-wal` in and deletes it while the
+        // path is still this journal's, and deletes nothing by name when closed (by then the path
+        // may be another process's new journal). Then the files are removed while the lock is
+        // held, the main one last: a process waiting for the lock then finds the file gone (see
+        // `open`), never an empty journal with no name on disk. (Windows refuses to remove an open
+        // file: there, once closed.)
+        let _ = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0));
+        let files: Vec<_> = ["-wal", "-shm", "-journal", ""]
             .iter()
             .map(|suffix| {
                 let mut file = self.path.clone().into_os_string();
@@ -399,20 +411,21 @@ impl Journal {
         }
     }
 
-    fn init(&self) -> Result<(), CliError> {
-        // One process per journal: two runs of the same file at once could each send a row the
-        // other has marked. The exclusive lock is taken now and held until the process ends.
+    /// One process per journal: two runs of the same file at once could each send a row the
+    /// other has marked. The exclusive lock is taken now and held until the process ends.
+    fn lock(&self) -> Result<(), CliError> {
         let locked = self
             .conn
             .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
-        if let Err(e) = locked {
-            return Err(match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::DatabaseBusy) => {
-                    CliError::new(Exit::Error, t!("journal-busy", path = text(self.path.display())))
-                }
-                _ => self.fail(&e),
-            });
-        }
+        locked.map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                CliError::new(Exit::Error, t!("journal-busy", path = text(self.path.display())))
+            }
+            _ => self.fail(&e),
+        })
+    }
+
+    fn init(&self) -> Result<(), CliError> {
         let version: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -1196,6 +1209,32 @@ mod tests {
         let refused = Journal::open(&old).err().expect("a format 2 journal is refused");
         assert_eq!(refused.exit, Exit::InvalidInput);
         assert!(refused.message.contains("format 2"), "{}", refused.message);
+    }
+
+    /// A process waiting for the lock of a journal that its maker discards (a run that did not
+    /// start) is refused, and nothing of the journal is left: no journal with no name on disk.
+    #[test]
+    fn a_journal_discarded_while_another_waits_is_refused_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.sqlite");
+        let maker = Journal::open(&path).unwrap();
+        let waiting = {
+            let path = path.clone();
+            std::thread::spawn(move || Journal::open(&path).map(drop))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        maker.discard();
+        let refused = waiting.join().unwrap().expect_err("the journal went away");
+        assert!(refused.message.contains("in use"), "{}", refused.message);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        // A journal that holds a run is never discarded.
+        let mut journal = Journal::open(&path).unwrap();
+        journal
+            .create_run(&run(), [new_row(2, "0701020304", 500)].map(Ok), &[], &[])
+            .unwrap();
+        journal.discard();
+        assert!(Journal::open(&path).unwrap().run().unwrap().is_some());
     }
 
     /// A change given a wrong rowid (`Change::row`) still changes the row of its id, and only it.
