@@ -128,9 +128,6 @@ pub struct PayoutReader<'a, R: Read> {
     limits: &'a Limits,
     /// The file's own ids and the line of each (an id used twice is a fault of the second line).
     own_ids: HashMap<String, u64>,
-    /// Whether each row is judged against the core's rules (false when the file was checked by an
-    /// earlier pass: the core judges every transfer again before sending anyway).
-    judging: bool,
 }
 
 impl<'a, R: Read> PayoutReader<'a, R> {
@@ -145,22 +142,6 @@ impl<'a, R: Read> PayoutReader<'a, R> {
             default_notify_url,
             limits,
             own_ids: HashMap::new(),
-            judging: true,
-        })
-    }
-
-    /// Reads again a file an earlier pass checked (`check_payouts`): rows are parsed and
-    /// normalised, not judged again, which was the larger part of reading a row. A file changed
-    /// since is caught by what comes next: a row whose payout differs from the journal's stops
-    /// the run, and the core refuses an invalid transfer before sending any of its request.
-    pub fn checked_before(
-        data: R,
-        default_notify_url: Option<&'a str>,
-        limits: &'a Limits,
-    ) -> Result<Self, Vec<RowError>> {
-        Ok(PayoutReader {
-            judging: false,
-            ..PayoutReader::new(data, default_notify_url, limits)?
         })
     }
 
@@ -181,9 +162,7 @@ impl<'a, R: Read> PayoutReader<'a, R> {
             surname: optional("surname"),
             email: optional("email"),
         };
-        if self.judging {
-            self.judge(&mut check, &transfer, amount.is_some());
-        }
+        self.judge(&mut check, &transfer, amount.is_some());
         if !check.errors.is_empty() {
             return Err(check.errors);
         }

@@ -83,6 +83,13 @@ CREATE TABLE IF NOT EXISTS payout (
 );
 ";
 
+/// A row without its payee (of a journal of version 3, not filled yet).
+const LACKS_PAYEE: &str = "(name IS NULL OR surname IS NULL)";
+
+/// A row that takes the payee of the file as it is now: one still to send, or without a payee.
+/// (SQLite reads the row as it was before the `UPDATE` in every expression of its `SET`.)
+const TAKES_PAYEE: &str = "(state = 'pending' OR state = 'failed' OR name IS NULL OR surname IS NULL)";
+
 /// What version 4 added to a journal of version 3 (see the module doc).
 const PAYEE_COLUMNS: &str = "
 ALTER TABLE payout ADD COLUMN name TEXT;
@@ -552,22 +559,27 @@ impl Journal {
             for row in &plan.added {
                 insert_row(&mut insert, row, &stamp)?;
             }
-            // Every row takes its line and payee from the file as it is now (names may change
-            // without a flag: they do not make a payout another one).
+            // Every row takes its line from the file as it is now; a row still to send (or
+            // without a payee: a journal of format 3) takes its payee too: names, e-mail and
+            // operator may change without a flag, they do not make a payout another one. A row
+            // that may have been sent keeps the payee it was sent to.
+            let mut update = tx.prepare_cached(&format!(
+                "UPDATE payout SET line = ?2,
+                        name = CASE WHEN {TAKES_PAYEE} THEN ?3 ELSE name END,
+                        surname = CASE WHEN {TAKES_PAYEE} THEN ?4 ELSE surname END,
+                        email = CASE WHEN {TAKES_PAYEE} THEN ?5 ELSE email END,
+                        payment_method = CASE WHEN {TAKES_PAYEE} THEN ?6 ELSE payment_method END
+                 WHERE client_transaction_id = ?1"
+            ))?;
             for row in rows {
-                tx.execute(
-                    "UPDATE payout SET line = ?2, name = ?3, surname = ?4, email = ?5,
-                            payment_method = ?6
-                     WHERE client_transaction_id = ?1",
-                    params![
-                        row.client_transaction_id,
-                        row.line,
-                        row.payee.name,
-                        row.payee.surname,
-                        row.payee.email,
-                        row.payee.payment_method
-                    ],
-                )?;
+                update.execute(params![
+                    row.client_transaction_id,
+                    row.line,
+                    row.payee.name,
+                    row.payee.surname,
+                    row.payee.email,
+                    row.payee.payment_method
+                ])?;
             }
             tx.execute(
                 "UPDATE run SET file_sha256 = ?1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
@@ -663,7 +675,7 @@ impl Journal {
     pub fn lacks_payees(&self) -> Result<bool, CliError> {
         self.conn
             .query_row(
-                "SELECT EXISTS (SELECT 1 FROM payout WHERE name IS NULL)",
+                &format!("SELECT EXISTS (SELECT 1 FROM payout WHERE {LACKS_PAYEE})"),
                 [],
                 |r| r.get(0),
             )
@@ -1022,7 +1034,7 @@ mod tests {
             payee: Payee {
                 name: "Awa".into(),
                 surname: format!("Kone{line}"),
-                email: None,
+                email: Some(format!("awa{line}@example.com")),
                 payment_method: Some("OM".into()),
             },
         }
@@ -1281,19 +1293,29 @@ mod tests {
     fn rows_to_send_come_in_order_with_their_payees() {
         let dir = tempfile::tempdir().unwrap();
         let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
-        let rows = [
-            new_row(2, "0701020301", 500),
-            new_row(3, "0701020302", 600),
-            new_row(4, "0701020303", 700),
-            new_row(5, "0701020304", 800),
+        let states = [
+            RowState::Pending,
+            RowState::Failed,
+            RowState::Paid,
+            RowState::Sending,
+            RowState::Unknown,
+            RowState::Accepted,
+            RowState::Rejected,
+            RowState::Failed,
+            RowState::Pending,
         ];
-        journal.create_run(&run(), rows.map(Ok), &[], &[]).unwrap();
+        let rows: Vec<NewRow> = (0..states.len())
+            .map(|i| new_row(2 + i as u64, &format!("07010203{i:02}"), 500))
+            .collect();
         journal
-            .apply(&[
-                Change::state("id-0701020302-600", RowState::Paid),
-                Change::state("id-0701020303-700", RowState::Failed),
-            ])
+            .create_run(&run(), rows.iter().cloned().map(Ok), &[], &[])
             .unwrap();
+        let changes: Vec<Change> = rows
+            .iter()
+            .zip(states)
+            .map(|(r, state)| Change::state(&r.client_transaction_id, state))
+            .collect();
+        journal.apply(&changes).unwrap();
         let lines = |after: i64, limit: usize| -> Vec<u64> {
             journal
                 .rows_to_send(after, limit)
@@ -1302,29 +1324,66 @@ mod tests {
                 .map(|(r, _)| r.line)
                 .collect()
         };
-        assert_eq!(lines(0, 10), [2, 4, 5]);
-        assert_eq!(lines(0, 2), [2, 4]);
-        let (row, payee) = journal.rows_to_send(0, 1).unwrap().remove(0);
-        assert_eq!(lines(row.rowid, 10), [4, 5]);
+        assert_eq!(lines(0, 20), [2, 3, 9, 10]);
+        assert_eq!(lines(0, 3), [2, 3, 9]);
+        let sent = journal.rows_to_send(0, 2).unwrap();
+        assert_eq!(lines(sent[1].0.rowid, 20), [9, 10]);
+        let (row, payee) = sent[0].clone();
         let transfer = row.transfer_to(payee);
         assert_eq!(
             (
                 transfer.client_transaction_id.as_deref(),
                 transfer.phone.as_str(),
                 transfer.amount,
+                transfer.notify_url.as_str(),
                 transfer.name.as_deref(),
                 transfer.surname.as_deref(),
+                transfer.email.as_deref(),
                 transfer.payment_method.as_deref()
             ),
             (
-                Some("id-0701020301-500"),
-                "0701020301",
+                Some("id-0701020300-500"),
+                "0701020300",
                 500,
+                "https://m.example/n",
                 Some("Awa"),
                 Some("Kone2"),
+                Some("awa2@example.com"),
                 Some("OM")
             )
         );
+    }
+
+    /// A continued run takes the file's payee for its rows still to send, and keeps the payee a
+    /// row that may have been sent was sent to.
+    #[test]
+    fn a_changed_file_gives_its_payees_to_rows_still_to_send_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+        let rows = [new_row(2, "0701020301", 500), new_row(3, "0701020302", 600)];
+        journal
+            .create_run(&run(), rows.clone().map(Ok), &[], &[])
+            .unwrap();
+        journal
+            .apply(&[Change::state("id-0701020302-600", RowState::Unknown)])
+            .unwrap();
+        let renamed = rows.map(|mut r| {
+            r.payee = Payee {
+                name: "Ada".into(),
+                surname: "Diallo".into(),
+                email: None,
+                payment_method: Some("MOMO".into()),
+            };
+            r
+        });
+        journal.accept_changed_file("def", &renamed).unwrap();
+        let (_, payee) = journal.rows_to_send(0, 10).unwrap().remove(0);
+        assert_eq!(payee, renamed[0].payee);
+        journal
+            .apply(&[Change::state("id-0701020302-600", RowState::Pending)])
+            .unwrap();
+        let (_, kept) = journal.rows_to_send(0, 10).unwrap().remove(1);
+        assert_eq!(kept, new_row(3, "0701020302", 600).payee);
     }
 
     /// A journal of version 3 is opened as version 4, its rows without payees: sending refuses
@@ -1364,7 +1423,7 @@ mod tests {
             .unwrap();
         assert!(!journal.lacks_payees().unwrap());
         let (_, payee) = journal.rows_to_send(0, 10).unwrap().remove(0);
-        assert_eq!(payee.surname, "Kone2");
+        assert_eq!(payee, new_row(2, "0701020304", 500).payee);
         drop(journal);
         let version: i64 = Connection::open(&path)
             .unwrap()

@@ -186,6 +186,42 @@ fn a_bad_row_late_in_a_file_starts_no_run_and_leaves_no_journal() {
     assert_eq!(env.ledger().len(), 2500);
 }
 
+/// What a run sends comes from its journal: each payout to the operator its row names, also
+/// across windows of a run (chunks of 2, 1 in flight: windows of 64 rows).
+#[test]
+fn each_payout_goes_to_the_operator_its_row_names() {
+    let env = TestEnv::new();
+    let lines: Vec<String> = (1..=70)
+        .map(|i| {
+            let operator = if i % 2 == 0 { "MOMO" } else { "om" };
+            format!(
+                "07{:08},225,1000,Payee{i},Test,,{operator},,http://127.0.0.1:9/notify",
+                20_000_000 + i * 37
+            )
+        })
+        .collect();
+    let csv = env.write_csv("pay.csv", &lines);
+    env.sandbox.set_balance(DEFAULT_API_KEY, "CI", 1_000_000).unwrap();
+    env.payout(
+        &csv,
+        "run.sqlite",
+        &["--no-wait", "--chunk-size", "2", "--max-concurrency", "1"],
+    )
+    .assert()
+    .code(4);
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 70);
+    for entry in ledger {
+        let i: u64 = (entry.phone[2..].parse::<u64>().unwrap() - 20_000_000) / 37;
+        let operator = if i % 2 == 0 { "MOMO" } else { "OM" };
+        assert_eq!(
+            (entry.operator.as_str(), entry.send_attempts),
+            (operator, 1),
+            "row {i}"
+        );
+    }
+}
+
 /// A start refused before any row is sent leaves no journal where there was none: a new journal
 /// without a run name, a file that cannot be read (exit 2 for the file, not the journal beside it).
 #[test]

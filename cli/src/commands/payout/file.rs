@@ -1,14 +1,14 @@
 //! The payout file, read as a stream: never held in memory, whatever its size.
 //!
 //! A payroll file may have 100,000 rows; holding its rows, their ids and their results at once
-//! took 300 MB. So the file is read several times instead, one record at a time: a first pass
-//! checks every row (all faults reported before anything else happens), hashes the bytes and
-//! keeps only the totals the messages need (for a run starting now, it also hands each row with
-//! its id to the journal as it goes: `check_with_ids`); later passes read it again with each
-//! row's id (the occurrence counts of `identity::Ids` are the only memory that grows with the
-//! file). A row that no longer reads the same in a later pass means the file changed under the
-//! run: the run stops there, and whatever the journal holds stays as safe as after any
-//! interruption.
+//! took 300 MB. So the file is read one record at a time, and as few times as possible: a run
+//! starting in a new journal reads it once (`check_with_ids`: every row checked, all faults
+//! reported before anything else happens, each row handed with its id to the journal as it goes,
+//! the bytes hashed); a run that continues reads it once to check it and hash it (`check`), and
+//! once more, checked and hashed again, when its bytes are not those of the journal's run
+//! (`rows`, held in memory to be compared with the journal). A run never reads the file while
+//! it sends: the journal holds what is sent. The occurrence counts of `identity::Ids` are the only
+//! memory of a pass that grows with the file.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use cinetpay_transfer::Limits;
 use sha2::{Digest, Sha256};
 
-use crate::csv_input::{check_payouts, PayoutReader, PayoutRow, RowError};
+use crate::csv_input::{check_payouts, PayoutRow, RowError};
 use crate::exit::{CliError, Exit};
 use crate::i18n::{t, text};
 use crate::identity::Ids;
@@ -25,11 +25,9 @@ use crate::identity::Ids;
 use super::count_and_xof;
 
 /// A checked payout file: where it is, and what the first pass learnt of it.
-#[derive(Clone)]
 pub(super) struct PayoutFile {
     path: PathBuf,
     default_notify_url: Option<String>,
-    limits: Limits,
     /// Hex SHA-256 of the bytes that were checked.
     pub sha256: String,
     /// Rows of the file: count and XOF total ...
@@ -133,26 +131,26 @@ impl PayoutFile {
         Ok(checked.map(|()| PayoutFile {
             path: path.to_owned(),
             default_notify_url: default_notify_url.map(str::to_owned),
-            limits,
             sha256: format!("{:x}", reader.hasher.finalize()),
             all,
             derived,
         }))
     }
 
-    /// The file read again, each row with its id in run `run` (in the file's order).
-    pub fn rows<'a>(
-        &'a self,
-        run: &'a str,
-    ) -> Result<impl Iterator<Item = Result<(String, PayoutRow), CliError>> + 'a, CliError> {
-        let file = File::open(&self.path).map_err(|e| cannot_read(&self.path, &e))?;
-        let reader = PayoutReader::checked_before(file, self.default_notify_url.as_deref(), &self.limits)
-            .map_err(|faults| self.changed(&faults))?;
-        let mut ids = Ids::new(run);
-        Ok(reader.map(move |row| match row {
-            Ok(row) => Ok((ids.next(&row), row)),
-            Err(faults) => Err(self.changed(&faults)),
-        }))
+    /// The file read again, each row with its id in run `run` (in the file's order), checked and
+    /// hashed as the first pass was: what is kept of it is what was checked. A file that no longer
+    /// reads as it did then (other bytes, or a fault) is refused.
+    pub fn rows(&self, run: &str) -> Result<Vec<(String, PayoutRow)>, CliError> {
+        let mut rows = Vec::new();
+        let again = Self::check_with_ids(&self.path, self.default_notify_url.as_deref(), run, |id, row| {
+            rows.push((id, row));
+            Ok(())
+        })?
+        .map_err(|faults| self.changed(&faults))?;
+        if again.sha256 != self.sha256 {
+            return Err(self.changed(&[]));
+        }
+        Ok(rows)
     }
 
     /// `N row(s), X XOF` of every row of the file.

@@ -166,8 +166,9 @@ fn continue_run(
     if run.file_sha256 != file.sha256 || journal.lacks_payees()? {
         let new_rows: Vec<NewRow> = file
             .rows(&run.name)?
-            .map(|row| row.map(|(id, r)| new_row(id, &r)))
-            .collect::<Result<_, _>>()?;
+            .into_iter()
+            .map(|(id, r)| new_row(id, &r))
+            .collect();
         let plan = journal.plan_changed_file(&new_rows)?;
         check_changed_file(args, &run, journal, &plan)?;
         journal.accept_changed_file(&file.sha256, &new_rows)?;
