@@ -256,7 +256,6 @@ fn read_chunk(
     range: Range<usize>,
 ) -> Vec<Slot> {
     let mut slots = Vec::with_capacity(range.len());
-    let mut last_good_notify_url = None;
     let mut index = range.start;
     let read = source.read(range.clone(), &mut |t| {
         let mut faults = Vec::new();
@@ -264,7 +263,6 @@ fn read_chunk(
             index,
             t,
             &inner.config.limits,
-            &mut last_good_notify_url,
             &mut faults,
             // Sent under the id the first pass gave it.
             || plan.ids[index].clone(),
@@ -397,7 +395,6 @@ async fn register_payees(
     let wanted = Mutex::new(wanted);
     let contacts_of = |range: Range<usize>| {
         let mut contacts = Vec::new();
-        let mut last_good_notify_url = None;
         let mut index = range.start;
         let mut wanted = wanted.lock().expect("payee set poisoned");
         // A payout that no longer reads as checked is not sent (its chunk sees it): skip it.
@@ -405,9 +402,7 @@ async fn register_payees(
             let mut faults = Vec::new();
             let limits = &inner.config.limits;
             let no_id = String::new; // only the payee counts here
-            if let Some(checked) =
-                validate::check_one_transfer(index, t, limits, &mut last_good_notify_url, &mut faults, no_id)
-            {
+            if let Some(checked) = validate::check_one_transfer(index, t, limits, &mut faults, no_id) {
                 if wanted.remove(&(checked.prefix.clone(), checked.phone.clone())) {
                     contacts.push(validate::payee_contact(t, &checked));
                 }
