@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS payout (
 ";
 
 /// The key of the rows of a journal of version 4 (version 3 had `client_transaction_id TEXT
-/// PRIMARY KEY`, the same key). An index of its own, so that a run's start inserts its rows
+/// PRIMARY KEY`, kept when upgraded, beside this one). An index of its own, so that a run's start inserts its rows
 /// without it and builds it once, sorted (`NewRun`): inserting 100,000 random ids one by one into
 /// it was half the start's inserts.
 const ID_INDEX: &str = "CREATE UNIQUE INDEX IF NOT EXISTS payout_by_id ON payout (client_transaction_id);";
@@ -459,11 +459,11 @@ impl Journal {
         self.conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
             .map_err(|e| self.fail(&e))?;
-        let upgrade = if version == 3 { PAYEE_COLUMNS } else { ID_INDEX };
+        let upgrade = if version == 3 { PAYEE_COLUMNS } else { "" };
         self.conn
             .execute_batch(&format!(
                 "PRAGMA synchronous = FULL;
-                 BEGIN; {SCHEMA} {upgrade} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                 BEGIN; {SCHEMA} {upgrade} {ID_INDEX} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             ))
             .map_err(|e| self.fail(&e))
     }
@@ -507,24 +507,12 @@ impl Journal {
         let tx = self.conn.transaction().map_err(|e| storage(&path, &e))?;
         // The rows' index is built once they are all in (`NewRun::commit`), in the same
         // transaction: a journal never holds rows without it.
-        let rebuild_index = tx
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'payout_by_id')",
-                [],
-                |r| r.get(0),
-            )
-            .and_then(|exists: bool| {
-                if exists {
-                    tx.execute_batch("DROP INDEX payout_by_id;")?;
-                }
-                Ok(exists)
-            })
+        tx.execute_batch("DROP INDEX IF EXISTS payout_by_id;")
             .map_err(|e| storage(&path, &e))?;
         Ok(NewRun {
             tx,
             path,
             stamp: Stamp::now(),
-            rebuild_index,
         })
     }
 
@@ -830,8 +818,6 @@ pub struct NewRun<'j> {
     tx: Transaction<'j>,
     path: PathBuf,
     stamp: Stamp,
-    /// Whether the rows' index was dropped for the inserts, to be built again by `commit`.
-    rebuild_index: bool,
 }
 
 impl NewRun<'_> {
@@ -849,17 +835,10 @@ impl NewRun<'_> {
     /// flagged `earlier`, and the rows `unsure` names (as it says, `unknown`), whose last attempt
     /// may have left until now: another journal of the run may still be sending them.
     pub fn commit(self, run: &Run, found: &[Change], unsure: &[Change]) -> Result<(), CliError> {
-        let NewRun {
-            tx,
-            path,
-            rebuild_index,
-            ..
-        } = self;
+        let NewRun { tx, path, .. } = self;
         let record = || -> rusqlite::Result<()> {
-            if rebuild_index {
-                // Two rows under one id fail here, as they failed their insert before.
-                tx.execute_batch(ID_INDEX)?;
-            }
+            // Two rows under one id fail here, as they failed their insert before.
+            tx.execute_batch(ID_INDEX)?;
             tx.execute(
                 "INSERT INTO run (id, name, csv_path, file_sha256, base_url, merchant)
                  VALUES (1, ?1, ?2, ?3, ?4, ?5)",
@@ -1454,14 +1433,22 @@ mod tests {
     fn a_journal_of_version_3_takes_its_payees_from_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v3.sqlite");
-        let old_schema = SCHEMA.replace(
-            ",\n    name                  TEXT,\n    surname               TEXT,\n    email                 TEXT,\n    payment_method        TEXT",
-            "",
-        );
-        assert_ne!(old_schema, SCHEMA);
+        // The payout table of version 3, as it was written.
+        let old_schema = "CREATE TABLE run (
+                id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, csv_path TEXT NOT NULL,
+                file_sha256 TEXT NOT NULL, base_url TEXT NOT NULL, merchant TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+                updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
+            CREATE TABLE payout (
+                client_transaction_id TEXT PRIMARY KEY, line INTEGER NOT NULL,
+                prefix TEXT NOT NULL, phone TEXT NOT NULL, amount INTEGER NOT NULL,
+                notify_url TEXT NOT NULL, state TEXT NOT NULL, transaction_id TEXT, lot TEXT,
+                treatment_status TEXT, error TEXT, earlier INTEGER NOT NULL DEFAULT 0,
+                last_sent_at INTEGER,
+                updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
+            PRAGMA user_version = 3;";
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(&format!("{old_schema} PRAGMA user_version = 3;"))
-            .unwrap();
+        conn.execute_batch(old_schema).unwrap();
         conn.execute(
             "INSERT INTO run (id, name, csv_path, file_sha256, base_url, merchant)
              VALUES (1, 'nov', 'p.csv', 'abc', 'http://127.0.0.1:1/v1', 'sha256:00')",
@@ -1486,6 +1473,12 @@ mod tests {
         assert!(!journal.lacks_payees().unwrap());
         let (_, payee) = journal.rows_to_send(0, 10).unwrap().remove(0);
         assert_eq!(payee, new_row(2, "0701020304", 500).payee);
+        let again = journal.conn.execute(
+            "INSERT INTO payout (client_transaction_id, line, prefix, phone, amount, notify_url, state)
+             VALUES ('id-0701020304-500', 9, '225', '0701020304', 500, 'https://m.example/n', 'pending')",
+            [],
+        );
+        assert!(again.is_err(), "one row per id");
         drop(journal);
         let version: i64 = Connection::open(&path)
             .unwrap()

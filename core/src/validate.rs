@@ -75,9 +75,8 @@ fn check_each_transfer(
 }
 
 /// Checks transfers one at a time, keeping what the rules over the whole list need: the ids seen
-/// (an id twice in one call is a fault) and the last `notify_url` that passed (a payroll's payouts
-/// nearly all share one: parsed once, not once per payout). One checker per call, so that a call
-/// read a chunk at a time (`crate::streaming`) is judged exactly as a slice.
+/// (an id twice in one call is a fault). One checker per call, so that a call read a chunk at a
+/// time (`crate::streaming`) is judged exactly as a slice.
 pub(crate) struct TransferChecker<'l> {
     limits: &'l Limits,
     seen: HashSet<String>,
@@ -144,8 +143,9 @@ fn generated_id() -> String {
 }
 
 /// Checks one transfer on its own (every rule but "no id twice", which needs the whole list).
-/// Used again on each chunk of a call read a chunk at a time. A transfer without an id is checked under `missing_id()`: the caller decides
-/// whether that is a new one, the one a first pass gave it, or none (a check alone).
+/// Used again on each chunk of a call read a chunk at a time. A transfer without an id is checked
+/// under `missing_id()`: the caller decides whether that is a new one, the one a first pass gave
+/// it, or none (a check alone).
 pub(crate) fn check_one_transfer(
     index: usize,
     t: &Transfer,
