@@ -170,12 +170,7 @@ fn a_bad_row_late_in_a_file_starts_no_run_and_leaves_no_journal() {
         .code(2)
         .stderr(contains("line 2502"));
     assert!(env.ledger().is_empty());
-    let left: Vec<_> = std::fs::read_dir(env.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with("run.sqlite"))
-        .collect();
-    assert!(left.is_empty(), "journal files left: {left:?}");
+    assert_eq!(env.journal_files(), Vec::<String>::new(), "no journal left");
 
     lines.pop();
     let csv = env.write_csv("pay.csv", &lines);
@@ -244,12 +239,7 @@ fn a_refused_start_leaves_no_journal() {
         .assert()
         .code(2)
         .stderr(contains("cannot read"));
-    let left: Vec<_> = std::fs::read_dir(env.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.contains("sqlite"))
-        .collect();
-    assert!(left.is_empty(), "journal files left: {left:?}");
+    assert_eq!(env.journal_files(), Vec::<String>::new(), "no journal left");
     assert!(env.ledger().is_empty());
 }
 

@@ -99,6 +99,15 @@ impl TestEnv {
     pub fn ledger(&self) -> Vec<LedgerEntry> {
         self.sandbox.ledger()
     }
+
+    /// The journal files (`*.sqlite*`) in the temporary directory.
+    pub fn journal_files(&self) -> Vec<String> {
+        std::fs::read_dir(self.dir.path())
+            .expect("temporary directory")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(".sqlite"))
+            .collect()
+    }
 }
 
 /// `n` valid Côte d'Ivoire rows of 1,000 XOF; none ends in 000 (the sandbox's rejection rule).
