@@ -15,12 +15,12 @@
 //! The run is bound to one service and one merchant (base URL and API-key fingerprint): the
 //! states it holds are what *that* account did, and mean nothing against another.
 //!
-//! Schema (version 3, in `PRAGMA user_version`):
+//! Schema (version 4, in `PRAGMA user_version`):
 //! - `run`: one row: its name, the CSV path and SHA-256, the base URL, the merchant fingerprint,
 //!   when the run was created and last changed.
-//! - `payout`: one row per payout of the run: client_transaction_id (key), its current line in the
-//!   file, prefix, phone, amount, notify_url, state, CinetPay's transaction_id and lot, the last
-//!   treatment_status, the last error, `earlier` (found at CinetPay when the journal started),
+//! - `payout`: one row per payout of the run: client_transaction_id (unique: `payout_by_id`), its
+//!   current line in the file, prefix, phone, amount, notify_url, state, CinetPay's transaction_id
+//!   and lot, the last treatment_status, the last error, `earlier` (found at CinetPay when the journal started),
 //!   and `last_sent_at`: when the row's last attempt may have left (Unix milliseconds; set when
 //!   the row is marked `sending`, or by reconciliation to the latest moment an attempt of an
 //!   earlier process may have left). A rerun does not send a row CinetPay does not show until
@@ -84,9 +84,9 @@ CREATE TABLE IF NOT EXISTS payout (
 ";
 
 /// The key of the rows of a journal of version 4 (version 3 had `client_transaction_id TEXT
-/// PRIMARY KEY`, kept when upgraded, beside this one). An index of its own, so that a run's start inserts its rows
-/// without it and builds it once, sorted (`NewRun`): inserting 100,000 random ids one by one into
-/// it was half the start's inserts.
+/// PRIMARY KEY`, kept when upgraded, beside this one). An index of its own, so that a run's start
+/// inserts its rows without it and builds it once, sorted (`NewRun`): inserting 100,000 random ids
+/// one by one into it was half the start's inserts.
 const ID_INDEX: &str = "CREATE UNIQUE INDEX IF NOT EXISTS payout_by_id ON payout (client_transaction_id);";
 
 /// A row without its payee (of a journal of version 3, not filled yet).
