@@ -140,7 +140,7 @@ impl<T, R> Stream<T, R> {
     ) -> PyResult<Bound<'_, PyAny>> {
         if let Err(e) = outcome {
             let kept = match (e.field(), e.index()) {
-                (Some("transfers"), Some(index)) => self
+                (Some("transfers" | "contacts"), Some(index)) => self
                     .unreadable
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
