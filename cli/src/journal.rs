@@ -216,7 +216,7 @@ pub struct NewRow {
 
 /// Who a row pays, and by which operator: what the core needs besides the payout itself to
 /// register the payee and send.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payee {
     pub name: String,
     pub surname: String,
@@ -349,12 +349,11 @@ impl Journal {
             .open(path)
             .is_ok();
         let opened = file_identity(path);
-        let busy = || CliError::new(Exit::Error, t!("journal-busy", path = text(path.display())));
         // The file is there (made above, or found): SQLite must not make another one.
         let flags =
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| match opened {
-            Some(_) if !path.exists() => busy(),
+            Some(_) if !path.exists() => busy(path),
             _ => storage(path, &e),
         })?;
         let journal = Journal {
@@ -368,7 +367,7 @@ impl Journal {
         // that held it discarded a run that did not start. What it opened is no journal any more,
         // and is left before anything of it is read or written.
         if opened.is_none() || file_identity(path) != opened {
-            return Err(busy());
+            return Err(busy(path));
         }
         journal.init()?;
         Ok(journal)
@@ -431,9 +430,7 @@ impl Journal {
             .conn
             .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
         locked.map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy) => {
-                CliError::new(Exit::Error, t!("journal-busy", path = text(self.path.display())))
-            }
+            Some(rusqlite::ErrorCode::DatabaseBusy) => busy(&self.path),
             _ => self.fail(&e),
         })
     }
@@ -647,13 +644,11 @@ impl Journal {
     /// each with its payee. A row of a journal of version 3 not filled yet has none: an error.
     pub fn rows_to_send(&self, rowid: i64, limit: usize) -> Result<Vec<(JournalRow, Payee)>, CliError> {
         let read = || -> rusqlite::Result<Vec<(JournalRow, Option<Payee>)>> {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT line, client_transaction_id, prefix, phone, amount, notify_url, state,
-                        transaction_id, lot, treatment_status, error, earlier, rowid,
-                        name, surname, email, payment_method
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS}, name, surname, email, payment_method
                  FROM payout WHERE rowid > ?1 AND (state = 'pending' OR state = 'failed')
-                 ORDER BY rowid LIMIT ?2",
-            )?;
+                 ORDER BY rowid LIMIT ?2"
+            ))?;
             let rows = stmt.query_map(params![rowid, limit as i64], |r| {
                 let payee = match (r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(14)?) {
                     (Some(name), Some(surname)) => Some(Payee {
@@ -753,11 +748,9 @@ impl Journal {
         params: P,
     ) -> Result<Vec<JournalRow>, CliError> {
         let read = || -> rusqlite::Result<Vec<JournalRow>> {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT line, client_transaction_id, prefix, phone, amount, notify_url, state,
-                        transaction_id, lot, treatment_status, error, earlier, rowid
-                 FROM payout {clauses}"
-            ))?;
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM payout {clauses}"))?;
             let rows = stmt.query_map(params, journal_row)?;
             rows.collect()
         };
@@ -875,6 +868,12 @@ impl NewRun<'_> {
     }
 }
 
+/// The journal at `path` is another process's: locked by it, or removed by it while this one
+/// waited for its lock.
+fn busy(path: &Path) -> CliError {
+    CliError::new(Exit::Error, t!("journal-busy", path = text(path.display())))
+}
+
 /// The device and inode of the file at `path`, if there is one.
 #[cfg(unix)]
 fn file_identity(path: &Path) -> Option<(u64, u64)> {
@@ -889,8 +888,11 @@ fn file_identity(path: &Path) -> Option<(u64, u64)> {
     path.exists().then_some((0, 0))
 }
 
-/// A row read by a `SELECT` of `line, client_transaction_id, prefix, phone, amount, notify_url,
-/// state, transaction_id, lot, treatment_status, error, earlier, rowid` (in that order).
+/// The columns `journal_row` reads, in its order (first in a `SELECT`).
+const ROW_COLUMNS: &str = "line, client_transaction_id, prefix, phone, amount, notify_url, state,
+    transaction_id, lot, treatment_status, error, earlier, rowid";
+
+/// A row read by a `SELECT` of `ROW_COLUMNS` (and possibly more columns after them).
 fn journal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalRow> {
     let state: String = r.get(6)?;
     Ok(JournalRow {

@@ -50,7 +50,7 @@ impl PayoutFile {
         Self::check_each(path, default_notify_url, |_| {})
     }
 
-    /// The first pass of a run starting now (`start::start_new_run`), with each row's id in run
+    /// The first pass of a run starting now (`start::start`), with each row's id in run
     /// `run`: the file is read and checked on a thread of its own, and every row, with its id, is
     /// handed to `each` on the calling thread, a batch at a time as the pass goes, so that the
     /// journal's inserts overlap the reading. Rows are handed over only while no fault was found:
