@@ -1248,7 +1248,8 @@ mod tests {
             let path = path.clone();
             std::thread::spawn(move || Journal::open(&path).map(drop))
         };
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        // Time for the waiting thread to reach the lock (it waits up to 5 s for it).
+        std::thread::sleep(std::time::Duration::from_millis(1000));
         maker.discard();
         let refused = waiting.join().unwrap().expect_err("the journal went away");
         assert!(refused.message.contains("in use"), "{}", refused.message);
