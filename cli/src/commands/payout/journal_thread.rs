@@ -4,25 +4,28 @@
 //! reading each window's rows and looking their ids up, and the window's synced `sending`
 //! marks, happened while no request was in flight, and each request's results were recorded
 //! before the next request could start. Here a thread owns the journal: it
-//! reads and marks the next window while the current one is in flight, and records results as
-//! they come, in order (those waiting together in one transaction).
+//! reads and marks the next window while the current one is in flight (one range update,
+//! `Journal::mark_sending`), and records results as they come, in order, those that come within
+//! a few milliseconds in one transaction (`GATHER_RESULTS`).
 //!
 //! What keeps a payout from being sent twice does not change: a window is handed over only once
 //! its rows are `sending` in a committed, synced transaction, so every request of it leaves
 //! after its rows' marks (ADR 2). Marking a window early only means that a process killed then
 //! leaves more rows `sending`, which the rerun looks up before sending anything, as after any
 //! interruption. Results are committed without waiting for the disk, in the order they settled
-//! (`Journal::apply_results`).
+//! (`Journal::apply_results`); a process killed before they are loses them the same way, its
+//! rows still `sending`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use cinetpay_transfer::Transfer;
 use futures::channel::oneshot;
 
 use crate::exit::CliError;
-use crate::journal::{Change, Journal, JournalRow, RowState};
+use crate::journal::{Change, Journal, JournalRow};
 
 /// Rows of one window: each row's journal entry as it was before the window was marked
 /// `sending`, and the transfer to send.
@@ -40,6 +43,12 @@ enum Job {
     /// Changes committed (and synced) before answering, after everything asked before them.
     Apply(Vec<Change>, oneshot::Sender<Result<(), CliError>>),
 }
+
+/// How long results wait for others to be committed with: a few milliseconds of requests, so a
+/// run of 100,000 rows commits a few hundred times instead of once per request (each commit
+/// writes its pages to the log again; issue 13). A process killed meanwhile loses at most
+/// these results: their rows stay `sending`, which the rerun looks up before sending anything.
+const GATHER_RESULTS: Duration = Duration::from_millis(20);
 
 /// The thread that owns the journal while a run sends.
 pub(super) struct JournalThread {
@@ -153,9 +162,11 @@ fn serve(
                 let _ = reply.send(window);
             }
             Job::Results(mut changes) => {
-                // Results already waiting behind these are committed with them: when this thread
-                // falls behind, it catches up in fewer transactions.
-                while let Ok(next) = queue.try_recv() {
+                // Results that come within `GATHER_RESULTS` are committed with these (one
+                // transaction instead of one per request); a job of another kind ends the wait
+                // and is done next, so a window or an `apply` never waits for it.
+                let deadline = Instant::now() + GATHER_RESULTS;
+                while let Ok(next) = queue.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                     match next {
                         Job::Results(more) => changes.extend(more),
                         other => {
@@ -201,15 +212,8 @@ fn next_window(journal: &mut Journal, after: i64, size: usize) -> Result<Option<
         return Ok(None);
     }
     // Every row of the window is `sending` (committed) before it is handed over, so before its
-    // first request can leave.
-    let marks: Vec<Change> = window
-        .rows
-        .iter()
-        .map(|r| Change {
-            row: Some(r.rowid),
-            ..Change::state(&r.client_transaction_id, RowState::Sending)
-        })
-        .collect();
-    journal.apply(&marks)?;
+    // first request can leave: they are the rows to send in `after..=last`, marked at once.
+    let last = window.rows.last().map_or(after, |r| r.rowid);
+    journal.mark_sending(after, last, window.rows.len())?;
     Ok(Some(window))
 }

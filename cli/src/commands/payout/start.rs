@@ -84,9 +84,9 @@ async fn start(
     let mut maybe_used: Vec<(NewRow, bool)> = Vec::new();
     let mut new_run = journal.begin_run()?;
     let file = PayoutFile::check_with_ids(&args.file, args.notify_url.as_deref(), &name, |id, r| {
-        let row = new_row(id, &r);
-        new_run.insert(&row)?;
         let own_id = r.client_transaction_id.is_some();
+        let row = new_row(id, r);
+        new_run.insert(&row)?;
         if !fresh || own_id {
             maybe_used.push((row, own_id));
         }
@@ -167,7 +167,7 @@ fn continue_run(
         let new_rows: Vec<NewRow> = file
             .rows(&run.name)?
             .into_iter()
-            .map(|(id, r)| new_row(id, &r))
+            .map(|(id, r)| new_row(id, r))
             .collect();
         let plan = journal.plan_changed_file(&new_rows)?;
         check_changed_file(args, &run, journal, &plan)?;
@@ -198,19 +198,19 @@ fn maybe_in_flight(run: &str, sandbox: bool, found: &[Change], looked_up: &[(New
 }
 
 /// The journal's record of a row of the file.
-fn new_row(client_transaction_id: String, row: &PayoutRow) -> NewRow {
+fn new_row(client_transaction_id: String, row: PayoutRow) -> NewRow {
     NewRow {
         line: row.line,
         client_transaction_id,
-        prefix: row.prefix.clone(),
-        phone: row.phone.clone(),
+        prefix: row.prefix,
+        phone: row.phone,
         amount: row.amount,
-        notify_url: row.notify_url.clone(),
+        notify_url: row.notify_url,
         payee: Payee {
-            name: row.name.clone(),
-            surname: row.surname.clone(),
-            email: row.email.clone(),
-            payment_method: row.payment_method.clone(),
+            name: row.name,
+            surname: row.surname,
+            email: row.email,
+            payment_method: row.payment_method,
         },
     }
 }
