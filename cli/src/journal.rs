@@ -1,11 +1,10 @@
 //! The journal of a payout run: one SQLite file that makes `payout` safe to run again.
 //!
 //! Money commands get interrupted (Ctrl-C, a crash, a lost network). The journal records, for
-//! every row of the run, the idempotency key it is sent under and what became of it, and every
-//! state change is committed before the next step: rows are marked `sending` in a transaction
-//! *before* their request leaves (a window of rows at a time), and each request's rows are
-//! updated as soon as it settles (within a few milliseconds: results that settle together are
-//! committed together). A rerun therefore knows exactly which rows may have reached
+//! every row of the run, the idempotency key it is sent under and what became of it: rows are
+//! marked `sending` in a committed, synced transaction *before* their request leaves (a window
+//! of rows at a time), and each request's rows are updated once it settles (within a few
+//! milliseconds: results that settle together are committed together, see `journal_thread.rs`). A rerun therefore knows exactly which rows may have reached
 //! CinetPay without us hearing back (`sending`, `unknown`) and asks about those before sending
 //! anything (see `tracking::reconcile`).
 //!
@@ -41,7 +40,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::exit::{CliError, Exit};
-use crate::i18n::{t, text};
+use crate::i18n::{count as count_arg, t, text};
 use crate::output::xof;
 
 const SCHEMA_VERSION: i64 = 4;
@@ -457,12 +456,6 @@ impl Journal {
         self.conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
             .map_err(|e| self.fail(&e))?;
-        // Sorts in memory, not in temporary files: the unique index a run's start builds sorts
-        // every id of the run (issue 13: two files written and read back before the first
-        // request).
-        self.conn
-            .execute_batch("PRAGMA temp_store = MEMORY")
-            .map_err(|e| self.fail(&e))?;
         let upgrade = if version == 3 { PAYEE_COLUMNS } else { "" };
         self.conn
             .execute_batch(&format!(
@@ -769,12 +762,14 @@ impl Journal {
         self.write(|tx| update_rows(tx, changes))
     }
 
-    /// Applies the results of a request in one transaction, committed before this returns but
+    /// Applies the results of requests in one transaction, committed before this returns but
     /// without waiting for the disk: a run settles thousands of requests, and waiting for the
-    /// disk after each one was half of a large run's time. A killed process loses nothing (the
-    /// commit is in the operating system's hands); a power cut may lose the last results, whose
-    /// rows are then still `sending`, which a rerun looks up before sending anything. What must
-    /// survive a power cut, the `sending` mark before a request leaves, goes through `apply`.
+    /// disk after each one was half of a large run's time. Once this returns, a killed process
+    /// loses nothing (the commit is in the operating system's hands); a power cut may lose the
+    /// last results, whose rows are then still `sending`, which a rerun looks up before sending
+    /// anything. (Results the journal's thread still gathers, `GATHER_RESULTS`, are lost the same
+    /// way by a killed process.) What must survive a power cut, the `sending` mark before a
+    /// request leaves, goes through `apply` or `mark_sending`.
     pub fn apply_results(&mut self, changes: &[Change]) -> Result<(), CliError> {
         self.write_synced(false, |tx| update_rows(tx, changes))
     }
@@ -785,7 +780,8 @@ impl Journal {
     /// there were. One range update instead of one per row (issue 13: a third of the journal's
     /// work while sending). Fails, marking nothing, unless exactly `count` rows were marked.
     pub fn mark_sending(&mut self, after: i64, last: i64, count: usize) -> Result<(), CliError> {
-        self.write(|tx| {
+        let mut found = None;
+        let marked = self.write(|tx| {
             let stamp = Stamp::now();
             let marked = tx
                 .prepare_cached(
@@ -798,8 +794,21 @@ impl Journal {
                 Ok(())
             } else {
                 // Only this connection writes the journal while it is locked: never expected.
+                found = Some(marked);
                 Err(rusqlite::Error::StatementChangedRows(marked))
             }
+        });
+        marked.map_err(|e| match found {
+            Some(found) => CliError::new(
+                Exit::Error,
+                t!(
+                    "journal-window-not-marked",
+                    path = text(self.path.display()),
+                    rows = count_arg(count as u64),
+                    found = count_arg(found as u64)
+                ),
+            ),
+            None => e,
         })
     }
 
@@ -1334,63 +1343,86 @@ mod tests {
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
         let states = proptest::collection::vec(proptest::sample::select(RowState::ALL.to_vec()), 0..40);
         runner
-            .run(&(states, 1usize..12), |(states, window)| {
-                let dir = tempfile::tempdir().unwrap();
-                let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
-                let rows: Vec<NewRow> = (0..states.len())
-                    .map(|i| new_row(2 + i as u64, &format!("07010203{i:02}"), 500))
-                    .collect();
-                journal
-                    .create_run(&run(), rows.iter().cloned().map(Ok), &[], &[])
-                    .unwrap();
-                let changes: Vec<Change> = rows
-                    .iter()
-                    .zip(&states)
-                    .map(|(r, &state)| Change {
-                        error: Some(format!("was {}", state.as_str())),
-                        ..Change::state(&r.client_transaction_id, state)
-                    })
-                    .collect();
-                journal.apply(&changes).unwrap();
-                let sent_at = |journal: &Journal| -> Vec<Option<i64>> {
+            .run(
+                &(states, 1usize..12, any::<bool>(), 0i64..4),
+                |(states, window, reversed, gaps)| {
+                    let dir = tempfile::tempdir().unwrap();
+                    let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+                    // Rowids need not follow the lines (a changed file), nor follow each other.
+                    let n = states.len() as u64;
+                    let rows: Vec<NewRow> = (0..n)
+                        .map(|i| {
+                            new_row(
+                                if reversed { 1 + n - i } else { 2 + i },
+                                &format!("07010203{i:02}"),
+                                500,
+                            )
+                        })
+                        .collect();
                     journal
-                        .conn
-                        .prepare("SELECT last_sent_at FROM payout ORDER BY line")
-                        .unwrap()
-                        .query_map([], |r| r.get(0))
-                        .unwrap()
-                        .collect::<rusqlite::Result<_>>()
-                        .unwrap()
-                };
-                let (before, sent_before) = (journal.rows().unwrap(), sent_at(&journal));
-                let mut after = 0;
-                loop {
-                    let sent = journal.rows_to_send(after, window).unwrap();
-                    let Some((last, _)) = sent.last() else { break };
-                    let last = last.rowid;
-                    let unmarked = journal.rows().unwrap();
-                    prop_assert!(journal.mark_sending(after, last, sent.len() + 1).is_err());
-                    prop_assert_eq!(journal.rows().unwrap(), unmarked);
-                    journal.mark_sending(after, last, sent.len()).unwrap();
-                    after = last;
-                }
-                let now = journal.rows().unwrap().into_iter().zip(sent_at(&journal));
-                for ((was, sent_before), (now, sent_now)) in before.iter().zip(sent_before).zip(now) {
-                    if was.state.to_send() {
-                        let expected = JournalRow {
-                            state: RowState::Sending,
-                            error: None,
-                            ..was.clone()
-                        };
-                        prop_assert_eq!(&now, &expected);
-                        prop_assert!(sent_now.is_some());
-                    } else {
-                        prop_assert_eq!(&now, was);
-                        prop_assert_eq!(sent_now, sent_before);
+                        .create_run(&run(), rows.iter().cloned().map(Ok), &[], &[])
+                        .unwrap();
+                    if gaps > 0 {
+                        journal
+                            .conn
+                            .execute("DELETE FROM payout WHERE rowid % 4 = ?1", [gaps])
+                            .unwrap();
                     }
-                }
-                Ok(())
-            })
+                    let changes: Vec<Change> = rows
+                        .iter()
+                        .zip(&states)
+                        .enumerate()
+                        .map(|(i, (r, &state))| Change {
+                            error: Some(format!("was {}", state.as_str())),
+                            transaction_id: (i % 2 == 0).then(|| format!("tx{i}")),
+                            lot: (i % 3 == 0).then(|| format!("lot{i}")),
+                            treatment_status: (i % 2 == 0).then(|| "NEW".to_owned()),
+                            ..Change::state(&r.client_transaction_id, state)
+                        })
+                        .collect();
+                    journal.apply(&changes).unwrap();
+                    let sent_at = |journal: &Journal| -> Vec<Option<i64>> {
+                        journal
+                            .conn
+                            .prepare("SELECT last_sent_at FROM payout ORDER BY line")
+                            .unwrap()
+                            .query_map([], |r| r.get(0))
+                            .unwrap()
+                            .collect::<rusqlite::Result<_>>()
+                            .unwrap()
+                    };
+                    let (before, sent_before) = (journal.rows().unwrap(), sent_at(&journal));
+                    let mut after = 0;
+                    loop {
+                        let sent = journal.rows_to_send(after, window).unwrap();
+                        let Some((last, _)) = sent.last() else { break };
+                        let last = last.rowid;
+                        let unmarked = journal.rows().unwrap();
+                        for wrong in [sent.len() + 1, sent.len() - 1] {
+                            prop_assert!(journal.mark_sending(after, last, wrong).is_err());
+                            prop_assert_eq!(journal.rows().unwrap(), unmarked.clone());
+                        }
+                        journal.mark_sending(after, last, sent.len()).unwrap();
+                        after = last;
+                    }
+                    let now = journal.rows().unwrap().into_iter().zip(sent_at(&journal));
+                    for ((was, sent_before), (now, sent_now)) in before.iter().zip(sent_before).zip(now) {
+                        if was.state.to_send() {
+                            let expected = JournalRow {
+                                state: RowState::Sending,
+                                error: None,
+                                ..was.clone()
+                            };
+                            prop_assert_eq!(&now, &expected);
+                            prop_assert!(sent_now.is_some());
+                        } else {
+                            prop_assert_eq!(&now, was);
+                            prop_assert_eq!(sent_now, sent_before);
+                        }
+                    }
+                    Ok(())
+                },
+            )
             .unwrap();
     }
 

@@ -163,6 +163,7 @@ lookup-undecided = cannot tell whether CinetPay already holds line {$line} ({$id
 ## Sending and following a run
 
 unknown-reason = outcome unknown: the answer was lost; a rerun looks it up before sending
+journal-window-not-marked = the journal {$path} could not mark the next {$rows} rows as being sent (it found {$found} of them); none of them was sent. Run the same payout command again: rows already sent are never sent again.
 journal-payee-missing = the journal has no payee for {$row} (a journal made by an older cinetpay); nothing more was sent. Run the same payout command again: it takes the payees from the file first, and rows already sent are never sent again.
 line-fault = line {$line}: {$reason}
 file-changed-while-reading = {$file} changed while this run was reading it{$first}; nothing more was sent. Run the same command again once the file is as it should be: rows already sent are never sent again.

@@ -180,6 +180,7 @@ lookup-undecided = impossible de savoir si CinetPay détient déjà la ligne {$l
 ## Envoyer et suivre une campagne
 
 unknown-reason = sort inconnu : la réponse s'est perdue ; une relance le recherche avant tout envoi
+journal-window-not-marked = le journal {$path} n'a pas pu marquer « en cours d'envoi » les {$rows} lignes suivantes (il en a trouvé {$found}) ; aucune d'elles n'a été envoyée. Relancez la même commande payout : les lignes déjà envoyées ne sont jamais renvoyées.
 journal-payee-missing = le journal n'a pas de bénéficiaire pour {$row} (un journal d'une version plus ancienne de cinetpay) ; plus rien n'a été envoyé. Relancez la même commande payout : elle reprend d'abord les bénéficiaires du fichier, et les lignes déjà envoyées ne sont jamais renvoyées.
 line-fault = ligne {$line} : {$reason}
 file-changed-while-reading = {$file} a changé pendant que cette campagne le lisait{$first} ; plus rien n'a été envoyé. Relancez la même commande une fois le fichier remis en ordre : les lignes déjà envoyées ne sont jamais renvoyées.

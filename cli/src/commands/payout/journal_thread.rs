@@ -44,10 +44,12 @@ enum Job {
     Apply(Vec<Change>, oneshot::Sender<Result<(), CliError>>),
 }
 
-/// How long results wait for others to be committed with: a few milliseconds of requests, so a
-/// run of 100,000 rows commits a few hundred times instead of once per request (each commit
-/// writes its pages to the log again; issue 13). A process killed meanwhile loses at most
-/// these results: their rows stay `sending`, which the rerun looks up before sending anything.
+/// How long results wait for others to be committed with. Against a fast service (the sandbox,
+/// 100,000 rows in seconds) a few hundred commits instead of one per request: each commit writes
+/// its pages to the log again (issue 13; `scripts/bench-cli.sh`, docs/performance.md). Where
+/// requests take longer than this to settle, most still commit alone. A process killed meanwhile
+/// loses at most these results: their rows stay `sending`, which the rerun looks up before
+/// sending anything.
 const GATHER_RESULTS: Duration = Duration::from_millis(20);
 
 /// The thread that owns the journal while a run sends.
@@ -164,7 +166,7 @@ fn serve(
             Job::Results(mut changes) => {
                 // Results that come within `GATHER_RESULTS` are committed with these (one
                 // transaction instead of one per request); a job of another kind ends the wait
-                // and is done next, so a window or an `apply` never waits for it.
+                // and is done right after this commit, which keeps the order of the jobs.
                 let deadline = Instant::now() + GATHER_RESULTS;
                 while let Ok(next) = queue.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                     match next {
@@ -180,10 +182,12 @@ fn serve(
                         .iter()
                         .find_map(|w| w.get(&c.client_transaction_id).copied());
                 }
-                let mut failed = failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                if failed.is_none() {
+                // The lock is not held while committing: the sending side asks whether recording
+                // failed after each request. Only this thread sets the failure.
+                let lock = || failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if lock().is_none() {
                     if let Err(e) = journal.apply_results(&changes) {
-                        *failed = Some(e);
+                        *lock() = Some(e);
                     }
                 }
             }
@@ -216,4 +220,75 @@ fn next_window(journal: &mut Journal, after: i64, size: usize) -> Result<Option<
     let last = window.rows.last().map_or(after, |r| r.rowid);
     journal.mark_sending(after, last, window.rows.len())?;
     Ok(Some(window))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{NewRow, Payee, RowState, Run};
+
+    fn started_journal(dir: &std::path::Path, rows: usize) -> Journal {
+        let mut journal = Journal::open(&dir.join("j.sqlite")).unwrap();
+        let mut new_run = journal.begin_run().unwrap();
+        for i in 0..rows {
+            new_run
+                .insert(&NewRow {
+                    line: 2 + i as u64,
+                    client_transaction_id: format!("id-{i}"),
+                    prefix: "225".into(),
+                    phone: format!("07010203{i:02}"),
+                    amount: 500,
+                    notify_url: "https://m.example/n".into(),
+                    payee: Payee {
+                        name: "Awa".into(),
+                        surname: "Kone".into(),
+                        email: None,
+                        payment_method: None,
+                    },
+                })
+                .unwrap();
+        }
+        let run = Run {
+            name: "nov".into(),
+            csv_path: "p.csv".into(),
+            file_sha256: "abc".into(),
+            base_url: "http://127.0.0.1:1/v1".into(),
+            merchant: "sha256:00".into(),
+            created_at: String::new(),
+        };
+        new_run.commit(&run, &[], &[]).unwrap();
+        journal
+    }
+
+    /// Results gathered for a later commit are still written before a change asked for after
+    /// them (which would otherwise be overwritten by them), and before the thread hands the
+    /// journal back.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn gathered_results_are_committed_in_order_and_before_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let thread = JournalThread::start(started_journal(dir.path(), 2), 10);
+        let window = thread.next_window().await.unwrap().unwrap();
+        assert_eq!(window.rows.len(), 2);
+        thread.record(vec![Change::state("id-0", RowState::Accepted)]);
+        let later = Change {
+            error: Some("later".into()),
+            ..Change::state("id-0", RowState::Failed)
+        };
+        thread.apply(vec![later]).await.unwrap();
+        thread.record(vec![Change::state("id-1", RowState::Accepted)]);
+        let journal = thread.finish().await;
+        let states: Vec<(String, RowState)> = journal
+            .rows()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.client_transaction_id, r.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("id-0".to_owned(), RowState::Failed),
+                ("id-1".to_owned(), RowState::Accepted)
+            ]
+        );
+    }
 }

@@ -16,7 +16,7 @@
 //! 5. send the rows still to send a window at a time (`sending.rs`): the window's rows marked
 //!    `sending` in one transaction, then one call of the core's `pay_observed` (contacts, then
 //!    chunks of `--chunk-size` with up to `--max-concurrency` requests in flight; never twice),
-//!    recording each chunk's results as it settles; a failure about the account or the service
+//!    recording each chunk's results once it settles (`journal_thread.rs`); a failure about the account or the service
 //!    rather than about a row stops the call from starting more requests (those in flight
 //!    finish; rows never sent are `pending` again) and ends the run;
 //! 6. unless `--no-wait`, poll until every accepted row is paid or rejected (or `--timeout`);

@@ -1,6 +1,7 @@
 //! Sending a run's rows, a window at a time: each window's rows marked `sending` (one committed
 //! transaction) before its first request leaves, then one call of the core's `pay_observed` for
-//! the window, each chunk's results committed to the journal as it settles; and the decision of
+//! the window, each chunk's results committed to the journal once it settles (with the results
+//! of the next few milliseconds, `journal_thread.rs`); and the decision of
 //! whether a failure ends the run.
 //!
 //! Windows keep memory and the work per chunk bounded whatever the file's size: the rows to send
@@ -259,8 +260,8 @@ struct Recorder<'s, 'a> {
 }
 
 impl Recorder<'_, '_> {
-    /// Records one settled chunk: handed to the journal's thread (one short transaction), the
-    /// totals moved, the progress bar.
+    /// Records one settled chunk: handed to the journal's thread (committed with the results of
+    /// the next few milliseconds), the totals moved, the progress bar.
     fn record(&mut self, results: &[SendResult]) {
         self.observed
             .extend(results.iter().map(|r| r.client_transaction_id.clone()));
