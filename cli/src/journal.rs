@@ -863,6 +863,29 @@ impl NewRun<'_> {
         insert_row(&mut insert, row, &self.stamp).map_err(|e| storage(&self.path, &e))
     }
 
+    /// Builds the index of the rows' ids (once, sorted, as `commit` needs it), unless two rows
+    /// have the same id: then nothing is built, and this returns one such id with the lines of
+    /// two of its rows. A file's own ids are unique among themselves (`csv_input`), and derived
+    /// ids too (`identity`), so two rows share one only when a row's own id is the id the run
+    /// derives for another: checked here, before any request leaves, not at `commit`.
+    pub fn index_ids(&mut self) -> Result<Option<(String, u64, u64)>, CliError> {
+        let built = self.tx.execute_batch(ID_INDEX);
+        match built {
+            Ok(()) => Ok(None),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => self
+                .tx
+                .query_row(
+                    "SELECT client_transaction_id, min(line), max(line) FROM payout
+                     GROUP BY client_transaction_id HAVING count(*) > 1 LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(|e| storage(&self.path, &e)),
+            Err(e) => Err(storage(&self.path, &e)),
+        }
+    }
+
     /// Records the run, and commits it with its rows: every row `pending`, except the rows
     /// CinetPay already held (sent by another journal of the run), recorded as `found` says and
     /// flagged `earlier`, and the rows `unsure` names (as it says, `unknown`), whose last attempt
@@ -870,7 +893,8 @@ impl NewRun<'_> {
     pub fn commit(self, run: &Run, found: &[Change], unsure: &[Change]) -> Result<(), CliError> {
         let NewRun { tx, path, .. } = self;
         let record = || -> rusqlite::Result<()> {
-            // Two rows under one id fail here, as they failed their insert before.
+            // Built already by `index_ids`, which a start calls first; two rows under one id
+            // fail here otherwise.
             tx.execute_batch(ID_INDEX)?;
             tx.execute(
                 "INSERT INTO run (id, name, csv_path, file_sha256, base_url, merchant)

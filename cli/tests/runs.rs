@@ -377,3 +377,37 @@ fn a_new_journal_of_a_run_interrupted_moments_ago_does_not_resend_its_rows_in_fl
     assert_eq!(second.status.code(), Some(0), "{err}");
     assert!(err.contains("waiting"), "{err}");
 }
+
+/// A row whose own id is the id the run derives for another row (one without an id): paying
+/// both under one id would pay only one of them. Refused naming the line and the column, before
+/// any request, when the run starts and when a changed file continues it.
+#[test]
+fn an_own_id_that_is_another_rows_derived_id_is_refused_before_anything_is_sent() {
+    let env = TestEnv::new();
+    let first = rows(1);
+    let csv = env.write_csv("pay.csv", &first);
+    payout_named(&env, &csv, "a.sqlite", "nov").assert().code(0);
+    let derived = env.ledger()[0].client_transaction_id.clone();
+    assert!(derived.starts_with("csv-"), "{derived}");
+
+    // The same payout without an id (it derives the same id), and another payout given that id.
+    let other = format!("0799999999,225,2500,Other,Payee,,,{derived},http://127.0.0.1:9/notify");
+    let clashing = [first[0].clone(), other];
+    let csv = env.write_csv("clash.csv", &clashing);
+    let refused = format!("line 3, client_transaction_id: \"{derived}\" is also the id of line 2");
+    payout_named(&env, &csv, "b.sqlite", "nov")
+        .assert()
+        .code(2)
+        .stderr(contains(refused.as_str()));
+    assert!(!env.journal_files().iter().any(|f| f.starts_with("b.sqlite")));
+
+    // The run's own journal, given the edited file: refused the same way.
+    let csv = env.write_csv("pay.csv", &clashing);
+    env.payout_without_run(&csv, "a.sqlite", &["--allow-changed-file"])
+        .assert()
+        .code(2)
+        .stderr(contains(refused.as_str()));
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 1, "{ledger:?}");
+    assert_eq!(ledger[0].send_attempts, 1);
+}

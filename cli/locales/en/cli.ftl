@@ -176,6 +176,7 @@ waiting-for-earlier = {$count} row(s) are not at CinetPay yet, but an earlier at
 
 csv-no-payouts = the file has no payout rows
 csv-no-contacts = the file has no contact rows
+csv-id-taken = {$id} is also the id of line {$first}: one of the two rows has it in its client_transaction_id column, the other gets it from the run because it has none. Give the row that has its own id another one.
 csv-id-reused = {$id} is also used on line {$first}
 csv-unreadable-file = cannot read the file: {$reason}
 csv-unreadable-header = cannot read the header: {$reason}

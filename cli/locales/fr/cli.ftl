@@ -196,6 +196,7 @@ waiting-for-earlier = { $count ->
 
 csv-no-payouts = le fichier ne contient aucune ligne de transfert
 csv-no-contacts = le fichier ne contient aucune ligne de contact
+csv-id-taken = {$id} est aussi l'identifiant de la ligne {$first} : l'une des deux lignes l'a dans sa colonne client_transaction_id, l'autre le reçoit du run faute d'en avoir un. Donnez un autre identifiant à la ligne qui a le sien.
 csv-id-reused = {$id} figure aussi à la ligne {$first}
 csv-unreadable-file = impossible de lire le fichier : {$reason}
 csv-unreadable-header = impossible de lire l'en-tête : {$reason}

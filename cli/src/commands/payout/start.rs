@@ -9,11 +9,11 @@
 //! the rows that must be looked up (every row of a named run, the file's own ids) and a changed
 //! file's rows (compared with the journal's) are held in memory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use cinetpay_transfer::PayoutLookup;
 
-use crate::csv_input::PayoutRow;
+use crate::csv_input::{PayoutRow, RowError};
 use crate::exit::{describe, CliError, Exit};
 use crate::i18n::{count, t, text};
 use crate::identity::{fresh_run_name, SANDBOX_RUN_PREFIX};
@@ -93,6 +93,9 @@ async fn start(
         Ok(())
     })?
     .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
+    if let Some(twice) = new_run.index_ids()? {
+        return Err(bad_rows(global.json, &args.file, &[id_taken_twice(twice)]));
+    }
     let session = Session::open_with(global, batching).await?;
     let run = Run {
         name,
@@ -123,13 +126,14 @@ async fn resume(
     let file = PayoutFile::check(&args.file, args.notify_url.as_deref())?
         .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
     let session = Session::open_with(global, batching).await?;
-    let run = continue_run(journal, args, &session, &file)?;
+    let run = continue_run(journal, args, global.json, &session, &file)?;
     Ok((session, run))
 }
 
 fn continue_run(
     journal: &mut Journal,
     args: &PayoutArgs,
+    json: bool,
     session: &Session,
     file: &PayoutFile,
 ) -> Result<Run, CliError> {
@@ -169,6 +173,9 @@ fn continue_run(
             .into_iter()
             .map(|(id, r)| new_row(id, r))
             .collect();
+        if let Some(twice) = taken_twice(&new_rows) {
+            return Err(bad_rows(json, &args.file, &[id_taken_twice(twice)]));
+        }
         let plan = journal.plan_changed_file(&new_rows)?;
         check_changed_file(args, &run, journal, &plan)?;
         journal.accept_changed_file(&file.sha256, &new_rows)?;
@@ -198,6 +205,25 @@ fn maybe_in_flight(run: &str, sandbox: bool, found: &[Change], looked_up: &[(New
 }
 
 /// The journal's record of a row of the file.
+/// One id two rows of `rows` have, with the lines of two of them (see `NewRun::index_ids`).
+fn taken_twice(rows: &[NewRow]) -> Option<(String, u64, u64)> {
+    let mut lines: HashMap<&str, u64> = HashMap::with_capacity(rows.len());
+    rows.iter().find_map(|r| {
+        let first = *lines.entry(&r.client_transaction_id).or_insert(r.line);
+        (first != r.line).then(|| (r.client_transaction_id.clone(), first, r.line))
+    })
+}
+
+/// The fault of a row whose own id is the id the run derives for another row: paying both under
+/// one id would pay only one of them. Named on the later of the two lines.
+fn id_taken_twice((id, first, second): (String, u64, u64)) -> RowError {
+    RowError {
+        line: second,
+        field: "client_transaction_id".into(),
+        message: t!("csv-id-taken", id = text(format!("{id:?}")), first = text(first)),
+    }
+}
+
 fn new_row(client_transaction_id: String, row: PayoutRow) -> NewRow {
     NewRow {
         line: row.line,
