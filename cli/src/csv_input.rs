@@ -162,7 +162,8 @@ impl<'a, R: Read> PayoutReader<'a, R> {
             surname: optional("surname"),
             email: optional("email"),
         };
-        self.judge(&mut check, &transfer, amount.is_some());
+        let contact = contact_of(&transfer);
+        self.judge(&mut check, &transfer, &contact, amount.is_some());
         if !check.errors.is_empty() {
             return Err(check.errors);
         }
@@ -173,7 +174,6 @@ impl<'a, R: Read> PayoutReader<'a, R> {
                 message: e.in_lang(crate::i18n::lang()).detail().to_owned(),
             }]
         })?;
-        let contact = contact_of(&transfer);
         Ok(PayoutRow {
             line: record.line,
             prefix,
@@ -192,10 +192,10 @@ impl<'a, R: Read> PayoutReader<'a, R> {
 impl<R: Read> PayoutReader<'_, R> {
     /// The core's rules for every cell it can judge (cells the file could not give it, such as an
     /// amount that is not a number, are faults already), and an id the file uses twice.
-    fn judge(&mut self, check: &mut RowCheck, transfer: &Transfer, amount_read: bool) {
+    fn judge(&mut self, check: &mut RowCheck, transfer: &Transfer, contact: &Contact, amount_read: bool) {
         let judged = [
             validate_transfers(std::slice::from_ref(transfer), self.limits),
-            validate_contacts(&[contact_of(transfer)], self.limits),
+            validate_contacts(std::slice::from_ref(contact), self.limits),
         ];
         for fault in judged.into_iter().flatten() {
             let field = fault.field().unwrap_or("row");

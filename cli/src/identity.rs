@@ -85,8 +85,10 @@ impl<'r> Ids<'r> {
     }
 
     /// The id of the next row of the file. Occurrences are counted among rows without their own
-    /// id only: a row carrying its own id is another payout whatever it pays, so moving it (or
-    /// giving a row its own id) never changes the derived id of another row.
+    /// id only: a row carrying its own id is another payout whatever it pays, so moving it never
+    /// changes the derived id of another row. Giving a row its own id does change the ids of the
+    /// identical rows after it (each moves up one occurrence): copying a row's derived id into
+    /// its own cell gives the next identical row that same id (`id_clash`).
     pub fn next(&mut self, row: &PayoutRow) -> String {
         if let Some(id) = &row.client_transaction_id {
             return id.clone();
@@ -107,6 +109,43 @@ impl<'r> Ids<'r> {
         );
         derived_id(Sha256::digest(self.text.as_bytes()).as_slice())
     }
+}
+
+/// A row whose own id (its `client_transaction_id` cell) is the id the run derives for another
+/// row of the file, which has none: both cannot be paid under one id. Own ids are unique among
+/// themselves (`csv_input`) and derived ids too (`Ids`), so this is the only way two rows of a
+/// file share an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdClash {
+    pub id: String,
+    /// The line of the row that has the id in its cell.
+    pub own_line: u64,
+    /// The line of the row that gets it from the run.
+    pub derived_line: u64,
+}
+
+/// The first `IdClash` among rows given as (id, line, whether the id is the row's own).
+pub fn id_clash<'a>(rows: impl IntoIterator<Item = (&'a str, u64, bool)>) -> Option<IdClash> {
+    let mut seen: HashMap<&str, (u64, bool)> = HashMap::new();
+    rows.into_iter().find_map(|(id, line, own)| {
+        let (first_line, first_own) = *seen.entry(id).or_insert((line, own));
+        (first_line != line).then(|| {
+            let (own_line, derived_line) = if own {
+                (line, first_line)
+            } else {
+                (first_line, line)
+            };
+            debug_assert!(
+                own != first_own,
+                "own and derived ids are unique among themselves"
+            );
+            IdClash {
+                id: id.to_owned(),
+                own_line,
+                derived_line,
+            }
+        })
+    })
 }
 
 /// `csv-` and the first 20 hex digits of the digest of a row's text.
@@ -133,6 +172,30 @@ mod tests {
 
     /// The ids of journals already written: what `sha256("run=...\nprefix=...\nphone=...\n
     /// amount=...\nn=...")` gives, in hex, 20 digits (ADR 5). Never to change.
+    /// The row with the id in its cell is named as such, whichever comes first; distinct ids,
+    /// or one id on one line, are no clash.
+    #[test]
+    fn a_clash_names_the_row_with_its_own_id() {
+        let clash = |rows: &[(&'static str, u64, bool)]| id_clash(rows.iter().copied());
+        let expected = Some(IdClash {
+            id: "csv-1".into(),
+            own_line: 3,
+            derived_line: 5,
+        });
+        assert_eq!(
+            clash(&[("a", 2, true), ("csv-1", 3, true), ("csv-1", 5, false)]),
+            expected
+        );
+        assert_eq!(
+            clash(&[("csv-1", 5, false), ("a", 2, true), ("csv-1", 3, true)]),
+            expected
+        );
+        assert_eq!(
+            clash(&[("csv-1", 5, false), ("csv-2", 3, true), ("a", 2, true)]),
+            None
+        );
+    }
+
     #[test]
     fn derived_ids_are_those_of_earlier_runs() {
         let rows = [

@@ -872,16 +872,20 @@ impl NewRun<'_> {
         let built = self.tx.execute_batch(ID_INDEX);
         match built {
             Ok(()) => Ok(None),
-            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => self
-                .tx
-                .query_row(
-                    "SELECT client_transaction_id, min(line), max(line) FROM payout
-                     GROUP BY client_transaction_id HAVING count(*) > 1 LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()
-                .map_err(|e| storage(&self.path, &e)),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                let twice = self
+                    .tx
+                    .query_row(
+                        "SELECT client_transaction_id, min(line), max(line) FROM payout
+                         GROUP BY client_transaction_id HAVING count(*) > 1 LIMIT 1",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()
+                    .map_err(|e| storage(&self.path, &e))?;
+                // No id twice: the build failed for another reason, which is the error.
+                twice.map(Some).ok_or_else(|| storage(&self.path, &e))
+            }
             Err(e) => Err(storage(&self.path, &e)),
         }
     }

@@ -378,36 +378,69 @@ fn a_new_journal_of_a_run_interrupted_moments_ago_does_not_resend_its_rows_in_fl
     assert!(err.contains("waiting"), "{err}");
 }
 
-/// A row whose own id is the id the run derives for another row (one without an id): paying
-/// both under one id would pay only one of them. Refused naming the line and the column, before
-/// any request, when the run starts and when a changed file continues it.
+/// Two identical payouts paid under derived ids; then the first one's id is copied into its own
+/// cell, which gives the second that same id (it moves up one occurrence). Paying both under one
+/// id would pay only one of them: refused before any request, naming the line with the id in
+/// its cell, in a new journal, in the run's own journal (a changed file) and in a dry run; and
+/// what the message says to do (give that row back its empty cell) pays nothing again.
 #[test]
-fn an_own_id_that_is_another_rows_derived_id_is_refused_before_anything_is_sent() {
+fn an_own_id_that_is_another_rows_derived_id_is_refused_before_any_request() {
     let env = TestEnv::new();
-    let first = rows(1);
-    let csv = env.write_csv("pay.csv", &first);
+    let twin = rows(1)[0].clone();
+    let csv = env.write_csv("pay.csv", &[twin.clone(), twin.clone()]);
     payout_named(&env, &csv, "a.sqlite", "nov").assert().code(0);
-    let derived = env.ledger()[0].client_transaction_id.clone();
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 2);
+    let first_id = |env: &TestEnv| {
+        let mut ids: Vec<(String, String)> = env
+            .ledger()
+            .into_iter()
+            .map(|e| (e.client_transaction_id, e.transaction_id))
+            .collect();
+        ids.sort_by(|a, b| a.1.cmp(&b.1));
+        ids[0].0.clone()
+    };
+    let derived = first_id(&env);
     assert!(derived.starts_with("csv-"), "{derived}");
 
-    // The same payout without an id (it derives the same id), and another payout given that id.
-    let other = format!("0799999999,225,2500,Other,Payee,,,{derived},http://127.0.0.1:9/notify");
-    let clashing = [first[0].clone(), other];
-    let csv = env.write_csv("clash.csv", &clashing);
-    let refused = format!("line 3, client_transaction_id: \"{derived}\" is also the id of line 2");
-    payout_named(&env, &csv, "b.sqlite", "nov")
-        .assert()
-        .code(2)
-        .stderr(contains(refused.as_str()));
-    assert!(!env.journal_files().iter().any(|f| f.starts_with("b.sqlite")));
+    let with_own_id = twin.replace(",,,,http", &format!(",,,{derived},http"));
+    for (rows, own_line, other_line) in [
+        ([with_own_id.clone(), twin.clone()], 2, 3),
+        ([twin.clone(), with_own_id.clone()], 3, 2),
+    ] {
+        let refused = format!(
+            "line {own_line}, client_transaction_id: \"{derived}\" is also the id line {other_line} gets from the run"
+        );
+        let csv = env.write_csv("clash.csv", &rows);
+        let before = env.sandbox.requests().received;
+        payout_named(&env, &csv, "b.sqlite", "nov")
+            .assert()
+            .code(2)
+            .stderr(contains(refused.as_str()).and(contains("Give this row back")));
+        assert!(!env.journal_files().iter().any(|f| f.starts_with("b.sqlite")));
+        payout_named(&env, &csv, "c.sqlite", "nov")
+            .arg("--dry-run")
+            .assert()
+            .code(2)
+            .stderr(contains(refused.as_str()));
+        assert_eq!(env.sandbox.requests().received, before, "no request");
 
-    // The run's own journal, given the edited file: refused the same way.
-    let csv = env.write_csv("pay.csv", &clashing);
-    env.payout_without_run(&csv, "a.sqlite", &["--allow-changed-file"])
-        .assert()
-        .code(2)
-        .stderr(contains(refused.as_str()));
+        // The run's own journal, given the edited file: refused the same way.
+        let csv = env.write_csv("pay.csv", &rows);
+        let before = env.sandbox.requests().received;
+        env.payout_without_run(&csv, "a.sqlite", &["--allow-changed-file"])
+            .assert()
+            .code(2)
+            .stderr(contains(refused.as_str()));
+        assert_eq!(env.sandbox.requests().received, before, "no request");
+    }
+
+    // Done as the message says (the cell emptied again): nothing is paid again, in the run's
+    // journal or in a new one.
+    let csv = env.write_csv("pay.csv", &[twin.clone(), twin]);
+    env.payout_without_run(&csv, "a.sqlite", &[]).assert().code(0);
+    payout_named(&env, &csv, "d.sqlite", "nov").assert().code(0);
     let ledger = env.ledger();
-    assert_eq!(ledger.len(), 1, "{ledger:?}");
-    assert_eq!(ledger[0].send_attempts, 1);
+    assert_eq!(ledger.len(), 2, "{ledger:?}");
+    assert!(ledger.iter().all(|e| e.send_attempts == 1), "{ledger:?}");
 }

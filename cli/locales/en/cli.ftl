@@ -176,7 +176,7 @@ waiting-for-earlier = {$count} row(s) are not at CinetPay yet, but an earlier at
 
 csv-no-payouts = the file has no payout rows
 csv-no-contacts = the file has no contact rows
-csv-id-taken = {$id} is also the id of line {$first}: one of the two rows has it in its client_transaction_id column, the other gets it from the run because it has none. Give the row that has its own id another one.
+csv-id-taken = {$id} is also the id line {$other} gets from the run (that row has no client_transaction_id of its own), and two rows cannot be paid under one id. Give this row back the client_transaction_id it had before (an empty cell if it had none): each row then keeps the id it was paid under, and nothing is paid twice.
 csv-id-reused = {$id} is also used on line {$first}
 csv-unreadable-file = cannot read the file: {$reason}
 csv-unreadable-header = cannot read the header: {$reason}

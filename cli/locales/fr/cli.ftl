@@ -196,7 +196,7 @@ waiting-for-earlier = { $count ->
 
 csv-no-payouts = le fichier ne contient aucune ligne de transfert
 csv-no-contacts = le fichier ne contient aucune ligne de contact
-csv-id-taken = {$id} est aussi l'identifiant de la ligne {$first} : l'une des deux lignes l'a dans sa colonne client_transaction_id, l'autre le reçoit du run faute d'en avoir un. Donnez un autre identifiant à la ligne qui a le sien.
+csv-id-taken = {$id} est aussi l'identifiant que la ligne {$other} reçoit du run (elle n'a pas de client_transaction_id propre), et deux lignes ne peuvent pas être payées sous un même identifiant. Rendez à cette ligne le client_transaction_id qu'elle avait avant (une cellule vide si elle n'en avait pas) : chaque ligne garde alors l'identifiant sous lequel elle a été payée, et rien n'est payé deux fois.
 csv-id-reused = {$id} figure aussi à la ligne {$first}
 csv-unreadable-file = impossible de lire le fichier : {$reason}
 csv-unreadable-header = impossible de lire l'en-tête : {$reason}

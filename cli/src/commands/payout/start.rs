@@ -9,14 +9,14 @@
 //! the rows that must be looked up (every row of a named run, the file's own ids) and a changed
 //! file's rows (compared with the journal's) are held in memory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use cinetpay_transfer::PayoutLookup;
 
 use crate::csv_input::{PayoutRow, RowError};
 use crate::exit::{describe, CliError, Exit};
 use crate::i18n::{count, t, text};
-use crate::identity::{fresh_run_name, SANDBOX_RUN_PREFIX};
+use crate::identity::{fresh_run_name, id_clash, IdClash, SANDBOX_RUN_PREFIX};
 use crate::journal::{Change, FilePlan, Journal, NewRow, Payee, RowState, Run};
 use crate::output::{notice, xof};
 use crate::session::{Batching, Session};
@@ -93,8 +93,19 @@ async fn start(
         Ok(())
     })?
     .map_err(|errors| bad_rows(global.json, &args.file, &errors))?;
-    if let Some(twice) = new_run.index_ids()? {
-        return Err(bad_rows(global.json, &args.file, &[id_taken_twice(twice)]));
+    if let Some((id, a, b)) = new_run.index_ids()? {
+        // The row with the id in its cell was kept for the lookups (`maybe_used`).
+        let own_line = maybe_used
+            .iter()
+            .find(|(row, own)| *own && row.client_transaction_id == id)
+            .map_or(b, |(row, _)| row.line);
+        let derived_line = if own_line == a { b } else { a };
+        let clash = IdClash {
+            id,
+            own_line,
+            derived_line,
+        };
+        return Err(bad_rows(global.json, &args.file, &[id_clash_fault(&clash)]));
     }
     let session = Session::open_with(global, batching).await?;
     let run = Run {
@@ -168,14 +179,14 @@ fn continue_run(
         })?;
     // A journal of version 3 takes its rows' payees from the file, as a changed file would.
     if run.file_sha256 != file.sha256 || journal.lacks_payees()? {
-        let new_rows: Vec<NewRow> = file
-            .rows(&run.name)?
-            .into_iter()
-            .map(|(id, r)| new_row(id, r))
-            .collect();
-        if let Some(twice) = taken_twice(&new_rows) {
-            return Err(bad_rows(json, &args.file, &[id_taken_twice(twice)]));
+        let rows = file.rows(&run.name)?;
+        let ids = rows
+            .iter()
+            .map(|(id, r)| (id.as_str(), r.line, r.client_transaction_id.is_some()));
+        if let Some(clash) = id_clash(ids) {
+            return Err(bad_rows(json, &args.file, &[id_clash_fault(&clash)]));
         }
+        let new_rows: Vec<NewRow> = rows.into_iter().map(|(id, r)| new_row(id, r)).collect();
         let plan = journal.plan_changed_file(&new_rows)?;
         check_changed_file(args, &run, journal, &plan)?;
         journal.accept_changed_file(&file.sha256, &new_rows)?;
@@ -204,26 +215,21 @@ fn maybe_in_flight(run: &str, sandbox: bool, found: &[Change], looked_up: &[(New
         .collect()
 }
 
-/// The journal's record of a row of the file.
-/// One id two rows of `rows` have, with the lines of two of them (see `NewRun::index_ids`).
-fn taken_twice(rows: &[NewRow]) -> Option<(String, u64, u64)> {
-    let mut lines: HashMap<&str, u64> = HashMap::with_capacity(rows.len());
-    rows.iter().find_map(|r| {
-        let first = *lines.entry(&r.client_transaction_id).or_insert(r.line);
-        (first != r.line).then(|| (r.client_transaction_id.clone(), first, r.line))
-    })
-}
-
-/// The fault of a row whose own id is the id the run derives for another row: paying both under
-/// one id would pay only one of them. Named on the later of the two lines.
-fn id_taken_twice((id, first, second): (String, u64, u64)) -> RowError {
+/// The fault of an `IdClash`, on the line of the row that has the id in its cell. The way out
+/// it gives is the file as it was before the id was copied there: each row under the id it had.
+pub(super) fn id_clash_fault(clash: &IdClash) -> RowError {
     RowError {
-        line: second,
+        line: clash.own_line,
         field: "client_transaction_id".into(),
-        message: t!("csv-id-taken", id = text(format!("{id:?}")), first = text(first)),
+        message: t!(
+            "csv-id-taken",
+            id = text(format!("{:?}", clash.id)),
+            other = text(clash.derived_line)
+        ),
     }
 }
 
+/// The journal's record of a row of the file.
 fn new_row(client_transaction_id: String, row: PayoutRow) -> NewRow {
     NewRow {
         line: row.line,
