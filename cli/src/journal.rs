@@ -1101,11 +1101,12 @@ fn storage(path: &Path, e: &rusqlite::Error) -> CliError {
     )
 }
 
+/// Journals for tests, here and in the modules that use a journal.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
-    fn new_row(line: u64, phone: &str, amount: i64) -> NewRow {
+    pub fn new_row(line: u64, phone: &str, amount: i64) -> NewRow {
         NewRow {
             line,
             client_transaction_id: format!("id-{phone}-{amount}"),
@@ -1122,7 +1123,7 @@ mod tests {
         }
     }
 
-    fn run() -> Run {
+    pub fn run() -> Run {
         Run {
             name: "nov".into(),
             csv_path: "p.csv".into(),
@@ -1135,7 +1136,7 @@ mod tests {
 
     impl Journal {
         /// A run started with `rows`, as `payout` starts one.
-        fn create_run(
+        pub fn create_run(
             &mut self,
             run: &Run,
             rows: impl IntoIterator<Item = Result<NewRow, CliError>>,
@@ -1149,6 +1150,12 @@ mod tests {
             new.commit(run, found, unsure)
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{new_row, run};
+    use super::*;
 
     /// Tallies add up each state's rows and XOF, of every row or of the rows found at the start.
     #[test]

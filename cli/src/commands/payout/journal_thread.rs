@@ -225,38 +225,13 @@ fn next_window(journal: &mut Journal, after: i64, size: usize) -> Result<Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{NewRow, Payee, RowState, Run};
+    use crate::journal::testing::{new_row, run};
+    use crate::journal::RowState;
 
-    fn started_journal(dir: &std::path::Path, rows: usize) -> Journal {
+    fn started_journal(dir: &std::path::Path, rows: u64) -> Journal {
         let mut journal = Journal::open(&dir.join("j.sqlite")).unwrap();
-        let mut new_run = journal.begin_run().unwrap();
-        for i in 0..rows {
-            new_run
-                .insert(&NewRow {
-                    line: 2 + i as u64,
-                    client_transaction_id: format!("id-{i}"),
-                    prefix: "225".into(),
-                    phone: format!("07010203{i:02}"),
-                    amount: 500,
-                    notify_url: "https://m.example/n".into(),
-                    payee: Payee {
-                        name: "Awa".into(),
-                        surname: "Kone".into(),
-                        email: None,
-                        payment_method: None,
-                    },
-                })
-                .unwrap();
-        }
-        let run = Run {
-            name: "nov".into(),
-            csv_path: "p.csv".into(),
-            file_sha256: "abc".into(),
-            base_url: "http://127.0.0.1:1/v1".into(),
-            merchant: "sha256:00".into(),
-            created_at: String::new(),
-        };
-        new_run.commit(&run, &[], &[]).unwrap();
+        let rows = (0..rows).map(|i| Ok(new_row(2 + i, &format!("07010203{i:02}"), 500)));
+        journal.create_run(&run(), rows, &[], &[]).unwrap();
         journal
     }
 
@@ -269,13 +244,14 @@ mod tests {
         let thread = JournalThread::start(started_journal(dir.path(), 2), 10);
         let window = thread.next_window().await.unwrap().unwrap();
         assert_eq!(window.rows.len(), 2);
-        thread.record(vec![Change::state("id-0", RowState::Accepted)]);
+        let [first, second] = ["id-0701020300-500", "id-0701020301-500"];
+        thread.record(vec![Change::state(first, RowState::Accepted)]);
         let later = Change {
             error: Some("later".into()),
-            ..Change::state("id-0", RowState::Failed)
+            ..Change::state(first, RowState::Failed)
         };
         thread.apply(vec![later]).await.unwrap();
-        thread.record(vec![Change::state("id-1", RowState::Accepted)]);
+        thread.record(vec![Change::state(second, RowState::Accepted)]);
         let journal = thread.finish().await;
         let states: Vec<(String, RowState)> = journal
             .rows()
@@ -286,8 +262,8 @@ mod tests {
         assert_eq!(
             states,
             [
-                ("id-0".to_owned(), RowState::Failed),
-                ("id-1".to_owned(), RowState::Accepted)
+                (first.to_owned(), RowState::Failed),
+                (second.to_owned(), RowState::Accepted)
             ]
         );
     }
