@@ -139,14 +139,15 @@ impl<T, R> Stream<T, R> {
         outcome: cinetpay_transfer::Result<()>,
     ) -> PyResult<Bound<'_, PyAny>> {
         if let Err(e) = outcome {
-            let kept = match (e.field(), e.index()) {
-                (Some("transfers" | "contacts"), Some(index)) => self
-                    .unreadable
+            // An item kept here is one the core never judged (it could not be read), so the
+            // core's error about its position is the one about reading it, whatever list name
+            // the core gives.
+            let kept = e.index().and_then(|index| {
+                self.unreadable
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .remove(&index),
-                _ => None,
-            };
+                    .remove(&index)
+            });
             return Err(kept.unwrap_or_else(|| errors::to_pyerr(py, &e)));
         }
         if let Some(e) = self.failed_result.into_inner().unwrap_or_else(|e| e.into_inner()) {
