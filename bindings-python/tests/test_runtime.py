@@ -67,31 +67,24 @@ def test_a_client_keeps_working_in_a_forked_child(sandbox: Sandbox, client: ct.C
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_interrupts_a_blocked_call(sandbox: Sandbox, client: ct.Client) -> None:
-    """A user's Ctrl-C, pressed again every half second until the call gives way (as users do):
-    twice in CI runs a single SIGINT was not seen (pytest reported DID NOT RAISE), cause not
-    pinned down; one press is enough in every local run. The call must still end within 5 s,
-    not after its 10 s answer."""
+    """Ctrl-C as an interactive Python gets it. A process started in the background without job
+    control (`nohup ... &`, some CI runners) inherits SIGINT ignored, and Python then installs no
+    handler for it: the test installs Python's own, so that it checks the binding, not how pytest
+    was launched (that is why it failed in such runs, "DID NOT RAISE")."""
     assert threading.current_thread() is threading.main_thread()
-    client.balance()
-    sandbox.add_fault("balance", "latency", latency_ms=10_000)
-    done = threading.Event()
-
-    def press_ctrl_c() -> None:
-        while not done.wait(0.3 if not presses else 0.5):
-            presses.append(time.monotonic())
-            os.kill(os.getpid(), signal.SIGINT)
-
-    presses: list[float] = []
-    presser = threading.Thread(target=press_ctrl_c)
-    started = time.monotonic()
-    presser.start()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        client.balance()
+        sandbox.add_fault("balance", "latency", latency_ms=10_000)
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        started = time.monotonic()
         with pytest.raises(KeyboardInterrupt):
             client.balance()
+        assert time.monotonic() - started < 5
+        timer.join()
     finally:
-        done.set()
-        presser.join()
-    assert time.monotonic() - started < 5, presses
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_asyncio_gathers_20_calls(sandbox: Sandbox) -> None:
