@@ -170,8 +170,6 @@ pub fn merchant_fingerprint(api_key: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The ids of journals already written: what `sha256("run=...\nprefix=...\nphone=...\n
-    /// amount=...\nn=...")` gives, in hex, 20 digits (ADR 5). Never to change.
     /// The row with the id in its cell is named as such, whichever comes first; distinct ids,
     /// or one id on one line, are no clash.
     #[test]
@@ -196,6 +194,8 @@ mod tests {
         );
     }
 
+    /// The ids of journals already written: what `sha256("run=...\nprefix=...\nphone=...\n
+    /// amount=...\nn=...")` gives, in hex, 20 digits (ADR 5). Never to change.
     #[test]
     fn derived_ids_are_those_of_earlier_runs() {
         let rows = [

@@ -4,9 +4,10 @@
 //! every row of the run, the idempotency key it is sent under and what became of it: rows are
 //! marked `sending` in a committed, synced transaction *before* their request leaves (a window
 //! of rows at a time), and each request's rows are updated once it settles (within a few
-//! milliseconds: results that settle together are committed together, see `journal_thread.rs`). A rerun therefore knows exactly which rows may have reached
-//! CinetPay without us hearing back (`sending`, `unknown`) and asks about those before sending
-//! anything (see `tracking::reconcile`).
+//! milliseconds: results that settle together are committed together, see `journal_thread.rs`).
+//! A rerun therefore knows exactly which rows may have reached CinetPay without us hearing back
+//! (`sending`, `unknown`) and asks about those before sending anything (see
+//! `tracking::reconcile`).
 //!
 //! Rows are keyed by their `client_transaction_id`, not by their line: an edited file keeps the
 //! ids of the rows that did not change (see `identity.rs`), and the journal tells which rows of the
