@@ -148,6 +148,14 @@ pub fn id_clash<'a>(rows: impl IntoIterator<Item = (&'a str, u64, bool)>) -> Opt
     })
 }
 
+/// The first `IdClash` among a file's rows, each given with its id.
+pub fn file_id_clash<'a>(rows: impl IntoIterator<Item = (&'a str, &'a PayoutRow)>) -> Option<IdClash> {
+    id_clash(
+        rows.into_iter()
+            .map(|(id, row)| (id, row.line, row.client_transaction_id.is_some())),
+    )
+}
+
 /// `csv-` and the first 20 hex digits of the digest of a row's text.
 fn derived_id(digest: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -9,7 +9,7 @@ use cinetpay_transfer::Limits;
 use crate::csv_input::PayoutRow;
 use crate::exit::{CliError, CliResult, Exit};
 use crate::i18n::{count, t, text};
-use crate::identity::{id_clash, row_ids};
+use crate::identity::{file_id_clash, row_ids};
 use crate::journal::{Journal, Run};
 use crate::output::{print_json, xof};
 use crate::plan::{agree, per_country, plan_table, CountryPlan};
@@ -80,15 +80,7 @@ pub(super) async fn dry_run(
     }
     let ids = row_ids(run_name.as_deref().unwrap_or("dry-run"), csv_rows);
     // The run would refuse such a file (`start`): so does its dry run.
-    let own = csv_rows
-        .iter()
-        .map(|r| (r.line, r.client_transaction_id.is_some()));
-    let clash = id_clash(
-        ids.iter()
-            .map(String::as_str)
-            .zip(own)
-            .map(|(id, (line, own))| (id, line, own)),
-    );
+    let clash = file_id_clash(ids.iter().map(String::as_str).zip(csv_rows));
     if let Some(clash) = clash {
         return Err(bad_rows(global.json, &args.file, &[id_clash_fault(&clash)]));
     }

@@ -16,7 +16,7 @@ use cinetpay_transfer::PayoutLookup;
 use crate::csv_input::{PayoutRow, RowError};
 use crate::exit::{describe, CliError, Exit};
 use crate::i18n::{count, t, text};
-use crate::identity::{fresh_run_name, id_clash, IdClash, SANDBOX_RUN_PREFIX};
+use crate::identity::{file_id_clash, fresh_run_name, IdClash, SANDBOX_RUN_PREFIX};
 use crate::journal::{Change, FilePlan, Journal, NewRow, Payee, RowState, Run};
 use crate::output::{notice, xof};
 use crate::session::{Batching, Session};
@@ -180,10 +180,7 @@ fn continue_run(
     // A journal of version 3 takes its rows' payees from the file, as a changed file would.
     if run.file_sha256 != file.sha256 || journal.lacks_payees()? {
         let rows = file.rows(&run.name)?;
-        let ids = rows
-            .iter()
-            .map(|(id, r)| (id.as_str(), r.line, r.client_transaction_id.is_some()));
-        if let Some(clash) = id_clash(ids) {
+        if let Some(clash) = file_id_clash(rows.iter().map(|(id, r)| (id.as_str(), r))) {
             return Err(bad_rows(json, &args.file, &[id_clash_fault(&clash)]));
         }
         let new_rows: Vec<NewRow> = rows.into_iter().map(|(id, r)| new_row(id, r)).collect();
