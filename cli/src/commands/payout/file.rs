@@ -23,6 +23,7 @@ use crate::i18n::{t, text};
 use crate::identity::Ids;
 
 use super::count_and_xof;
+use super::packed_rows::PackedRows;
 
 /// A checked payout file: where it is, and what the first pass learnt of it.
 pub(super) struct PayoutFile {
@@ -64,16 +65,17 @@ impl PayoutFile {
     ) -> Result<Result<Self, Vec<RowError>>, CliError> {
         const BATCH: usize = 1024;
         std::thread::scope(|scope| {
-            let (batches, taken) = std::sync::mpsc::sync_channel::<Vec<(String, PayoutRow)>>(4);
+            let (batches, taken) = std::sync::mpsc::sync_channel::<PackedRows>(4);
             let checker = scope.spawn(move || {
                 let mut ids = Ids::new(run);
-                let mut batch = Vec::with_capacity(BATCH);
+                let mut batch = PackedRows::with_capacity(BATCH);
                 let mut taking = true;
                 let checked = Self::check_each(path, default_notify_url, |row| {
                     if taking {
-                        batch.push((ids.next(&row), row));
+                        batch.push(&ids.next(&row), &row);
                         if batch.len() == BATCH {
-                            taking = batches.send(std::mem::take(&mut batch)).is_ok();
+                            let full = std::mem::replace(&mut batch, PackedRows::with_capacity(BATCH));
+                            taking = batches.send(full).is_ok();
                         }
                     }
                 });
@@ -84,7 +86,7 @@ impl PayoutFile {
             });
             let mut handed = Ok(());
             'batches: while let Ok(batch) = taken.recv() {
-                for (id, row) in batch {
+                for (id, row) in batch.rows() {
                     handed = each(id, row);
                     if handed.is_err() {
                         break 'batches;

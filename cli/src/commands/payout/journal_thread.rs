@@ -145,6 +145,9 @@ fn serve(
     let mut last_rowid = 0;
     // A job taken from the queue while gathering results, done next.
     let mut held = None;
+    // Whether the log was checkpointed, once the first window was handed over (a run's start
+    // leaves that to this thread, `Journal::begin_run`).
+    let mut checkpointed = false;
     while let Some(job) = held.take().or_else(|| queue.recv().ok()) {
         match job {
             Job::NextWindow(reply) => {
@@ -163,6 +166,13 @@ fn serve(
                     );
                 }
                 let _ = reply.send(window);
+                if !checkpointed {
+                    checkpointed = true;
+                    // Nothing is lost without it (the log keeps every commit): said, not fatal.
+                    if let Err(e) = journal.checkpoint() {
+                        tracing::warn!(error = %e.message, "the journal's log was not checkpointed");
+                    }
+                }
             }
             Job::Results(mut changes) => {
                 // Results that come within `GATHER_RESULTS` are committed with these (one

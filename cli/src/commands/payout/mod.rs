@@ -44,6 +44,7 @@ use crate::{GlobalArgs, WaitArgs};
 mod ask;
 mod file;
 mod journal_thread;
+mod packed_rows;
 mod sending;
 mod start;
 
@@ -192,14 +193,15 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     let progress = Progress::new(!global.json);
     let (mut journal, stopped) = send_rows(&session, journal, &progress).await?;
     if !args.no_wait && stopped.is_none() {
-        let rows = Totals::of_tallies(&journal.tallies(false)?).total.count;
+        let rows = Totals::of_tallies(&journal.tallies()?.all).total.count;
         progress.phase(crate::progress::Phase::Waiting, rows);
         follow(client, &mut journal, &args.wait, &progress).await?;
     }
     progress.finish();
 
-    let totals = Totals::of_tallies(&journal.tallies(false)?);
-    let earlier = Totals::of_tallies(&journal.tallies(true)?).total;
+    let tallies = journal.tallies()?;
+    let totals = Totals::of_tallies(&tallies.all);
+    let earlier = Totals::of_tallies(&tallies.earlier).total;
     // A run stopped by an unknown outcome exits 4 like any undecided run; other stops exit 1.
     let exit = match &stopped {
         Some(e) if e.kind() != ErrorKind::OutcomeUnknown => exit_of(e.kind()),
@@ -236,6 +238,10 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
         );
         notice(global.json, &hint);
     }
+    // The process ends with this command: the client's memory (among it, every payee the run
+    // registered, 100,000 on a large payroll) is left to the operating system, not freed string
+    // by string (40 ms after the summary was printed, issue 13).
+    std::mem::forget(session);
     Ok(exit)
 }
 

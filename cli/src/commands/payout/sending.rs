@@ -58,7 +58,7 @@ pub(super) async fn send_rows(
     journal: Journal,
     progress: &Progress,
 ) -> Result<(Journal, Option<cinetpay_transfer::Error>), CliError> {
-    let tallies = journal.tallies(false)?;
+    let tallies = journal.tallies()?.all;
     let totals = Totals::of_tallies(&tallies);
     let to_send: u64 = tallies
         .iter()
