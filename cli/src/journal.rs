@@ -504,7 +504,8 @@ impl Journal {
         self.set_synced(false)?;
         // The start's commit would also move its whole log (20 MB of 100,000 rows) into the
         // journal's file, 35 ms before the first request: the journal's thread does it once the
-        // first window is on its way (`Journal::checkpoint`).
+        // first window is on its way, or `send_rows` when there is nothing to send
+        // (`Journal::checkpoint`).
         self.conn
             .pragma_update(None, "wal_autocheckpoint", 0)
             .map_err(|e| storage(&path, &e))?;
@@ -1223,6 +1224,26 @@ mod tests {
             ]
         );
         assert_eq!(tallies.earlier, vec![(RowState::Accepted, 1, 500)]);
+    }
+
+    /// A start leaves its checkpoint for later, and `checkpoint` turns the automatic ones back on.
+    #[test]
+    fn a_start_defers_checkpoints_until_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+        let autocheckpoint = |journal: &Journal| -> i64 {
+            journal
+                .conn
+                .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(autocheckpoint(&journal), 1000);
+        let rows = (0..3).map(|i| Ok(new_row(2 + i, &format!("07010203{i:02}"), 500)));
+        journal.create_run(&run(), rows, &[], &[]).unwrap();
+        assert_eq!(autocheckpoint(&journal), 0);
+        journal.checkpoint().unwrap();
+        assert_eq!(autocheckpoint(&journal), 1000);
+        assert_eq!(journal.tallies().unwrap().all, vec![(RowState::Pending, 3, 1500)]);
     }
 
     #[test]

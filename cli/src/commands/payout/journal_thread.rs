@@ -168,10 +168,7 @@ fn serve(
                 let _ = reply.send(window);
                 if !checkpointed {
                     checkpointed = true;
-                    // Nothing is lost without it (the log keeps every commit): said, not fatal.
-                    if let Err(e) = journal.checkpoint() {
-                        tracing::warn!(error = %e.message, "the journal's log was not checkpointed");
-                    }
+                    checkpoint(&mut journal);
                 }
             }
             Job::Results(mut changes) => {
@@ -208,6 +205,15 @@ fn serve(
         }
     }
     journal
+}
+
+/// Checkpoints the journal's log and turns automatic checkpoints back on, which a run's start
+/// leaves to this thread, or to a run with nothing to send (`Journal::begin_run`). Nothing is lost
+/// without it (the log keeps every commit): a failure is said, not fatal.
+pub(super) fn checkpoint(journal: &mut Journal) {
+    if let Err(e) = journal.checkpoint() {
+        tracing::warn!(error = %e.message, "the journal's log was not checkpointed");
+    }
 }
 
 /// The next `size` rows to send after `after` (rowid order), marked `sending` in one synced

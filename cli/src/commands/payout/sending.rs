@@ -25,7 +25,7 @@ use crate::session::Session;
 use crate::summary::Totals;
 use crate::tracking::state_of;
 
-use super::journal_thread::{JournalThread, Window};
+use super::journal_thread::{checkpoint, JournalThread, Window};
 use crate::i18n::{t, text};
 
 /// The reason recorded for a row whose outcome the core could not tell (the request-level error,
@@ -67,6 +67,10 @@ pub(super) async fn send_rows(
         .sum();
     progress.phase(crate::progress::Phase::Sending, to_send);
     if to_send == 0 {
+        // No journal's thread: the checkpoint a start defers is done here (a start whose rows
+        // CinetPay all held already), or the log would grow until the end of the wait.
+        let mut journal = journal;
+        checkpoint(&mut journal);
         return Ok((journal, None));
     }
     let config = session.client.config();
