@@ -16,7 +16,6 @@
 //! (`Journal::apply_results`); a process killed before they are loses them the same way, its
 //! rows still `sending`.
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -138,9 +137,6 @@ fn serve(
     queue: &mpsc::Receiver<Job>,
     failed: &Mutex<Option<CliError>>,
 ) -> Journal {
-    // Where the rows of the last two windows handed over are (`JournalRow::rowid`): their
-    // results come while the next window is sent, and are written without looking ids up.
-    let mut rowids: VecDeque<HashMap<String, i64>> = VecDeque::new();
     // The rowid of the last row handed over: the next window starts after it.
     let mut last_rowid = 0;
     // A job taken from the queue while gathering results, done next.
@@ -154,16 +150,6 @@ fn serve(
                 let window = next_window(&mut journal, last_rowid, window_size);
                 if let Ok(Some(window)) = &window {
                     last_rowid = window.rows.last().map_or(last_rowid, |r| r.rowid);
-                    if rowids.len() == 2 {
-                        rowids.pop_front();
-                    }
-                    rowids.push_back(
-                        window
-                            .rows
-                            .iter()
-                            .map(|r| (r.client_transaction_id.clone(), r.rowid))
-                            .collect(),
-                    );
                 }
                 let _ = reply.send(window);
                 if !checkpointed {
@@ -184,11 +170,6 @@ fn serve(
                             break;
                         }
                     }
-                }
-                for c in &mut changes {
-                    c.row = rowids
-                        .iter()
-                        .find_map(|w| w.get(&c.client_transaction_id).copied());
                 }
                 // The lock is not held while committing: the sending side asks whether recording
                 // failed after each request. Only this thread sets the failure.

@@ -12,7 +12,7 @@
 //! never by reading the journal again. The journal's work runs on its own thread
 //! (`journal_thread.rs`): the next window is read and marked while the current one is in flight.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Mutex;
 
@@ -133,40 +133,41 @@ impl Sender<'_> {
         Ok(())
     }
 
-    /// Records changes of rows whose state was `from` (committed when this returns, after every
-    /// result recorded before), and moves them in the totals.
-    async fn apply(
-        &mut self,
-        changes: Vec<Change>,
-        amounts: &HashMap<&str, (RowState, i64)>,
-    ) -> Result<(), CliError> {
-        self.shift(&changes, amounts);
-        self.journal.apply(changes).await
-    }
-
-    fn shift(&mut self, changes: &[Change], amounts: &HashMap<&str, (RowState, i64)>) {
-        for c in changes {
-            if let Some(&(from, amount)) = amounts.get(c.client_transaction_id.as_str()) {
-                self.totals.shift(from, c.state, amount);
+    /// Records changes of rows of the window being sent (committed when this returns, after
+    /// every result recorded before), and moves them from `sending` in the totals.
+    async fn apply(&mut self, mut changes: Vec<Change>, window: &WindowRows<'_>) -> Result<(), CliError> {
+        for c in &mut changes {
+            if let Some(row) = window.get(c.client_transaction_id.as_str()) {
+                self.totals.shift(RowState::Sending, c.state, row.amount);
+                c.row = Some(row.rowid);
             }
         }
+        self.journal.apply(changes).await
     }
 
     /// Sends one window, whose rows are `sending` already, in one call of the core's
     /// `pay_observed`.
     async fn send(&mut self, window: Window) -> Result<Option<cinetpay_transfer::Error>, CliError> {
         let Window { rows, transfers } = window;
-        let sending: HashMap<&str, (RowState, i64)> = rows
+        let sending: WindowRows<'_> = rows
             .iter()
-            .map(|r| (r.client_transaction_id.as_str(), (RowState::Sending, r.amount)))
+            .enumerate()
+            .map(|(at, r)| {
+                let row = WindowRow {
+                    at,
+                    rowid: r.rowid,
+                    amount: r.amount,
+                };
+                (r.client_transaction_id.as_str(), row)
+            })
             .collect();
 
         let client = &self.session.client;
         let recorder = Mutex::new(Recorder {
             sender: &mut *self,
-            amounts: &sending,
-            observed: HashSet::new(),
-            accepted: HashSet::new(),
+            window: &sending,
+            observed: vec![false; rows.len()],
+            accepted: vec![false; rows.len()],
         });
         // Records the chunk, then stops the call from starting more requests when the chunk
         // failed in a way the next requests would too (or the journal cannot record them).
@@ -196,9 +197,11 @@ impl Sender<'_> {
             // treats the same payout as a replay.
             // Rows not sent because sending stopped are `pending` again: nothing of them left.
             Ok(results) => {
-                let (sent, not_sent): (Vec<_>, Vec<_>) = results
-                    .into_iter()
-                    .partition(|r| observed.contains(&r.client_transaction_id));
+                let (sent, not_sent): (Vec<_>, Vec<_>) = results.into_iter().partition(|r| {
+                    sending
+                        .get(r.client_transaction_id.as_str())
+                        .is_some_and(|row| observed[row.at])
+                });
                 let back: Vec<Change> = not_sent
                     .iter()
                     .map(|r| Change::state(&r.client_transaction_id, RowState::Pending))
@@ -225,8 +228,9 @@ impl Sender<'_> {
                 let unknown = e.client_transaction_ids();
                 let changes: Vec<Change> = rows
                     .iter()
-                    .map(|r| &r.client_transaction_id)
-                    .filter(|id| !accepted.contains(*id))
+                    .zip(&accepted)
+                    .filter(|(_, accepted)| !**accepted)
+                    .map(|(r, _)| &r.client_transaction_id)
                     .map(|id| {
                         if unknown.contains(id) {
                             Change {
@@ -246,38 +250,55 @@ impl Sender<'_> {
             }
         };
         // Observed rows were counted as they were recorded; the others are handled now.
-        self.done += rows.len().saturating_sub(observed.len()) as u64;
+        self.done += observed.iter().filter(|observed| !**observed).count() as u64;
         self.progress.update(self.done, &self.totals);
         Ok(stop)
     }
 }
 
+/// Where a row of the window being sent is: its position in the window, its rowid in the journal
+/// (its result is written there without looking its id up), and its amount (for the totals).
+struct WindowRow {
+    at: usize,
+    rowid: i64,
+    amount: i64,
+}
+
+/// The rows of the window being sent, by id.
+type WindowRows<'w> = HashMap<&'w str, WindowRow>;
+
 /// What the chunk observer of one window shares with `Sender::send`.
 struct Recorder<'s, 'a> {
     sender: &'s mut Sender<'a>,
-    /// Each row of the window: its state before this call (`sending`) and its amount.
-    amounts: &'s HashMap<&'s str, (RowState, i64)>,
-    /// Rows recorded from their result: the others were never sent (after a break).
-    observed: HashSet<String>,
-    /// Rows the service accepted: an `Err` of the call never overrides them.
-    accepted: HashSet<String>,
+    /// Each row of the window, by id (all of them `sending` during the call).
+    window: &'s WindowRows<'s>,
+    /// By position in the window, rows recorded from their result: the others were never sent
+    /// (after a break).
+    observed: Vec<bool>,
+    /// By position in the window, rows the service accepted: an `Err` of the call never
+    /// overrides them.
+    accepted: Vec<bool>,
 }
 
 impl Recorder<'_, '_> {
     /// Records one settled chunk: handed to the journal's thread (committed with the results of
     /// the next few milliseconds), the totals moved, the progress bar.
     fn record(&mut self, results: &[SendResult]) {
-        self.observed
-            .extend(results.iter().map(|r| r.client_transaction_id.clone()));
-        let changes: Vec<Change> = results.iter().map(change_of_result).collect();
-        self.sender.shift(&changes, self.amounts);
+        let mut changes = Vec::with_capacity(results.len());
+        for result in results {
+            let mut change = change_of_result(result);
+            // Every result is of a row of the window: one lookup finds where it is.
+            if let Some(row) = self.window.get(result.client_transaction_id.as_str()) {
+                self.observed[row.at] = true;
+                self.accepted[row.at] |= result.outcome == SendOutcome::Accepted;
+                self.sender
+                    .totals
+                    .shift(RowState::Sending, change.state, row.amount);
+                change.row = Some(row.rowid);
+            }
+            changes.push(change);
+        }
         self.sender.journal.record(changes);
-        self.accepted.extend(
-            results
-                .iter()
-                .filter(|r| r.outcome == SendOutcome::Accepted)
-                .map(|r| r.client_transaction_id.clone()),
-        );
         self.sender.done += results.len() as u64;
         self.sender.progress.update(self.sender.done, &self.sender.totals);
     }
@@ -340,7 +361,7 @@ fn change_of_result(result: &SendResult) -> Change {
         lot: result.lot.clone(),
         treatment_status: result.treatment_status.as_ref().map(|s| s.as_str().to_owned()),
         error,
-        // Found by the journal's thread (`journal_thread.rs`), which read the row.
+        // Set by the recorder, which knows the window's rows.
         row: None,
     }
 }
