@@ -197,10 +197,12 @@ impl Sender<'_> {
             // treats the same payout as a replay.
             // Rows not sent because sending stopped are `pending` again: nothing of them left.
             Ok(results) => {
+                // A result whose id were not of the window (never expected) counts as sent: a
+                // row is put back to `pending` only when it certainly was not.
                 let (sent, not_sent): (Vec<_>, Vec<_>) = results.into_iter().partition(|r| {
                     sending
                         .get(r.client_transaction_id.as_str())
-                        .is_some_and(|row| observed[row.at])
+                        .is_none_or(|row| observed[row.at])
                 });
                 let back: Vec<Change> = not_sent
                     .iter()
