@@ -265,8 +265,8 @@ pub fn normalize_phone(prefix: &str, phone: &str, limits: &Limits) -> Result<(St
 
 fn check_phone(prefix: &str, phone: &str, limits: &Limits, at: Option<usize>) -> Result<(String, String)> {
     // The number without its separators, copied a run of characters at a time: collected one
-    // character at a time, it was half of checking a payout (issue 13, every row of a payroll
-    // checks its number three times).
+    // character at a time, it was half of this check (callgrind, issue 13; every row of a
+    // payroll checks its number three times).
     let mut compact = String::with_capacity(phone.len());
     for part in phone.split([' ', '-', '.', '(', ')']) {
         compact.push_str(part);

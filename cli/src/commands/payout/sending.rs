@@ -137,10 +137,7 @@ impl Sender<'_> {
     /// every result recorded before), and moves them from `sending` in the totals.
     async fn apply(&mut self, mut changes: Vec<Change>, window: &WindowRows<'_>) -> Result<(), CliError> {
         for c in &mut changes {
-            if let Some(row) = window.get(c.client_transaction_id.as_str()) {
-                self.totals.shift(RowState::Sending, c.state, row.amount);
-                c.row = Some(row.rowid);
-            }
+            place(&mut self.totals, window, c);
         }
         self.journal.apply(changes).await
     }
@@ -269,6 +266,15 @@ struct WindowRow {
 /// The rows of the window being sent, by id.
 type WindowRows<'w> = HashMap<&'w str, WindowRow>;
 
+/// Finds the row of the window a change is about: moves it from `sending` to the change's state
+/// in the totals, and gives the change the row's rowid (written there without a lookup by id).
+fn place<'w>(totals: &mut Totals, window: &'w WindowRows<'_>, change: &mut Change) -> Option<&'w WindowRow> {
+    let row = window.get(change.client_transaction_id.as_str())?;
+    totals.shift(RowState::Sending, change.state, row.amount);
+    change.row = Some(row.rowid);
+    Some(row)
+}
+
 /// What the chunk observer of one window shares with `Sender::send`.
 struct Recorder<'s, 'a> {
     sender: &'s mut Sender<'a>,
@@ -290,13 +296,9 @@ impl Recorder<'_, '_> {
         for result in results {
             let mut change = change_of_result(result);
             // Every result is of a row of the window: one lookup finds where it is.
-            if let Some(row) = self.window.get(result.client_transaction_id.as_str()) {
+            if let Some(row) = place(&mut self.sender.totals, self.window, &mut change) {
                 self.observed[row.at] = true;
                 self.accepted[row.at] |= result.outcome == SendOutcome::Accepted;
-                self.sender
-                    .totals
-                    .shift(RowState::Sending, change.state, row.amount);
-                change.row = Some(row.rowid);
             }
             changes.push(change);
         }
