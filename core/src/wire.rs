@@ -6,6 +6,7 @@
 //! here accepts all of those shapes and turns them into the typed model, so no other module has to
 //! know about them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
@@ -95,9 +96,14 @@ pub(crate) fn read_int(v: &Value) -> Option<i64> {
 
 /// A text field that may come as a string, a number, or null.
 pub(crate) fn read_text(v: Option<&Value>) -> Option<String> {
+    read_text_in(v).map(Cow::into_owned)
+}
+
+/// `read_text`, borrowed from the answer where it is a string.
+fn read_text_in(v: Option<&Value>) -> Option<Cow<'_, str>> {
     match v? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.is_empty() => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
         _ => None,
     }
 }
@@ -105,14 +111,15 @@ pub(crate) fn read_text(v: Option<&Value>) -> Option<String> {
 /// The items of a list answer grouped by the text of one of their fields (`read_text`), each
 /// group in the answer's order, so that an item answered twice is seen as such. Built in one pass:
 /// matching a chunk's payouts to their answers then costs one lookup per payout, not a scan of
-/// every answer (with a string allocated per comparison) for each of them (issue 13).
+/// every answer (with a string allocated per comparison) for each of them (issue 13). Keys are
+/// borrowed from the answer where they are strings, as they are on the wire.
 pub(crate) fn index_by<'a>(
     items: &[&'a serde_json::Map<String, Value>],
     field: &str,
-) -> HashMap<String, Vec<&'a serde_json::Map<String, Value>>> {
-    let mut index: HashMap<String, Vec<_>> = HashMap::with_capacity(items.len());
+) -> HashMap<Cow<'a, str>, Vec<&'a serde_json::Map<String, Value>>> {
+    let mut index: HashMap<Cow<'a, str>, Vec<_>> = HashMap::with_capacity(items.len());
     for item in items {
-        if let Some(key) = read_text(item.get(field)) {
+        if let Some(key) = read_text_in(item.get(field)) {
             index.entry(key).or_default().push(*item);
         }
     }
