@@ -304,7 +304,7 @@ impl Client {
             form: vec![],
         };
         let envelope = self.inner.call_idempotent(&request).await?;
-        wire::parse_balance(&envelope.data)
+        wire::parse_balance(&envelope.data())
     }
 
     /// Registers payees. A payee who already was a contact (726) counts as added. Results come
@@ -522,7 +522,7 @@ impl Inner {
                 };
                 let envelope = self.retry_transient(&request, None).await?;
                 envelope
-                    .data
+                    .data()
                     .get("token")
                     .and_then(|t| t.as_str())
                     .filter(|t| !t.is_empty())
@@ -595,8 +595,9 @@ impl Inner {
             form: vec![],
         };
         let envelope = self.call_idempotent(&request).await?;
-        let infos = wire::list_items(&envelope.data)
-            .into_iter()
+        let infos = envelope
+            .items()
+            .iter()
             .map(wire::parse_transfer_info)
             .collect::<Result<Vec<_>>>()?;
         if infos.is_empty() {
@@ -619,7 +620,7 @@ impl Inner {
             form: vec![("data", &data)],
         };
         let envelope = self.call_idempotent(&request).await?;
-        let items = wire::list_items(&envelope.data);
+        let items = envelope.items();
         let items_by_phone = wire::index_by(&items, "phone");
         Ok(chunk
             .iter()
@@ -627,7 +628,7 @@ impl Inner {
             .map(|(i, contact)| {
                 let answer = items_by_phone
                     .get(contact.phone.as_str())
-                    .and_then(|answers| answers.first())
+                    .and_then(|answers| answers.first().copied())
                     .or_else(|| items.get(i));
                 let code = answer.map_or(0, |item| wire::item_code(item));
                 let added = code == 0 || code == 726;
@@ -637,9 +638,9 @@ impl Inner {
                     added,
                     already_existed: code == 726,
                     code,
-                    lot: answer.and_then(|item| wire::read_text(item.get("lot"))),
+                    lot: answer.and_then(|item| item.text("lot")),
                     error: (!added).then(|| {
-                        let message = answer.and_then(|item| wire::read_text(item.get("message")));
+                        let message = answer.and_then(|item| item.text("message"));
                         Error::from_api(code, message, None, None)
                     }),
                 }

@@ -50,24 +50,27 @@ fn read(call: &str, status: u16, body: &[u8]) -> Result<Value, Error> {
     let envelope = wire::parse_envelope(status, body)?;
     Ok(match call {
         "login" => {
-            let token = envelope.data["token"].as_str().expect("token");
+            let data = envelope.data();
+            let token = data["token"].as_str().expect("token");
             json!({ "token_lifetime_seconds": crate::auth::token_lifetime(token).map(|d| d.as_secs()) })
         }
-        "balance" => serde_json::to_value(wire::parse_balance(&envelope.data)?).unwrap(),
+        "balance" => serde_json::to_value(wire::parse_balance(&envelope.data())?).unwrap(),
         "transfer_status" => {
-            let infos = wire::list_items(&envelope.data)
-                .into_iter()
+            let infos = envelope
+                .items()
+                .iter()
                 .map(wire::parse_transfer_info)
                 .collect::<Result<Vec<_>, _>>()?;
             serde_json::to_value(infos).unwrap()
         }
         "add_contacts" | "send" => {
-            let items: Vec<Value> = wire::list_items(&envelope.data)
-                .into_iter()
+            let items: Vec<Value> = envelope
+                .items()
+                .iter()
                 .map(|item| {
-                    let mut item = Value::Object(item.clone());
-                    item["code"] = json!(wire::item_code(item.as_object().unwrap()));
-                    item
+                    let mut json = item.to_json();
+                    json["code"] = json!(wire::item_code(item));
+                    json
                 })
                 .collect();
             json!({ "items": items })

@@ -83,11 +83,11 @@ fn read_everything(status: u16, body: &[u8]) {
     let Ok(envelope) = wire::parse_envelope(status, body) else {
         return;
     };
-    let _ = wire::parse_balance(&envelope.data);
-    for item in wire::list_items(&envelope.data) {
-        let _ = wire::parse_transfer_info(item);
-        let _ = wire::item_code(item);
-        let _ = wire::read_text(item.get("transaction_id"));
+    let _ = wire::parse_balance(&envelope.data());
+    for item in envelope.items() {
+        let _ = wire::parse_transfer_info(&item);
+        let _ = wire::item_code(&item);
+        let _ = item.text("transaction_id");
     }
 }
 

@@ -272,12 +272,22 @@ mod tests {
     #[test]
     fn every_message_the_code_uses_is_in_the_catalogues() {
         let en = message_ids(ENGLISH_ERRORS);
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
         let mut used = BTreeSet::new();
-        for entry in std::fs::read_dir(dir).expect("core/src") {
-            let source = std::fs::read_to_string(entry.expect("an entry").path()).expect("a source file");
-            for piece in source.split("Message::new(\"").skip(1) {
-                used.insert(piece.split('"').next().expect("an id").to_owned());
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("a directory of core/src") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let source = std::fs::read_to_string(path).expect("a source file");
+                for piece in source.split("Message::new(\"").skip(1) {
+                    used.insert(piece.split('"').next().expect("an id").to_owned());
+                }
             }
         }
         assert!(used.len() > 30, "the sources were not read: {used:?}");

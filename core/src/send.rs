@@ -249,7 +249,7 @@ impl Chunk<'_> {
                 return Attempt::MaybeProcessed { error, running_until };
             }
         };
-        let answers = wire::list_items(&envelope.data);
+        let answers = envelope.items();
         let answers_by_id = wire::index_by(&answers, "client_transaction_id");
         let mut doubts = Vec::new();
         for &i in pending {
@@ -262,7 +262,7 @@ impl Chunk<'_> {
                 doubts.push((i, Doubt::MaybeSent(error)));
                 continue;
             };
-            let Some(code) = answer.get("code").and_then(wire::read_int) else {
+            let Some(code) = answer.int("code") else {
                 self.maybe_sent[i] = true;
                 let error = wire::protocol(Message::new("answer-without-code").quoted("id", id));
                 doubts.push((i, Doubt::MaybeSent(error)));
@@ -414,18 +414,20 @@ fn duplicate_error(info: &TransferInfo) -> Error {
 }
 
 /// The error an item's own answer carries.
-fn item_error(answer: &serde_json::Map<String, serde_json::Value>) -> Error {
-    let message = wire::read_text(answer.get("message")).or_else(|| wire::read_text(answer.get("status")));
-    let description = wire::read_text(answer.get("description"));
+fn item_error(answer: &wire::Item<'_>) -> Error {
+    let message = answer.text("message").or_else(|| answer.text("status"));
+    let description = answer.text("description");
     Error::from_api(wire::item_code(answer), message, description, None)
 }
 
 /// The result of an item the service accepted (code 0).
-fn item_result(t: &CheckedTransfer, answer: &serde_json::Map<String, serde_json::Value>) -> SendResult {
+fn item_result(t: &CheckedTransfer, answer: &wire::Item<'_>) -> SendResult {
     SendResult {
-        transaction_id: wire::read_text(answer.get("transaction_id")),
-        lot: wire::read_text(answer.get("lot")),
-        treatment_status: wire::read_text(answer.get("treatment_status")).map(|s| TreatmentStatus::parse(&s)),
+        transaction_id: answer.text("transaction_id"),
+        lot: answer.text("lot"),
+        treatment_status: answer
+            .text("treatment_status")
+            .map(|s| TreatmentStatus::parse(&s)),
         ..result_of(t, SendOutcome::Accepted, None)
     }
 }

@@ -6,11 +6,16 @@
 //! here accepts all of those shapes and turns them into the typed model, so no other module has to
 //! know about them.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+mod items;
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
+
+use items::Field;
+pub(crate) use items::{index_by, Item};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::i18n::Message;
@@ -25,8 +30,26 @@ pub(crate) struct Envelope {
     pub message: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Its text, read as each call needs it (`data`, `items`).
     #[serde(default)]
-    pub data: Value,
+    data: Option<Box<RawValue>>,
+}
+
+impl Envelope {
+    /// `data` as JSON (`null` when there is none).
+    pub fn data(&self) -> Value {
+        self.data.as_deref().map_or(Value::Null, |raw| {
+            serde_json::from_str(raw.get()).expect("the text was read as JSON once")
+        })
+    }
+
+    /// The items of a list answer, flat whether the service nested them (`[[a, b]]`) or not,
+    /// read from `data`'s text (`items::list_items`).
+    pub fn items(&self) -> Vec<Item<'_>> {
+        self.data
+            .as_deref()
+            .map_or_else(Vec::new, |raw| items::list_items(raw.get()))
+    }
 }
 
 /// Reads an HTTP answer: a JSON envelope whatever the status, a code-0 envelope on success.
@@ -77,68 +100,7 @@ fn non_json_answer(status: u16, body: &[u8]) -> Error {
 
 /// An integer sent as a number (`500`, `500.0`) or a string (`"500"`, `" 701 "`).
 pub(crate) fn read_int(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        Value::String(s) => {
-            let s = s.trim();
-            s.parse::<i64>().ok().or_else(|| {
-                s.parse::<f64>()
-                    .ok()
-                    .filter(|f| f.fract() == 0.0)
-                    .map(|f| f as i64)
-            })
-        }
-        _ => None,
-    }
-}
-
-/// A text field that may come as a string, a number, or null.
-pub(crate) fn read_text(v: Option<&Value>) -> Option<String> {
-    read_text_in(v).map(Cow::into_owned)
-}
-
-/// `read_text`, borrowed from the answer where it is a string.
-fn read_text_in(v: Option<&Value>) -> Option<Cow<'_, str>> {
-    match v? {
-        Value::String(s) if !s.is_empty() => Some(Cow::Borrowed(s)),
-        Value::Number(n) => Some(Cow::Owned(n.to_string())),
-        _ => None,
-    }
-}
-
-/// The items of a list answer grouped by the text of one of their fields (`read_text`), each
-/// group in the answer's order, so that an item answered twice is seen as such. Built in one pass:
-/// matching a chunk's payouts to their answers then costs one lookup per payout, not a scan of
-/// every answer (with a string allocated per comparison) for each of them (issue 13). Keys are
-/// borrowed from the answer where they are strings, as they are on the wire.
-pub(crate) fn index_by<'a>(
-    items: &[&'a serde_json::Map<String, Value>],
-    field: &str,
-) -> HashMap<Cow<'a, str>, Vec<&'a serde_json::Map<String, Value>>> {
-    let mut index: HashMap<Cow<'a, str>, Vec<_>> = HashMap::with_capacity(items.len());
-    for item in items {
-        if let Some(key) = read_text_in(item.get(field)) {
-            index.entry(key).or_default().push(*item);
-        }
-    }
-    index
-}
-
-/// The items of a list answer, flat whether the service nested them (`[[a, b]]`) or not.
-pub(crate) fn list_items(data: &Value) -> Vec<&serde_json::Map<String, Value>> {
-    let mut items = Vec::new();
-    collect_objects(data, &mut items);
-    items
-}
-
-fn collect_objects<'a>(v: &'a Value, out: &mut Vec<&'a serde_json::Map<String, Value>>) {
-    match v {
-        Value::Object(map) => out.push(map),
-        Value::Array(items) => items.iter().for_each(|item| collect_objects(item, out)),
-        _ => {}
-    }
+    Field::of(v).int()
 }
 
 /// `data` of `check/balance`.
@@ -172,35 +134,33 @@ pub(crate) fn parse_balance(data: &Value) -> Result<Balance> {
 }
 
 /// One item of `check/money`.
-pub(crate) fn parse_transfer_info(item: &serde_json::Map<String, Value>) -> Result<TransferInfo> {
-    let transaction_id =
-        read_text(item.get("transaction_id")).ok_or_else(|| protocol(Message::new("status-without-id")))?;
+pub(crate) fn parse_transfer_info(item: &Item<'_>) -> Result<TransferInfo> {
+    let transaction_id = item
+        .text("transaction_id")
+        .ok_or_else(|| protocol(Message::new("status-without-id")))?;
     let amount = item
-        .get("amount")
-        .and_then(read_int)
+        .int("amount")
         .ok_or_else(|| protocol(Message::new("status-without-amount").text("id", &transaction_id)))?;
     Ok(TransferInfo {
         transaction_id,
-        client_transaction_id: read_text(item.get("client_transaction_id")),
-        lot: read_text(item.get("lot")),
+        client_transaction_id: item.text("client_transaction_id"),
+        lot: item.text("lot"),
         amount,
-        receiver: read_text(item.get("receiver")),
-        receiver_e164: read_text(item.get("receiver_e164")),
-        operator: read_text(item.get("operator")),
-        sending_status: read_text(item.get("sending_status")).map(|s| SendingStatus::parse(&s)),
-        transfer_valid: read_text(item.get("transfer_valid")).map(|v| v.eq_ignore_ascii_case("Y")),
-        treatment_status: TreatmentStatus::parse(
-            &read_text(item.get("treatment_status")).unwrap_or_default(),
-        ),
-        comment: read_text(item.get("comment")),
-        validated_at: read_text(item.get("validated_at")),
-        operator_transaction_id: read_text(item.get("operator_transaction_id")),
+        receiver: item.text("receiver"),
+        receiver_e164: item.text("receiver_e164"),
+        operator: item.text("operator"),
+        sending_status: item.text("sending_status").map(|s| SendingStatus::parse(&s)),
+        transfer_valid: item.text("transfer_valid").map(|v| v.eq_ignore_ascii_case("Y")),
+        treatment_status: TreatmentStatus::parse(&item.text("treatment_status").unwrap_or_default()),
+        comment: item.text("comment"),
+        validated_at: item.text("validated_at"),
+        operator_transaction_id: item.text("operator_transaction_id"),
     })
 }
 
 /// The per-item code of a list answer (a missing code means the item went through).
-pub(crate) fn item_code(item: &serde_json::Map<String, Value>) -> i64 {
-    item.get("code").and_then(read_int).unwrap_or(0)
+pub(crate) fn item_code(item: &Item<'_>) -> i64 {
+    item.int("code").unwrap_or(0)
 }
 
 pub(crate) fn protocol(message: Message) -> Error {
@@ -211,27 +171,6 @@ pub(crate) fn protocol(message: Message) -> Error {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn answers_are_grouped_by_a_field_in_order_and_twice_stays_twice() {
-        let data = json!([[
-            {"client_transaction_id": "a", "code": 0},
-            {"client_transaction_id": 7, "code": 0},
-            {"client_transaction_id": "a", "code": 805},
-            {"client_transaction_id": "", "code": 0},
-            {"code": 0}
-        ]]);
-        let items = list_items(&data);
-        let index = index_by(&items, "client_transaction_id");
-        let codes = |id: &str| index[id].iter().map(|i| i["code"].clone()).collect::<Vec<_>>();
-        assert_eq!(codes("a"), [json!(0), json!(805)]);
-        assert_eq!(codes("7"), [json!(0)]);
-        assert_eq!(
-            index.len(),
-            2,
-            "items without a readable id are in no group: {index:?}"
-        );
-    }
 
     #[test]
     fn codes_come_as_numbers_or_strings() {
@@ -254,15 +193,6 @@ mod tests {
         assert!(err.is_retryable());
         let err = parse_envelope(200, b"{not json").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Protocol);
-    }
-
-    #[test]
-    fn nested_and_flat_lists_read_the_same() {
-        let nested = json!([[{"a": 1}, {"a": 2}]]);
-        let flat = json!([{"a": 1}, {"a": 2}]);
-        assert_eq!(list_items(&nested), list_items(&flat));
-        assert_eq!(list_items(&nested).len(), 2);
-        assert!(list_items(&json!([])).is_empty());
     }
 
     #[test]

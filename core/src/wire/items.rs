@@ -1,0 +1,390 @@
+//! The items of a list answer (`add_contacts`, `send`, `check/money`), read straight from the
+//! answer's text.
+//!
+//! Read as a `serde_json::Value`, every item was a map of owned keys and strings, built and freed
+//! for the few fields a reader asks for: a fifth of the core's CPU in a bulk payout (issue 13,
+//! `perf record` of `cinetpay-bench core`). Here an item is its fields in the order they came,
+//! keys and strings borrowed from the answer where they hold no escape, numbers as
+//! `serde_json::Number`. Everything else (null, booleans, lists, objects) is kept as a `Value`:
+//! no reader takes it, but an item still turns back into the very JSON object it was
+//! (`Item::to_json`), which the fixture tests compare.
+//!
+//! The shapes accepted are those of `Value` reading: items flat (`[a, b]`) or nested at any
+//! depth (`[[a, b]]`), anything that is not an object skipped, and a key given twice counting
+//! once, with its last value.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Number, Value};
+
+/// One field of an answer, as a reader sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Field<'a> {
+    Text(Cow<'a, str>),
+    Number(Number),
+    /// Null, a boolean, a list or an object: read as no text and no number.
+    Other(Cow<'a, Value>),
+}
+
+impl<'a> Field<'a> {
+    /// The field a JSON value is (strings borrowed).
+    pub fn of(v: &'a Value) -> Field<'a> {
+        match v {
+            Value::String(s) => Field::Text(Cow::Borrowed(s)),
+            Value::Number(n) => Field::Number(n.clone()),
+            other => Field::Other(Cow::Borrowed(other)),
+        }
+    }
+
+    /// An integer sent as a number (`500`, `500.0`) or a string (`"500"`, `" 701 "`).
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Field::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+            Field::Text(s) => {
+                let s = s.trim();
+                s.parse::<i64>().ok().or_else(|| {
+                    s.parse::<f64>()
+                        .ok()
+                        .filter(|f| f.fract() == 0.0)
+                        .map(|f| f as i64)
+                })
+            }
+            Field::Other(_) => None,
+        }
+    }
+
+    /// Text sent as a string (not empty) or a number.
+    pub fn text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Field::Text(s) if !s.is_empty() => Some(Cow::Borrowed(s.as_ref())),
+            Field::Number(n) => Some(Cow::Owned(n.to_string())),
+            _ => None,
+        }
+    }
+
+    #[cfg(test)]
+    fn to_json(&self) -> Value {
+        match self {
+            Field::Text(s) => Value::String(s.clone().into_owned()),
+            Field::Number(n) => Value::Number(n.clone()),
+            Field::Other(v) => v.clone().into_owned(),
+        }
+    }
+}
+
+/// One object of a list answer: its fields in the order they came.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Item<'a> {
+    fields: Vec<(Cow<'a, str>, Field<'a>)>,
+}
+
+impl<'a> Item<'a> {
+    /// The field `key`, its last value if it came twice (as a JSON map keeps it).
+    pub fn get(&self, key: &str) -> Option<&Field<'a>> {
+        self.fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// `Field::int` of the field `key`.
+    pub fn int(&self, key: &str) -> Option<i64> {
+        self.get(key)?.int()
+    }
+
+    /// `Field::text` of the field `key`, owned.
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.get(key)?.text().map(Cow::into_owned)
+    }
+
+    /// The JSON object this item was.
+    #[cfg(test)]
+    pub fn to_json(&self) -> Value {
+        Value::Object(
+            self.fields
+                .iter()
+                .map(|(k, v)| (k.clone().into_owned(), v.to_json()))
+                .collect(),
+        )
+    }
+}
+
+/// The items of a list answer's `data` (its JSON text), flat whether the service nested them
+/// or not. `data` is JSON already read once (`wire::Envelope`); text that is not gives no items.
+pub(crate) fn list_items(data: &str) -> Vec<Item<'_>> {
+    let mut items = Vec::new();
+    let mut reader = serde_json::Deserializer::from_str(data);
+    match Items(&mut items).deserialize(&mut reader) {
+        Ok(()) => items,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The items grouped by the text of one of their fields (`Field::text`), each group in the
+/// answer's order, so that an item answered twice is seen as such. Built in one pass: matching a
+/// chunk's payouts to their answers then costs one lookup per payout, not a scan of every answer
+/// for each of them (issue 13). Keys are borrowed from the items where they are text.
+pub(crate) fn index_by<'i, 'a>(
+    items: &'i [Item<'a>],
+    field: &str,
+) -> HashMap<Cow<'i, str>, Vec<&'i Item<'a>>> {
+    let mut index: HashMap<Cow<'i, str>, Vec<_>> = HashMap::with_capacity(items.len());
+    for item in items {
+        if let Some(key) = item.get(field).and_then(Field::text) {
+            index.entry(key).or_default().push(item);
+        }
+    }
+    index
+}
+
+/// Appends the objects of a JSON value to a list: the value itself if it is one, those of its
+/// elements (at any depth) if it is a list, none otherwise.
+struct Items<'v, 'a>(&'v mut Vec<Item<'a>>);
+
+impl<'de> DeserializeSeed<'de> for Items<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Items<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let mut item = Item::default();
+        while let Some(Key(key)) = map.next_key()? {
+            item.fields.push((key, map.next_value()?));
+        }
+        self.0.push(item);
+        Ok(())
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while seq.next_element_seed(Items(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+
+    // Anything else holds no item.
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A key, borrowed from the text unless it holds an escape.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor).map(Key)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(s))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(s))
+    }
+}
+
+impl<'de> Deserialize<'de> for Field<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = Field<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Field::Text(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Field::Text(Cow::Owned(s.to_owned())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Field::Text(Cow::Owned(s)))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Field::Number(n.into()))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Field::Number(n.into()))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+        Ok(Number::from_f64(n).map_or(Field::Other(Cow::Owned(Value::Null)), Field::Number))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(Field::Other(Cow::Owned(Value::Bool(b))))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Field::Other(Cow::Owned(Value::Null)))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Field::Other(Cow::Owned(Value::Null)))
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+            .map(|v| Field::Other(Cow::Owned(v)))
+    }
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            .map(|v| Field::Other(Cow::Owned(v)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    /// What reading the text as a `Value` gives: its objects, flat, at any depth.
+    fn objects_of(v: &Value, out: &mut Vec<Value>) {
+        match v {
+            Value::Object(_) => out.push(v.clone()),
+            Value::Array(items) => items.iter().for_each(|item| objects_of(item, out)),
+            _ => {}
+        }
+    }
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![
+            Just("code".to_owned()),
+            Just("client_transaction_id".to_owned()),
+            Just("lot".to_owned()),
+            "\\PC{0,6}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<u64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|f| json!(f)),
+            "\\PC{0,8}".prop_map(Value::String),
+            "[0-9 .-]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::vec((key.clone(), inner), 0..6)
+                    .prop_map(|fields| Value::Object(fields.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Items read from the text are the objects a `Value` reading finds, field for field,
+        /// and each reader gives what it gives on the `Value`. Keys given twice and escapes are
+        /// made by writing an object's text by hand.
+        #[test]
+        fn items_are_what_reading_a_value_finds(data in any_json(), twice in any::<bool>()) {
+            let mut text = data.to_string();
+            if twice && text.starts_with("{\"") {
+                // The same key again, before the others: the later value wins in both readings.
+                text.insert_str(1, "\"code\":\"a\\u0041\",\"code\":1,");
+            }
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let mut expected = Vec::new();
+            objects_of(&value, &mut expected);
+            let items = list_items(&text);
+            prop_assert_eq!(items.iter().map(Item::to_json).collect::<Vec<_>>(), expected.clone());
+            for (item, object) in items.iter().zip(&expected) {
+                for key in ["code", "client_transaction_id", "lot", ""] {
+                    let field = object.get(key).map(Field::of);
+                    prop_assert_eq!(item.int(key), field.as_ref().and_then(Field::int));
+                    prop_assert_eq!(item.text(key), field.as_ref().and_then(|f| f.text().map(Cow::into_owned)));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn answers_are_grouped_by_a_field_in_order_and_twice_stays_twice() {
+        let data = r#"[[
+            {"client_transaction_id": "a", "code": 0},
+            {"client_transaction_id": 7, "code": 0},
+            {"client_transaction_id": "a", "code": 805},
+            {"client_transaction_id": "", "code": 0},
+            {"code": 0}
+        ]]"#;
+        let items = list_items(data);
+        let index = index_by(&items, "client_transaction_id");
+        let codes = |id: &str| index[id].iter().map(|i| i.int("code")).collect::<Vec<_>>();
+        assert_eq!(codes("a"), [Some(0), Some(805)]);
+        assert_eq!(codes("7"), [Some(0)]);
+        assert_eq!(
+            index.len(),
+            2,
+            "items without a readable id are in no group: {index:?}"
+        );
+    }
+
+    #[test]
+    fn nested_and_flat_lists_read_the_same() {
+        let nested = list_items(r#"[[{"a": 1}, {"a": 2}]]"#);
+        assert_eq!(nested, list_items(r#"[{"a": 1}, {"a": 2}]"#));
+        assert_eq!(nested.len(), 2);
+        assert!(list_items("[]").is_empty());
+        assert!(list_items("null").is_empty());
+    }
+
+    #[test]
+    fn keys_and_strings_without_escapes_are_borrowed() {
+        let items = list_items(r#"[{"lot": "L1", "a\u0062": "x\n"}]"#);
+        let [item] = &items[..] else {
+            panic!("one item: {items:?}")
+        };
+        assert!(matches!(
+            &item.fields[0],
+            (Cow::Borrowed("lot"), Field::Text(Cow::Borrowed("L1")))
+        ));
+        assert!(
+            matches!(&item.fields[1], (Cow::Owned(k), Field::Text(Cow::Owned(v))) if k == "ab" && v == "x\n")
+        );
+    }
+}
