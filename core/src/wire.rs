@@ -39,7 +39,7 @@ impl Envelope {
     /// `data` as JSON (`null` when there is none).
     pub fn data(&self) -> Value {
         self.data.as_deref().map_or(Value::Null, |raw| {
-            serde_json::from_str(raw.get()).expect("the text was read as JSON once")
+            serde_json::from_str(raw.get()).expect("data that items::is_json accepted")
         })
     }
 
@@ -54,9 +54,10 @@ impl Envelope {
 
 /// Reads an HTTP answer: a JSON envelope whatever the status, a code-0 envelope on success.
 pub(crate) fn parse_envelope(status: u16, body: &[u8]) -> Result<Envelope> {
-    let envelope: Envelope = match serde_json::from_slice(body) {
-        Ok(env) => env,
-        Err(_) => return Err(non_json_answer(status, body)),
+    // `data` is checked as strictly as reading it as a `Value` did (`items::is_json`).
+    let envelope: Envelope = match serde_json::from_slice::<Envelope>(body) {
+        Ok(env) if env.data.as_deref().is_none_or(|raw| items::is_json(raw.get())) => env,
+        _ => return Err(non_json_answer(status, body)),
     };
     let Some(code) = read_int(&envelope.code) else {
         if !(200..300).contains(&status) {
@@ -171,6 +172,64 @@ pub(crate) fn protocol(message: Message) -> Error {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The envelope as it was read before `data` was kept as text: everything as a `Value`.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct ValueEnvelope {
+        #[serde(default)]
+        code: Value,
+        #[serde(default)]
+        message: Option<String>,
+        #[serde(default)]
+        description: Option<String>,
+        #[serde(default)]
+        data: Value,
+    }
+
+    /// `data` that serde_json's `RawValue` takes and a `Value` does not is refused as before,
+    /// on success and on refusals alike (a refusal read from an answer that is not JSON would
+    /// say nothing was processed): lone surrogates, numbers out of range, nesting at the limit.
+    #[test]
+    fn data_is_refused_as_reading_a_value_refused_it() {
+        let mut datas: Vec<String> = [
+            r#"[{"comment":"\ud800"}]"#,
+            r#"[{"comment":"\udc00\ud800"}]"#,
+            r#"[{"comment":"\ud83d\ude00"}]"#,
+            r#"[{"amount":1e400}]"#,
+            r#"[{"amount":-1e400, "code": 0}]"#,
+            r#"[{"amount":1e-400}]"#,
+            r#"[{"code":0,"code":805}]"#,
+            r#"{"token":"x"}"#,
+            r#"null"#,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for depth in 120..=130 {
+            datas.push(format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+            datas.push(format!("{}{}", "{\"a\":".repeat(depth), "}".repeat(depth)).replace(":}", ":1}"));
+        }
+        for data in &datas {
+            for code in [0, 1003] {
+                let body = format!(r#"{{"code":{code},"message":"M","data":{data}}}"#);
+                let before = serde_json::from_str::<ValueEnvelope>(&body);
+                let now = parse_envelope(200, body.as_bytes());
+                match (&before, &now) {
+                    (Ok(_), Ok(envelope)) => {
+                        let old: Value = serde_json::from_str::<ValueEnvelope>(&body).unwrap().data;
+                        assert_eq!(envelope.data(), old, "{body}");
+                    }
+                    (Ok(_), Err(e)) => assert_eq!((code, e.code()), (1003, Some(1003)), "{body}: {e}"),
+                    (Err(_), Err(e)) => {
+                        assert_eq!(e.kind(), ErrorKind::Protocol, "{body}: {e}");
+                        assert_eq!(e.code(), None, "read as a refusal: {body}");
+                    }
+                    (Err(_), Ok(_)) => panic!("read, where a Value reading refused it: {body}"),
+                }
+            }
+        }
+    }
 
     #[test]
     fn codes_come_as_numbers_or_strings() {

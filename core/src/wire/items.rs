@@ -11,7 +11,9 @@
 //!
 //! The shapes accepted are those of `Value` reading: items flat (`[a, b]`) or nested at any
 //! depth (`[[a, b]]`), anything that is not an object skipped, and a key given twice counting
-//! once, with its last value.
+//! once, with its last value. What text is JSON at all is what it was too: serde_json's
+//! `RawValue` checks `data` only loosely (any `\u` escape, numbers of any size, any depth), so
+//! `wire::parse_envelope` refuses, as reading a `Value` did, the `data` that `is_json` refuses.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -113,13 +115,96 @@ impl<'a> Item<'a> {
 }
 
 /// The items of a list answer's `data` (its JSON text), flat whether the service nested them
-/// or not. `data` is JSON already read once (`wire::Envelope`); text that is not gives no items.
+/// or not. `data` is text `is_json` accepted (`wire::parse_envelope` refuses any other).
 pub(crate) fn list_items(data: &str) -> Vec<Item<'_>> {
     let mut items = Vec::new();
     let mut reader = serde_json::Deserializer::from_str(data);
-    match Items(&mut items).deserialize(&mut reader) {
-        Ok(()) => items,
-        Err(_) => Vec::new(),
+    Items(&mut items)
+        .deserialize(&mut reader)
+        .expect("data that is_json accepted");
+    items
+}
+
+/// Containers (lists, objects) `data` may nest: reading the whole answer as a `Value` stops at
+/// serde_json's limit of 127, and the envelope is one of them.
+const MOST_NESTED: usize = 126;
+
+/// Whether `data`, the text of an envelope's `data`, is what reading it as a `Value` inside its
+/// envelope accepts: strings with valid escapes only, numbers in range, at most `MOST_NESTED`
+/// containers deep. Reads every value without keeping any.
+pub(crate) fn is_json(data: &str) -> bool {
+    let mut reader = serde_json::Deserializer::from_str(data);
+    Strict { depth: 0 }.deserialize(&mut reader).is_ok()
+}
+
+/// Reads one value strictly (`is_json`); `depth`: the containers around it.
+struct Strict {
+    depth: usize,
+}
+
+impl Strict {
+    /// The reader of a value inside this one, a container.
+    fn inner<E: serde::de::Error>(&self) -> Result<Strict, E> {
+        if self.depth < MOST_NESTED {
+            Ok(Strict {
+                depth: self.depth + 1,
+            })
+        } else {
+            Err(E::custom("nested too deep"))
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let depth = self.inner()?.depth;
+        while map.next_key::<Key<'de>>()?.is_some() {
+            map.next_value_seed(Strict { depth })?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        let depth = self.inner()?.depth;
+        while seq.next_element_seed(Strict { depth })?.is_some() {}
+        Ok(())
+    }
+
+    // Scalars: read (strictly) already.
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
@@ -162,6 +247,11 @@ impl<'de> Visitor<'de> for Items<'_, 'de> {
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
         let mut item = Item::default();
         while let Some(Key(key)) = map.next_key()? {
+            if item.fields.is_empty() && key == ARBITRARY_PRECISION_NUMBER {
+                // A number, not an object: no item.
+                map.next_value::<serde::de::IgnoredAny>()?;
+                return Ok(());
+            }
             item.fields.push((key, map.next_value()?));
         }
         self.0.push(item);
@@ -196,6 +286,10 @@ impl<'de> Visitor<'de> for Items<'_, 'de> {
         Ok(())
     }
 }
+
+/// The key under which serde_json hands a number over as a map where a build turns its
+/// `arbitrary_precision` feature on (any crate of the build can); `Value` reads it as a number.
+const ARBITRARY_PRECISION_NUMBER: &str = "$serde_json::private::Number";
 
 /// A key, borrowed from the text unless it holds an escape.
 struct Key<'a>(Cow<'a, str>);
@@ -271,8 +365,13 @@ impl<'de> Visitor<'de> for FieldVisitor {
             .map(|v| Field::Other(Cow::Owned(v)))
     }
     fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
-        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-            .map(|v| Field::Other(Cow::Owned(v)))
+        // A number too, where a build turns serde_json's `arbitrary_precision` on.
+        Ok(
+            match Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))? {
+                Value::Number(n) => Field::Number(n),
+                other => Field::Other(Cow::Owned(other)),
+            },
+        )
     }
 }
 
@@ -292,7 +391,70 @@ mod tests {
         }
     }
 
-    fn any_json() -> impl Strategy<Value = Value> {
+    /// JSON as text can be and a `Value` cannot show: keys given twice in any object, and
+    /// strings written with `\u` escapes.
+    #[derive(Debug, Clone)]
+    enum Json {
+        Null,
+        Bool(bool),
+        Int(i64),
+        UInt(u64),
+        Float(f64),
+        Text(String, bool),
+        List(Vec<Json>),
+        Object(Vec<(String, bool, Json)>),
+    }
+
+    impl Json {
+        fn write(&self, out: &mut String) {
+            match self {
+                Json::Null => out.push_str("null"),
+                Json::Bool(b) => out.push_str(&b.to_string()),
+                Json::Int(n) => out.push_str(&n.to_string()),
+                Json::UInt(n) => out.push_str(&n.to_string()),
+                Json::Float(f) => out.push_str(&json!(f).to_string()),
+                Json::Text(s, escaped) => write_text(s, *escaped, out),
+                Json::List(items) => {
+                    out.push('[');
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        item.write(out);
+                    }
+                    out.push(']');
+                }
+                Json::Object(fields) => {
+                    out.push('{');
+                    for (i, (key, escaped, value)) in fields.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        write_text(key, *escaped, out);
+                        out.push(':');
+                        value.write(out);
+                    }
+                    out.push('}');
+                }
+            }
+        }
+    }
+
+    /// A JSON string, every character escaped as `\uXXXX` (surrogate pairs beyond the BMP) when
+    /// `escaped`.
+    fn write_text(s: &str, escaped: bool, out: &mut String) {
+        if !escaped {
+            out.push_str(&Value::String(s.to_owned()).to_string());
+            return;
+        }
+        out.push('"');
+        for unit in s.encode_utf16() {
+            out.push_str(&format!("\\u{unit:04x}"));
+        }
+        out.push('"');
+    }
+
+    fn any_json() -> impl Strategy<Value = Json> {
         let key = prop_oneof![
             Just("code".to_owned()),
             Just("client_transaction_id".to_owned()),
@@ -300,35 +462,33 @@ mod tests {
             "\\PC{0,6}",
         ];
         let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| json!(n)),
-            any::<u64>().prop_map(|n| json!(n)),
-            any::<f64>().prop_map(|f| json!(f)),
-            "\\PC{0,8}".prop_map(Value::String),
-            "[0-9 .-]{0,6}".prop_map(Value::String),
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            any::<i64>().prop_map(Json::Int),
+            any::<u64>().prop_map(Json::UInt),
+            any::<f64>().prop_map(Json::Float),
+            ("\\PC{0,8}", any::<bool>()).prop_map(|(s, e)| Json::Text(s, e)),
+            ("[0-9 .e-]{0,6}", any::<bool>()).prop_map(|(s, e)| Json::Text(s, e)),
         ];
         leaf.prop_recursive(4, 48, 6, move |inner| {
             prop_oneof![
-                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-                prop::collection::vec((key.clone(), inner), 0..6)
-                    .prop_map(|fields| Value::Object(fields.into_iter().collect())),
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Json::List),
+                // Keys from a small set: the same key comes twice in many objects.
+                prop::collection::vec((key.clone(), any::<bool>(), inner), 0..6).prop_map(Json::Object),
             ]
         })
     }
 
     proptest! {
         /// Items read from the text are the objects a `Value` reading finds, field for field,
-        /// and each reader gives what it gives on the `Value`. Keys given twice and escapes are
-        /// made by writing an object's text by hand.
+        /// and each reader gives what it gives on the `Value` (`Field::of`), whatever the
+        /// nesting, keys given twice and escapes.
         #[test]
-        fn items_are_what_reading_a_value_finds(data in any_json(), twice in any::<bool>()) {
-            let mut text = data.to_string();
-            if twice && text.starts_with("{\"") {
-                // The same key again, before the others: the later value wins in both readings.
-                text.insert_str(1, "\"code\":\"a\\u0041\",\"code\":1,");
-            }
+        fn items_are_what_reading_a_value_finds(data in any_json()) {
+            let mut text = String::new();
+            data.write(&mut text);
             let value: Value = serde_json::from_str(&text).unwrap();
+            prop_assert!(is_json(&text));
             let mut expected = Vec::new();
             objects_of(&value, &mut expected);
             let items = list_items(&text);
