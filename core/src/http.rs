@@ -158,7 +158,7 @@ impl Http {
                     attempt,
                     "cinetpay request"
                 );
-                wire::parse_envelope(status, &body).map_err(|error| Failure {
+                wire::parse_envelope(status, body).map_err(|error| Failure {
                     processed: processing_behind_answer(&error),
                     error,
                     sent_at: started,

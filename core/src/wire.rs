@@ -11,7 +11,6 @@ mod items;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 use items::Field;
@@ -21,64 +20,92 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::i18n::Message;
 use crate::model::{Balance, CountryBalance, SendingStatus, TransferInfo, TreatmentStatus};
 
-/// The envelope every answer shares.
-#[derive(Debug, Deserialize)]
+/// An answer of code 0 (`parse_envelope`), from which `data` is read as each call needs it
+/// (`data`, `items`): a list answer's items straight from the text, without a
+/// `serde_json::Value` map per item (issue 13).
 pub(crate) struct Envelope {
+    body: Vec<u8>,
+}
+
+/// Its length only: an answer can hold a token.
+impl std::fmt::Debug for Envelope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Envelope({} bytes)", self.body.len())
+    }
+}
+
+/// What an answer is read as first: its `data` only checked (`items::Checked`), as strictly as
+/// reading it as a `Value` did, so that reading it again (`Envelope::data`, `Envelope::items`)
+/// cannot fail.
+#[derive(Deserialize)]
+struct Head {
     #[serde(default)]
-    pub code: Value,
+    code: Value,
     #[serde(default)]
-    pub message: Option<String>,
+    message: Option<String>,
     #[serde(default)]
-    pub description: Option<String>,
-    /// Its text, read as each call needs it (`data`, `items`).
+    description: Option<String>,
     #[serde(default)]
-    data: Option<Box<RawValue>>,
+    #[allow(dead_code)]
+    data: items::Checked,
+}
+
+#[derive(Deserialize)]
+struct DataOf {
+    #[serde(default)]
+    data: Value,
+}
+
+#[derive(Deserialize)]
+struct ItemsOf<'a> {
+    #[serde(default, borrow)]
+    data: items::ListData<'a>,
 }
 
 impl Envelope {
     /// `data` as JSON (`null` when there is none).
     pub fn data(&self) -> Value {
-        self.data.as_deref().map_or(Value::Null, |raw| {
-            serde_json::from_str(raw.get()).expect("data that items::is_json accepted")
-        })
+        serde_json::from_slice::<DataOf>(&self.body)
+            .expect("an answer parse_envelope checked")
+            .data
     }
 
-    /// The items of a list answer, flat whether the service nested them (`[[a, b]]`) or not,
-    /// read from `data`'s text (`items::list_items`).
+    /// The items of a list answer, flat whether the service nested them (`[[a, b]]`) or not.
     pub fn items(&self) -> Vec<Item<'_>> {
-        self.data
-            .as_deref()
-            .map_or_else(Vec::new, |raw| items::list_items(raw.get()))
+        serde_json::from_slice::<ItemsOf<'_>>(&self.body)
+            .expect("an answer parse_envelope checked")
+            .data
+            .0
     }
 }
 
 /// Reads an HTTP answer: a JSON envelope whatever the status, a code-0 envelope on success.
-pub(crate) fn parse_envelope(status: u16, body: &[u8]) -> Result<Envelope> {
-    // `data` is checked as strictly as reading it as a `Value` did (`items::is_json`).
-    let envelope: Envelope = match serde_json::from_slice::<Envelope>(body) {
-        Ok(env) if env.data.as_deref().is_none_or(|raw| items::is_json(raw.get())) => env,
-        _ => return Err(non_json_answer(status, body)),
+pub(crate) fn parse_envelope(status: u16, body: impl Into<Vec<u8>>) -> Result<Envelope> {
+    let body = body.into();
+    let head: Head = match serde_json::from_slice(&body) {
+        Ok(head) => head,
+        Err(_) => return Err(non_json_answer(status, &body)),
     };
-    let Some(code) = read_int(&envelope.code) else {
+    let Some(code) = read_int(&head.code) else {
         if !(200..300).contains(&status) {
             // JSON from a gateway or rate limiter, not from the API: judged by its status.
-            return Err(non_json_answer(status, body));
+            return Err(non_json_answer(status, &body));
         }
         return Err(Error::of(
             ErrorKind::Protocol,
-            Message::new("code-not-number").text("code", &envelope.code),
+            Message::new("code-not-number").text("code", &head.code),
         )
         .with_http_status(status));
     };
     if code != 0 {
         return Err(Error::from_api(
             code,
-            envelope.message,
-            envelope.description,
+            head.message,
+            head.description,
             Some(status),
         ));
     }
-    Ok(envelope)
+    Ok(Envelope { body })
 }
 
 /// A body that is not the API's JSON: a gateway page on 5xx or 429 is the service failing
@@ -187,15 +214,19 @@ mod tests {
         data: Value,
     }
 
-    /// `data` that serde_json's `RawValue` takes and a `Value` does not is refused as before,
-    /// on success and on refusals alike (a refusal read from an answer that is not JSON would
-    /// say nothing was processed): lone surrogates, numbers out of range, nesting at the limit.
+    /// `data` is refused where reading it as a `Value` refused it, and read the same where it
+    /// did not, on success and on refusals alike (a refusal read from an answer that is not JSON
+    /// would say nothing was processed): lone surrogates in strings and keys, numbers out of
+    /// range, nesting at the limit, serde_json's private keys.
     #[test]
     fn data_is_refused_as_reading_a_value_refused_it() {
         let mut datas: Vec<String> = [
             r#"[{"comment":"\ud800"}]"#,
             r#"[{"comment":"\udc00\ud800"}]"#,
             r#"[{"comment":"\ud83d\ude00"}]"#,
+            r#"[{"comment":"\ud800\u0041"}]"#,
+            r#"[{"\ud800":1}]"#,
+            r#"[{"a\u0062":1,"ab":2}]"#,
             r#"[{"amount":1e400}]"#,
             r#"[{"amount":-1e400, "code": 0}]"#,
             r#"[{"amount":1e-400}]"#,
@@ -206,6 +237,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
+        datas.push(format!(r#"[{{"amount":{}}}]"#, "9".repeat(400)));
         for depth in 120..=130 {
             datas.push(format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
             datas.push(format!("{}{}", "{\"a\":".repeat(depth), "}".repeat(depth)).replace(":}", ":1}"));
@@ -216,9 +248,12 @@ mod tests {
                 let before = serde_json::from_str::<ValueEnvelope>(&body);
                 let now = parse_envelope(200, body.as_bytes());
                 match (&before, &now) {
-                    (Ok(_), Ok(envelope)) => {
-                        let old: Value = serde_json::from_str::<ValueEnvelope>(&body).unwrap().data;
-                        assert_eq!(envelope.data(), old, "{body}");
+                    (Ok(before), Ok(envelope)) => {
+                        assert_eq!(envelope.data(), before.data, "{body}");
+                        let mut objects = Vec::new();
+                        objects_of(&before.data, &mut objects);
+                        let items: Vec<Value> = envelope.items().iter().map(Item::to_json).collect();
+                        assert_eq!(items, objects, "{body}");
                     }
                     (Ok(_), Err(e)) => assert_eq!((code, e.code()), (1003, Some(1003)), "{body}: {e}"),
                     (Err(_), Err(e)) => {
@@ -228,6 +263,30 @@ mod tests {
                     (Err(_), Ok(_)) => panic!("read, where a Value reading refused it: {body}"),
                 }
             }
+        }
+        // An object under one of serde_json's private keys, which `Value` reads as the features
+        // of the build say (`raw_value`, which axum turns on here, or `arbitrary_precision`):
+        // refused, as an answer that is not the API's JSON.
+        for data in [
+            r#"[{"$serde_json::private::RawValue":1}]"#,
+            r#"{"$serde_json::private::RawValue":"[{\"code\":0}]"}"#,
+            r#"[{"a":{"$serde_json::private::RawValue":"x"}}]"#,
+            r#"[{"$serde_json::private::Number":"abc"}]"#,
+            r#"[{"a":{"$serde_json::private::Number":1}}]"#,
+        ] {
+            for code in [0, 1003] {
+                let body = format!(r#"{{"code":{code},"message":"M","data":{data}}}"#);
+                let e = parse_envelope(200, body.as_bytes()).unwrap_err();
+                assert_eq!((e.kind(), e.code()), (ErrorKind::Protocol, None), "{body}");
+            }
+        }
+    }
+
+    fn objects_of(v: &Value, out: &mut Vec<Value>) {
+        match v {
+            Value::Object(_) => out.push(v.clone()),
+            Value::Array(items) => items.iter().for_each(|item| objects_of(item, out)),
+            _ => {}
         }
     }
 

@@ -11,9 +11,9 @@
 //!
 //! The shapes accepted are those of `Value` reading: items flat (`[a, b]`) or nested at any
 //! depth (`[[a, b]]`), anything that is not an object skipped, and a key given twice counting
-//! once, with its last value. What text is JSON at all is what it was too: serde_json's
-//! `RawValue` checks `data` only loosely (any `\u` escape, numbers of any size, any depth), so
-//! `wire::parse_envelope` refuses, as reading a `Value` did, the `data` that `is_json` refuses.
+//! once, with its last value. What text is JSON at all is what it was too: `wire::parse_envelope`
+//! reads `data` through `Checked` within the envelope, as strictly as reading it as a `Value`
+//! did, and only then are items read, from the same text (`ListData`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -114,46 +114,31 @@ impl<'a> Item<'a> {
     }
 }
 
-/// The items of a list answer's `data` (its JSON text), flat whether the service nested them
-/// or not. `data` is text `is_json` accepted (`wire::parse_envelope` refuses any other).
-pub(crate) fn list_items(data: &str) -> Vec<Item<'_>> {
-    let mut items = Vec::new();
-    let mut reader = serde_json::Deserializer::from_str(data);
-    Items(&mut items)
-        .deserialize(&mut reader)
-        .expect("data that is_json accepted");
-    items
-}
+/// The items of a list answer's `data`, flat whether the service nested them or not (none
+/// where there is no `data`).
+#[derive(Debug, Default)]
+pub(crate) struct ListData<'a>(pub Vec<Item<'a>>);
 
-/// Containers (lists, objects) `data` may nest: reading the whole answer as a `Value` stops at
-/// serde_json's limit of 127, and the envelope is one of them.
-const MOST_NESTED: usize = 126;
-
-/// Whether `data`, the text of an envelope's `data`, is what reading it as a `Value` inside its
-/// envelope accepts: strings with valid escapes only, numbers in range, at most `MOST_NESTED`
-/// containers deep. Reads every value without keeping any.
-pub(crate) fn is_json(data: &str) -> bool {
-    let mut reader = serde_json::Deserializer::from_str(data);
-    Strict { depth: 0 }.deserialize(&mut reader).is_ok()
-}
-
-/// Reads one value strictly (`is_json`); `depth`: the containers around it.
-struct Strict {
-    depth: usize,
-}
-
-impl Strict {
-    /// The reader of a value inside this one, a container.
-    fn inner<E: serde::de::Error>(&self) -> Result<Strict, E> {
-        if self.depth < MOST_NESTED {
-            Ok(Strict {
-                depth: self.depth + 1,
-            })
-        } else {
-            Err(E::custom("nested too deep"))
-        }
+impl<'de: 'a, 'a> Deserialize<'de> for ListData<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut items = Vec::new();
+        Items(&mut items).deserialize(deserializer)?;
+        Ok(ListData(items))
     }
 }
+
+/// Reads a value as strictly as reading it as a `Value` does (valid escapes in strings and keys,
+/// numbers in range; the nesting limit is the reader's own), and keeps nothing of it.
+#[derive(Debug, Default)]
+pub(crate) struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Strict).map(|()| Checked)
+    }
+}
+
+struct Strict;
 
 impl<'de> DeserializeSeed<'de> for Strict {
     type Value = ();
@@ -171,16 +156,28 @@ impl<'de> Visitor<'de> for Strict {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
-        let depth = self.inner()?.depth;
-        while map.next_key::<Key<'de>>()?.is_some() {
-            map.next_value_seed(Strict { depth })?;
+        let mut first = true;
+        while let Some(Key(key)) = map.next_key()? {
+            if first && key == PRECISE_NUMBER && precise_numbers() {
+                // A number: its text must read as one, as `Value` reads it.
+                let text: String = map.next_value()?;
+                return text.parse::<Number>().map(drop).map_err(serde::de::Error::custom);
+            }
+            if first && key.starts_with(PRIVATE_KEYS) {
+                // What `Value` makes of such an object depends on the features a build turns on
+                // (`raw_value`: the string it holds read as JSON). No answer holds one.
+                return Err(serde::de::Error::custom(
+                    "an object under serde_json's private key",
+                ));
+            }
+            first = false;
+            map.next_value_seed(Strict)?;
         }
         Ok(())
     }
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-        let depth = self.inner()?.depth;
-        while seq.next_element_seed(Strict { depth })?.is_some() {}
+        while seq.next_element_seed(Strict)?.is_some() {}
         Ok(())
     }
 
@@ -208,6 +205,22 @@ impl<'de> Visitor<'de> for Strict {
     }
 }
 
+/// How serde_json's private keys start: objects whose first key is one are refused (`Strict`).
+const PRIVATE_KEYS: &str = "$serde_json::private::";
+
+/// The key under which serde_json hands a number over as a one-entry map when a build turns its
+/// `arbitrary_precision` feature on (any crate of a merchant's build can): `Value` then reads
+/// such a map as the number, and so do the readers here (`precise_numbers`). Off, it is a key
+/// like any other.
+const PRECISE_NUMBER: &str = "$serde_json::private::Number";
+
+/// Whether this build's serde_json has `arbitrary_precision` on: only then does it read a number
+/// out of `f64`'s range.
+fn precise_numbers() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| serde_json::from_str::<Value>("1e400").is_ok())
+}
+
 /// The items grouped by the text of one of their fields (`Field::text`), each group in the
 /// answer's order, so that an item answered twice is seen as such. Built in one pass: matching a
 /// chunk's payouts to their answers then costs one lookup per payout, not a scan of every answer
@@ -229,7 +242,7 @@ pub(crate) fn index_by<'i, 'a>(
 /// elements (at any depth) if it is a list, none otherwise.
 struct Items<'v, 'a>(&'v mut Vec<Item<'a>>);
 
-impl<'de> DeserializeSeed<'de> for Items<'_, 'de> {
+impl<'de: 'a, 'a> DeserializeSeed<'de> for Items<'_, 'a> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -237,7 +250,7 @@ impl<'de> DeserializeSeed<'de> for Items<'_, 'de> {
     }
 }
 
-impl<'de> Visitor<'de> for Items<'_, 'de> {
+impl<'de: 'a, 'a> Visitor<'de> for Items<'_, 'a> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -247,7 +260,7 @@ impl<'de> Visitor<'de> for Items<'_, 'de> {
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
         let mut item = Item::default();
         while let Some(Key(key)) = map.next_key()? {
-            if item.fields.is_empty() && key == ARBITRARY_PRECISION_NUMBER {
+            if item.fields.is_empty() && key == PRECISE_NUMBER && precise_numbers() {
                 // A number, not an object: no item.
                 map.next_value::<serde::de::IgnoredAny>()?;
                 return Ok(());
@@ -286,10 +299,6 @@ impl<'de> Visitor<'de> for Items<'_, 'de> {
         Ok(())
     }
 }
-
-/// The key under which serde_json hands a number over as a map where a build turns its
-/// `arbitrary_precision` feature on (any crate of the build can); `Value` reads it as a number.
-const ARBITRARY_PRECISION_NUMBER: &str = "$serde_json::private::Number";
 
 /// A key, borrowed from the text unless it holds an escape.
 struct Key<'a>(Cow<'a, str>);
@@ -381,6 +390,14 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    fn list_items(data: &str) -> Vec<Item<'_>> {
+        serde_json::from_str::<ListData>(data).expect("JSON").0
+    }
+
+    fn is_json(data: &str) -> bool {
+        serde_json::from_str::<Checked>(data).is_ok()
+    }
 
     /// What reading the text as a `Value` gives: its objects, flat, at any depth.
     fn objects_of(v: &Value, out: &mut Vec<Value>) {
