@@ -25,7 +25,7 @@ for round in $(seq "$rounds"); do
     for bin in "$@"; do
         curl -s -X POST -d '{}' "http://127.0.0.1:$port/_sandbox/reset" > /dev/null
         line+=" $("$bin" core "http://127.0.0.1:$port/v1" "$n" "turns-$round-$RANDOM" 50 4 | tail -1 |
-            python3 -c 'import json, sys; d = json.loads(sys.stdin.read()); print(f"{d[\"wall_s\"]:.3f}/{d[\"cpu_s\"]:.3f}")')"
+            python3 -c 'import json, sys; d = json.loads(sys.stdin.read()); print("%.3f/%.3f" % (d["wall_s"], d["cpu_s"]))')"
     done
     echo "$line"
 done | tee /dev/stderr | python3 -c '
