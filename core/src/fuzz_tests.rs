@@ -116,6 +116,15 @@ proptest! {
         read_everything(status, body.as_bytes());
     }
 
+    /// serde reads a struct from a JSON list too, field by field: an answer shaped as one.
+    #[test]
+    fn answers_shaped_like_lists_never_panic(status in prop::sample::select(vec![200u16, 400, 500]),
+                                             code in edgy_number(), data in json_value(), length in 0usize..6) {
+        let fields = [code, json!("M"), Value::Null, data, json!(1)];
+        let body = Value::Array(fields[..length.min(fields.len())].to_vec()).to_string();
+        read_everything(status, body.as_bytes());
+    }
+
     #[test]
     fn any_token_has_a_bounded_lifetime_or_none(token in ".{0,64}") {
         let _ = token_lifetime(&token);

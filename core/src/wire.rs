@@ -10,6 +10,7 @@ mod items;
 
 use std::collections::BTreeMap;
 
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -50,14 +51,32 @@ struct Head {
     data: items::Checked,
 }
 
+/// The answer read again for its `data`. Every field of `Head`, in its order: serde reads a
+/// struct from a JSON list too, field by field, so the same fields in the same places find the
+/// same `data` in `[code, message, description, data]`.
 #[derive(Deserialize)]
+#[allow(dead_code)]
 struct DataOf {
+    #[serde(default)]
+    code: IgnoredAny,
+    #[serde(default)]
+    message: IgnoredAny,
+    #[serde(default)]
+    description: IgnoredAny,
     #[serde(default)]
     data: Value,
 }
 
+/// The answer read again for its items (see `DataOf`).
 #[derive(Deserialize)]
+#[allow(dead_code)]
 struct ItemsOf<'a> {
+    #[serde(default)]
+    code: IgnoredAny,
+    #[serde(default)]
+    message: IgnoredAny,
+    #[serde(default)]
+    description: IgnoredAny,
     #[serde(default, borrow)]
     data: items::ListData<'a>,
 }
@@ -265,8 +284,9 @@ mod tests {
             }
         }
         // An object under one of serde_json's private keys, which `Value` reads as the features
-        // of the build say (`raw_value`, which axum turns on here, or `arbitrary_precision`):
-        // refused, as an answer that is not the API's JSON.
+        // of the build say (`raw_value`, which axum turns on in any build with the sandbox: these
+        // tests, the CLI; or `arbitrary_precision`): refused, as an answer that is not the API's
+        // JSON.
         for data in [
             r#"[{"$serde_json::private::RawValue":1}]"#,
             r#"{"$serde_json::private::RawValue":"[{\"code\":0}]"}"#,
@@ -287,6 +307,31 @@ mod tests {
             Value::Object(_) => out.push(v.clone()),
             Value::Array(items) => items.iter().for_each(|item| objects_of(item, out)),
             _ => {}
+        }
+    }
+
+    /// An answer that is a JSON list is read field by field, as serde reads a struct from a
+    /// list, by every reading alike.
+    #[test]
+    fn an_answer_as_a_list_reads_the_same_everywhere() {
+        for body in [
+            "[0]",
+            r#"[0,"M"]"#,
+            r#"[0,"M",null,[{"client_transaction_id":"x","code":0}]]"#,
+            r#"["0",null,null,[{"client_transaction_id":"x","code":0}],1]"#,
+        ] {
+            let before = serde_json::from_str::<ValueEnvelope>(body);
+            match parse_envelope(200, body.as_bytes()) {
+                Ok(envelope) => {
+                    let before = before.expect(body);
+                    assert_eq!(envelope.data(), before.data, "{body}");
+                    let mut objects = Vec::new();
+                    objects_of(&before.data, &mut objects);
+                    let items: Vec<Value> = envelope.items().iter().map(Item::to_json).collect();
+                    assert_eq!(items, objects, "{body}");
+                }
+                Err(e) => assert!(before.is_err(), "{body}: {e}"),
+            }
         }
     }
 

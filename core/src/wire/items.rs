@@ -395,7 +395,7 @@ mod tests {
         serde_json::from_str::<ListData>(data).expect("JSON").0
     }
 
-    fn is_json(data: &str) -> bool {
+    fn checked(data: &str) -> bool {
         serde_json::from_str::<Checked>(data).is_ok()
     }
 
@@ -505,7 +505,7 @@ mod tests {
             let mut text = String::new();
             data.write(&mut text);
             let value: Value = serde_json::from_str(&text).unwrap();
-            prop_assert!(is_json(&text));
+            prop_assert!(checked(&text));
             let mut expected = Vec::new();
             objects_of(&value, &mut expected);
             let items = list_items(&text);
