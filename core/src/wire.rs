@@ -35,63 +35,37 @@ impl std::fmt::Debug for Envelope {
     }
 }
 
+/// The fields of an answer, each read as `C`, `T` or `D`. Every reading of an answer is this one
+/// struct, so each finds the same `data`: serde reads a struct from a JSON list too, field by
+/// field, `[code, message, description, data]`.
+#[derive(Deserialize)]
+struct Fields<C, T, D> {
+    #[serde(default)]
+    code: C,
+    #[serde(default)]
+    message: T,
+    #[serde(default)]
+    description: T,
+    #[serde(default)]
+    data: D,
+}
+
 /// What an answer is read as first: its `data` only checked (`items::Checked`), as strictly as
 /// reading it as a `Value` did, so that reading it again (`Envelope::data`, `Envelope::items`)
 /// cannot fail.
-#[derive(Deserialize)]
-struct Head {
-    #[serde(default)]
-    code: Value,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    data: items::Checked,
-}
-
-/// The answer read again for its `data`. Every field of `Head`, in its order: serde reads a
-/// struct from a JSON list too, field by field, so the same fields in the same places find the
-/// same `data` in `[code, message, description, data]`.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct DataOf {
-    #[serde(default)]
-    code: IgnoredAny,
-    #[serde(default)]
-    message: IgnoredAny,
-    #[serde(default)]
-    description: IgnoredAny,
-    #[serde(default)]
-    data: Value,
-}
-
-/// The answer read again for its items (see `DataOf`).
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct ItemsOf<'a> {
-    #[serde(default)]
-    code: IgnoredAny,
-    #[serde(default)]
-    message: IgnoredAny,
-    #[serde(default)]
-    description: IgnoredAny,
-    #[serde(default, borrow)]
-    data: items::ListData<'a>,
-}
+type Head = Fields<Value, Option<String>, items::Checked>;
 
 impl Envelope {
     /// `data` as JSON (`null` when there is none).
     pub fn data(&self) -> Value {
-        serde_json::from_slice::<DataOf>(&self.body)
+        serde_json::from_slice::<Fields<IgnoredAny, IgnoredAny, Value>>(&self.body)
             .expect("an answer parse_envelope checked")
             .data
     }
 
     /// The items of a list answer, flat whether the service nested them (`[[a, b]]`) or not.
     pub fn items(&self) -> Vec<Item<'_>> {
-        serde_json::from_slice::<ItemsOf<'_>>(&self.body)
+        serde_json::from_slice::<Fields<IgnoredAny, IgnoredAny, items::ListData<'_>>>(&self.body)
             .expect("an answer parse_envelope checked")
             .data
             .0
@@ -220,18 +194,7 @@ mod tests {
     use serde_json::json;
 
     /// The envelope as it was read before `data` was kept as text: everything as a `Value`.
-    #[derive(Deserialize)]
-    #[allow(dead_code)]
-    struct ValueEnvelope {
-        #[serde(default)]
-        code: Value,
-        #[serde(default)]
-        message: Option<String>,
-        #[serde(default)]
-        description: Option<String>,
-        #[serde(default)]
-        data: Value,
-    }
+    type ValueEnvelope = Fields<Value, Option<String>, Value>;
 
     /// `data` is refused where reading it as a `Value` refused it, and read the same where it
     /// did not, on success and on refusals alike (a refusal read from an answer that is not JSON

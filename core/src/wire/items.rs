@@ -140,6 +140,34 @@ impl<'de> Deserialize<'de> for Checked {
 
 struct Strict;
 
+/// The `visit_*` of every scalar, for a visitor of `()` that keeps nothing of them (`Strict`,
+/// `Items`).
+macro_rules! scalars_hold_nothing {
+    () => {
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_none<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+    };
+}
+
 impl<'de> DeserializeSeed<'de> for Strict {
     type Value = ();
 
@@ -182,27 +210,7 @@ impl<'de> Visitor<'de> for Strict {
     }
 
     // Scalars: read (strictly) already.
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
+    scalars_hold_nothing!();
 }
 
 /// How serde_json's private keys start: objects whose first key is one are refused (`Strict`).
@@ -277,27 +285,7 @@ impl<'de: 'a, 'a> Visitor<'de> for Items<'_, 'a> {
     }
 
     // Anything else holds no item.
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
+    scalars_hold_nothing!();
 }
 
 /// A key, borrowed from the text unless it holds an escape.
@@ -342,14 +330,15 @@ impl<'de> Visitor<'de> for FieldVisitor {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-        Ok(Field::Text(Cow::Borrowed(s)))
+    // Text as a key is read (`TextVisitor`).
+    fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        TextVisitor.visit_borrowed_str(s).map(Field::Text)
     }
-    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(Field::Text(Cow::Owned(s.to_owned())))
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        TextVisitor.visit_str(s).map(Field::Text)
     }
-    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
-        Ok(Field::Text(Cow::Owned(s)))
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Self::Value, E> {
+        TextVisitor.visit_string(s).map(Field::Text)
     }
     fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
         Ok(Field::Number(n.into()))
