@@ -140,6 +140,20 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
 }
 
+/// The runtime a command runs on. A client command runs on this thread alone: its requests wait
+/// on the network, and the work between them (building and reading a chunk of payouts) is small,
+/// so worker threads only add wake-ups from one thread to another. A run of 100,000 payouts
+/// spent 11% less CPU so (`scripts/bench-cli.sh`, docs/performance.md, issue 13); the journal
+/// and the file's check keep threads of their own. A command that serves the sandbox, or embeds
+/// one (`--sandbox`), serves its requests on worker threads, as the sandbox's own binary does.
+fn runtime_for(serves: bool) -> std::io::Result<tokio::runtime::Runtime> {
+    if serves {
+        tokio::runtime::Runtime::new()
+    } else {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    }
+}
+
 fn main() -> ExitCode {
     // The language is known before parsing: the help and clap's errors are in it too.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -151,7 +165,8 @@ fn main() -> ExitCode {
     let json = cli.global.json;
     let interrupted = commands::interrupted_message(&cli);
     logging::init(cli.global.verbose);
-    let runtime = match tokio::runtime::Runtime::new() {
+    let serving = matches!(cli.command, Command::Sandbox(_));
+    let runtime = match runtime_for(serving || cli.global.sandbox) {
         Ok(runtime) => runtime,
         Err(e) => {
             let message = i18n::t!("runtime-failed", reason = i18n::text(e));
@@ -162,7 +177,6 @@ fn main() -> ExitCode {
     // Ctrl-C drops the command where it stands: every journal change is already committed, and a
     // request in flight is exactly the "sending" case a rerun reconciles; `send` printed its id
     // first. `sandbox` handles Ctrl-C itself (it is how it stops).
-    let serving = matches!(cli.command, Command::Sandbox(_));
     let outcome = runtime.block_on(async {
         tokio::select! {
             outcome = commands::run(cli) => outcome,
