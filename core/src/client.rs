@@ -516,7 +516,7 @@ impl Inner {
             Credentials::ApiKey { api_key, password } => {
                 let request = Request {
                     post: true,
-                    path: "/auth/login",
+                    path: crate::http::LOGIN_PATH,
                     query: vec![],
                     form: vec![("apikey", api_key.expose()), ("password", password.expose())],
                 };

@@ -47,7 +47,7 @@ fn read(call: &str, status: u16, body: &[u8]) -> Result<Value, Error> {
             NotificationEvent::Transfer(n) => serde_json::to_value(n).unwrap(),
         });
     }
-    let envelope = wire::parse_envelope(status, body)?;
+    let envelope = wire::parse_envelope(status, body, wire::Quote::Without(&[]))?;
     Ok(match call {
         "login" => {
             let data = envelope.data();

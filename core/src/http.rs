@@ -28,6 +28,9 @@ use crate::wire::{self, Envelope};
 /// `cinetpay-transfer-rust/0.1.0`.
 pub(crate) const USER_AGENT: &str = concat!("cinetpay-transfer-rust/", env!("CARGO_PKG_VERSION"));
 
+/// Where the API key and password are exchanged for a token.
+pub(crate) const LOGIN_PATH: &str = "/auth/login";
+
 /// The largest answer read (4 MiB): far above any real answer (a 50-payout batch is ~15 KiB).
 pub(crate) const MAX_ANSWER_BYTES: usize = 4 << 20;
 
@@ -136,6 +139,15 @@ impl Http {
         }
         .await;
         let method = if request.post { "POST" } else { "GET" };
+        // What an error may quote of an answer that is not the API's (a page may echo the
+        // request): never the token of its URL; nothing of the answer to a login, whose form
+        // holds the credentials and whose answer may hold a token.
+        let token_text: Vec<&str> = token.map(Secret::expose).into_iter().collect();
+        let quote = if request.path == LOGIN_PATH {
+            wire::Quote::Nothing
+        } else {
+            wire::Quote::Without(&token_text)
+        };
         let elapsed_ms = elapsed_ms(started.elapsed());
         match outcome {
             Ok((status, None)) => Err(Failure {
@@ -158,7 +170,7 @@ impl Http {
                     attempt,
                     "cinetpay request"
                 );
-                wire::parse_envelope(status, body).map_err(|error| Failure {
+                wire::parse_envelope(status, body, quote).map_err(|error| Failure {
                     processed: processing_behind_answer(&error),
                     error,
                     sent_at: started,

@@ -72,17 +72,29 @@ impl Envelope {
     }
 }
 
+/// What the error about an answer that is not the API's JSON may quote of it (its first
+/// characters tell a gateway's page from a proxy's or the API's). Such a page may echo the
+/// request (`Cannot GET /v1/...?token=...`): its secrets are never quoted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Quote<'a> {
+    /// The answer's first characters, with each of these secrets (as written, and as a URL or a
+    /// form encodes it) replaced.
+    Without(&'a [&'a str]),
+    /// Nothing: the answer to a login, which may hold a token the client does not know yet.
+    Nothing,
+}
+
 /// Reads an HTTP answer: a JSON envelope whatever the status, a code-0 envelope on success.
-pub(crate) fn parse_envelope(status: u16, body: impl Into<Vec<u8>>) -> Result<Envelope> {
+pub(crate) fn parse_envelope(status: u16, body: impl Into<Vec<u8>>, quote: Quote<'_>) -> Result<Envelope> {
     let body = body.into();
     let head: Head = match serde_json::from_slice(&body) {
         Ok(head) => head,
-        Err(_) => return Err(non_json_answer(status, &body)),
+        Err(_) => return Err(non_json_answer(status, &body, quote)),
     };
     let Some(code) = read_int(&head.code) else {
         if !(200..300).contains(&status) {
             // JSON from a gateway or rate limiter, not from the API: judged by its status.
-            return Err(non_json_answer(status, &body));
+            return Err(non_json_answer(status, &body, quote));
         }
         return Err(Error::of(
             ErrorKind::Protocol,
@@ -103,20 +115,33 @@ pub(crate) fn parse_envelope(status: u16, body: impl Into<Vec<u8>>) -> Result<En
 
 /// A body that is not the API's JSON: a gateway page on 5xx or 429 is the service failing
 /// (retryable for reads); anything else is an answer we cannot read.
-fn non_json_answer(status: u16, body: &[u8]) -> Error {
+fn non_json_answer(status: u16, body: &[u8], quote: Quote<'_>) -> Error {
     let kind = if status >= 500 || status == 429 {
         ErrorKind::Service
     } else {
         ErrorKind::Protocol
     };
-    let snippet: String = String::from_utf8_lossy(body).chars().take(80).collect();
-    Error::of(
-        kind,
-        Message::new("answer-not-api")
+    let message = match quote {
+        Quote::Without(secrets) => Message::new("answer-not-api")
             .text("status", status)
-            .quoted("body", &snippet),
-    )
-    .with_http_status(status)
+            .quoted("body", &snippet(body, secrets)),
+        Quote::Nothing => Message::new("answer-not-api-unquoted").text("status", status),
+    };
+    Error::of(kind, message).with_http_status(status)
+}
+
+/// The first 80 characters of `body`, each secret replaced first (a secret cut at the 80th
+/// character would otherwise show its start).
+fn snippet(body: &[u8], secrets: &[&str]) -> String {
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let percent = encoded.replace('+', "%20");
+        for written in [*secret, encoded.as_str(), percent.as_str()] {
+            text = text.replace(written, "[secret]");
+        }
+    }
+    text.chars().take(80).collect()
 }
 
 /// An integer sent as a number (`500`, `500.0`) or a string (`"500"`, `" 701 "`).
@@ -193,6 +218,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Answers whose quote hides nothing (no request behind them).
+    const ANY: Quote<'static> = Quote::Without(&[]);
+
     /// The envelope as it was read before `data` was kept as text: everything as a `Value`.
     type ValueEnvelope = Fields<Value, Option<String>, Value>;
 
@@ -228,7 +256,7 @@ mod tests {
             for code in [0, 1003] {
                 let body = format!(r#"{{"code":{code},"message":"M","data":{data}}}"#);
                 let before = serde_json::from_str::<ValueEnvelope>(&body);
-                let now = parse_envelope(200, body.as_bytes());
+                let now = parse_envelope(200, body.as_bytes(), ANY);
                 match (&before, &now) {
                     (Ok(before), Ok(envelope)) => {
                         assert_eq!(envelope.data(), before.data, "{body}");
@@ -259,7 +287,7 @@ mod tests {
         ] {
             for code in [0, 1003] {
                 let body = format!(r#"{{"code":{code},"message":"M","data":{data}}}"#);
-                let e = parse_envelope(200, body.as_bytes()).unwrap_err();
+                let e = parse_envelope(200, body.as_bytes(), ANY).unwrap_err();
                 assert_eq!((e.kind(), e.code()), (ErrorKind::Protocol, None), "{body}");
             }
         }
@@ -284,7 +312,7 @@ mod tests {
             r#"["0",null,null,[{"client_transaction_id":"x","code":0}],1]"#,
         ] {
             let before = serde_json::from_str::<ValueEnvelope>(body);
-            match parse_envelope(200, body.as_bytes()) {
+            match parse_envelope(200, body.as_bytes(), ANY) {
                 Ok(envelope) => {
                     let before = before.expect(body);
                     assert_eq!(envelope.data(), before.data, "{body}");
@@ -300,10 +328,11 @@ mod tests {
 
     #[test]
     fn codes_come_as_numbers_or_strings() {
-        assert!(parse_envelope(200, br#"{"code":0,"message":"OPERATION_SUCCES","data":{}}"#).is_ok());
+        assert!(parse_envelope(200, br#"{"code":0,"message":"OPERATION_SUCCES","data":{}}"#, ANY).is_ok());
         let err = parse_envelope(
             401,
             br#"{"code":"701","message":"INVALID_CREDENTIALS","data":[]}"#,
+            ANY,
         )
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Authentication);
@@ -313,12 +342,54 @@ mod tests {
 
     #[test]
     fn an_html_gateway_page_is_a_service_error_with_its_status() {
-        let err = parse_envelope(502, b"<html><body>Bad gateway</body></html>").unwrap_err();
+        let err = parse_envelope(502, b"<html><body>Bad gateway</body></html>", ANY).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Service);
         assert_eq!(err.http_status(), Some(502));
         assert!(err.is_retryable());
-        let err = parse_envelope(200, b"{not json").unwrap_err();
+        let err = parse_envelope(200, b"{not json", ANY).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Protocol);
+    }
+
+    /// A page that echoes the request shows neither the token nor the credentials, whole or
+    /// cut at the quote's end; a login's answer is not quoted at all.
+    #[test]
+    fn an_answer_quoted_in_an_error_hides_the_secrets_of_the_request() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDB9.c2lnbmF0dXJl";
+        let password = "p@ss word&1";
+        let page = format!(
+            "Cannot GET /v1/transfer/check/balance?token={token}&lang=fr apikey=k&password={}",
+            url::form_urlencoded::byte_serialize(password.as_bytes()).collect::<String>()
+        );
+        let err = parse_envelope(404, page.as_bytes(), Quote::Without(&[token, password])).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.contains("Cannot GET /v1/transfer/check/balance?token=[secret]"),
+            "{shown}"
+        );
+        assert!(!shown.contains("eyJ"), "{shown}");
+        // Cut at the 80th character, a secret is still replaced whole first.
+        let cut = format!("{}{token}", "x".repeat(70));
+        let shown = parse_envelope(502, cut.as_bytes(), Quote::Without(&[token]))
+            .unwrap_err()
+            .to_string();
+        assert!(!shown.contains("eyJ") && shown.contains("[secret]"), "{shown}");
+        // Spaces as `%20` (a URL) hide too; the form's `+` is the case above.
+        let spaced = format!(
+            "?password={}",
+            password
+                .replace(' ', "%20")
+                .replace('@', "%40")
+                .replace('&', "%26")
+        );
+        let shown = parse_envelope(502, spaced.as_bytes(), Quote::Without(&[password]))
+            .unwrap_err()
+            .to_string();
+        assert!(shown.ends_with("?password=[secret]\""), "{shown}");
+        let login = format!(r#"{{"code":0,"message":"OPERATION_SUCCES","data":{{"token":"{token}"#);
+        let err = parse_envelope(200, login.as_bytes(), Quote::Nothing).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        assert!(!err.to_string().contains("eyJ"), "{err}");
+        assert!(err.to_string().contains("HTTP 200"), "{err}");
     }
 
     #[test]

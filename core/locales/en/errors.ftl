@@ -65,6 +65,7 @@ transport-failed-because = the connection to CinetPay failed: {$reason}
 
 answer-too-large = HTTP {$status} with an answer larger than {$limit} bytes
 answer-not-api = HTTP {$status} with a body that is not an API answer: {$body}
+answer-not-api-unquoted = HTTP {$status} with a body that is not an API answer (not shown: the answer to a login may hold a token)
 code-not-number = the answer's `code` is not a number: {$code}
 login-without-token = login answer without a token
 balance-field-missing = balance answer without a numeric `{$name}`

@@ -72,6 +72,7 @@ transport-failed-because = la connexion à CinetPay a échoué : {$reason}
 
 answer-too-large = HTTP {$status} avec une réponse de plus de {$limit} octets
 answer-not-api = HTTP {$status} avec un corps qui n'est pas une réponse de l'API : {$body}
+answer-not-api-unquoted = HTTP {$status} avec un corps qui n'est pas une réponse de l'API (non affiché : la réponse à une connexion peut contenir un jeton)
 code-not-number = le `code` de la réponse n'est pas un nombre : {$code}
 login-without-token = réponse de connexion sans jeton
 balance-field-missing = réponse de solde sans `{$name}` numérique
