@@ -23,9 +23,10 @@
 //!   current line in the file, prefix, phone, amount, notify_url, state, CinetPay's transaction_id
 //!   and lot, the last treatment_status, the last error, `earlier` (found at CinetPay when the journal started),
 //!   and `last_sent_at`: when the row's last attempt may have left (Unix milliseconds; set when
-//!   the row is marked `sending`, or by reconciliation to the latest moment an attempt of an
-//!   earlier process may have left). A rerun does not send a row CinetPay does not show until
-//!   the request timeout and the processing window have passed since then (ADR 2).
+//!   the row is marked `sending`, when an attempt of it ends `unknown` (it left before that,
+//!   maybe long after the mark: `UPDATE_ROW`), or by reconciliation to the latest moment an
+//!   attempt of an earlier process may have left). A rerun does not send a row CinetPay does not
+//!   show until the request timeout and the processing window have passed since then (ADR 2).
 //!   Version 4 added the payee's `name`, `surname`, `email` and the `payment_method`: a run sends
 //!   its rows from the journal alone, without reading the file again (issue 13).
 //!
@@ -1071,12 +1072,22 @@ fn update_row(tx: &Transaction<'_>, c: &Change) -> rusqlite::Result<()> {
     update_rows(tx, std::slice::from_ref(c))
 }
 
+/// A change to `sending` records now as the moment the row's attempt may leave. A row going
+/// from `sending` to `unknown` (an attempt whose outcome is not known) records now too, unless a
+/// later moment is recorded: its attempt left before its outcome came back, but maybe long after
+/// the mark (a window is marked while the one before it is still sent, and the core may send a
+/// payout again after a doubt), and a rerun waits out the request timeout and the processing
+/// window from this moment before it sends the row again (ADR 2). `state` in a `SET` expression is
+/// the row's state before the update.
 const UPDATE_ROW: &str = "UPDATE payout SET state = ?2,
         transaction_id = COALESCE(?3, transaction_id),
         lot = COALESCE(?4, lot),
         treatment_status = COALESCE(?5, treatment_status),
         error = ?6,
-        last_sent_at = CASE WHEN ?2 = 'sending' THEN ?7 ELSE last_sent_at END,
+        last_sent_at = CASE
+            WHEN ?2 = 'sending' THEN ?7
+            WHEN ?2 = 'unknown' AND state = 'sending' THEN MAX(COALESCE(last_sent_at, ?7), ?7)
+            ELSE last_sent_at END,
         updated_at = ?8";
 
 /// Applies each change, through statements prepared once: by rowid when the change knows it
@@ -1355,7 +1366,8 @@ mod tests {
             .set_last_sent_at(&[("id-0701020304-500".into(), 1)])
             .unwrap();
         assert_eq!(journal.last_sent_at().unwrap()["id-0701020304-500"], later);
-        // Leaving `sending` keeps the time; only a new `sending` mark sets it again.
+        // Leaving `sending` for `unknown` keeps a later time than now; only a new `sending` mark
+        // sets an earlier one.
         journal
             .apply(&[Change::state("id-0701020304-500", RowState::Unknown)])
             .unwrap();
@@ -1369,6 +1381,56 @@ mod tests {
         let refused = Journal::open(&old).err().expect("a format 2 journal is refused");
         assert_eq!(refused.exit, Exit::InvalidInput);
         assert!(refused.message.contains("format 2"), "{}", refused.message);
+    }
+
+    /// Review of the twelfth session: a window is marked while the one before it is still sent,
+    /// so an attempt may leave long after its row's mark. An attempt that ends `unknown` records
+    /// the moment its outcome is recorded (the attempt left before it), however early the mark
+    /// was, so a rerun does not count its wait from the mark and send the row again while the
+    /// attempt may still run. Rows already `unknown` (a reconciliation's lookup that failed) and
+    /// rows accepted keep their time.
+    #[test]
+    fn an_attempt_that_ends_unknown_may_have_left_until_its_outcome_came() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+        let rows: Vec<NewRow> = (0..3)
+            .map(|i| new_row(2 + i, &format!("07010203{i:02}"), 500))
+            .collect();
+        journal
+            .create_run(&run(), rows.iter().cloned().map(Ok), &[], &[])
+            .unwrap();
+        let window = journal.rows_to_send(0, 10).unwrap();
+        let last = window.last().unwrap().0.rowid;
+        journal.mark_sending(0, last, window.len()).unwrap();
+        let marked = journal.last_sent_at().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        let outcome = now_ms();
+        let [lost, accepted, _] = [0, 1, 2].map(|i| rows[i].client_transaction_id.clone());
+        journal
+            .apply_results(&[
+                Change {
+                    row: Some(window[0].0.rowid),
+                    ..Change::state(&lost, RowState::Unknown)
+                },
+                Change::state(&accepted, RowState::Accepted),
+            ])
+            .unwrap();
+        let times = journal.last_sent_at().unwrap();
+        assert!(times[&lost] >= outcome, "{} < {outcome}", times[&lost]);
+        assert!(marked[&lost] < outcome);
+        // An `unknown` row looked up again (the lookup failed) keeps its time.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        journal.apply(&[Change::state(&lost, RowState::Unknown)]).unwrap();
+        assert_eq!(journal.last_sent_at().unwrap()[&lost], times[&lost]);
+        let accepted_at: Option<i64> = journal
+            .conn
+            .query_row(
+                "SELECT last_sent_at FROM payout WHERE client_transaction_id = ?1",
+                [&accepted],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(accepted_at, Some(marked[&accepted]));
     }
 
     /// A process waiting for the lock of a journal that its maker discards (a run that did not
