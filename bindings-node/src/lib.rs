@@ -45,9 +45,13 @@ pub fn error_kinds() -> Vec<String> {
 /// requests (building a chunk's JSON, reading an answer) is small next to the requests' time on
 /// the network, and one worker does it all: more only wake each other up. 5,000 contacts and
 /// 5,000 payouts, six rounds taking turns with the default runtime: 8% less client CPU (0.177 ->
-/// 0.162 s; fetch 0.535 s), wall 0.157 -> 0.145 s (issue 13, docs/performance.md). A list read
-/// from JS still blocks its worker only inside `block_in_place` (`lists::blocking`): the
-/// runtime's other tasks move to another thread meanwhile.
+/// 0.162 s; fetch 0.535 s), wall 0.157 -> 0.145 s; one call of 100,000: 0.88x -> 0.94x the core's
+/// rate (issue 13, docs/performance.md, ADR 14). Waiting for JS to hand over a list's rows still
+/// happens inside `block_in_place` (`lists::blocking`), so the runtime's other tasks move to
+/// another thread meanwhile; a call's own CPU work (checking a list: about 1 µs a payout, perf of
+/// the CLI) holds the other calls' requests while it runs. napi takes this runtime once: in a
+/// process whose Node environments all stop and start again (worker threads), it builds its
+/// default one.
 #[napi_derive::module_init]
 fn one_worker_runtime() {
     let runtime = napi::tokio::runtime::Builder::new_multi_thread()
@@ -55,7 +59,7 @@ fn one_worker_runtime() {
         .thread_name("cinetpay-runtime")
         .enable_all()
         .build();
-    // Without it (threads refused by the system), napi builds its own runtime as before.
+    // Without it (threads refused by the system), napi builds its default runtime.
     if let Ok(runtime) = runtime {
         napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
     }
