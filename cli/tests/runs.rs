@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use cinetpay_sandbox::{MerchantConfig, SandboxConfig};
+use cinetpay_sandbox::{Endpoint, Fault, FaultKind, MerchantConfig, SandboxConfig};
 use common::{rows, stderr_of, stdout_of, TestEnv};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
@@ -237,6 +237,38 @@ fn send_names_its_id_before_sending_and_in_every_hint() {
         .code(2)
         .stderr(contains("already used at CinetPay by another payout"));
     assert_eq!(env.ledger()[0].send_attempts, 1);
+}
+
+/// Review of the twelfth session: one payout is one request, whose unknown outcome the core
+/// returns as the call's error. `send` reports it as the unknown result it is, exit 4, with the
+/// advice to try again under the same id: the same command without the id makes a new one, and
+/// pays twice once the first payout shows up.
+#[test]
+fn send_with_an_unknown_outcome_says_to_try_again_under_its_id() {
+    let env = TestEnv::new();
+    // Recorded, its answer lost, and every lookup failing: the outcome cannot be known.
+    env.sandbox
+        .add_fault(Fault::new(Endpoint::Send, FaultKind::DropAfter));
+    env.sandbox
+        .add_fault(Fault::new(Endpoint::Status, FaultKind::ServerError).times(1000));
+    let output = env
+        .cli()
+        .args(["send", "--phone", "+2250701020304", "--amount", "1500"])
+        .args(["--notify-url", "http://127.0.0.1:9/notify"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    let id = err
+        .split("under client_transaction_id ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no id announced: {err}"))
+        .to_owned();
+    assert!(err.contains("the outcome is unknown"), "{err}");
+    assert!(err.contains(&format!("--client-transaction-id {id}")), "{err}");
+    assert!(stdout_of(&output).contains(&id), "the report names the id");
+    assert_eq!(env.ledger().len(), 1, "the payout was recorded once");
 }
 
 #[test]

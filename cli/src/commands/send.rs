@@ -6,7 +6,9 @@
 //! *before* sending (`ensure_id`) and prints it first: if the answer is lost or the command
 //! interrupted, every hint names it, and repeating the command with it cannot pay again.
 
-use cinetpay_transfer::{PayoutLookup, SendOutcome, SendResult, Transfer, TransferInfo, TreatmentStatus};
+use cinetpay_transfer::{
+    ErrorKind, PayoutLookup, SendOutcome, SendResult, Transfer, TransferInfo, TreatmentStatus,
+};
 use clap::Args;
 use serde::Serialize;
 
@@ -135,13 +137,28 @@ pub async fn run(global: &GlobalArgs, mut args: SendArgs) -> CliResult {
         }
         None => {
             notice(global.json, &announce);
-            session
-                .client
-                .pay(&[transfer])
-                .await?
-                .into_iter()
-                .next()
-                .expect("one result per payout")
+            let payout = [transfer];
+            match session.client.pay(&payout).await {
+                Ok(results) => results.into_iter().next().expect("one result per payout"),
+                // One payout is one request, whose unknown outcome is the call's error rather
+                // than a result: reported as the unknown result it is, so that the advice to try
+                // again under this id (never a new one) is printed and the exit code is 4.
+                Err(e) if e.kind() == ErrorKind::OutcomeUnknown => {
+                    let [transfer] = payout;
+                    SendResult {
+                        client_transaction_id: id.clone(),
+                        prefix: transfer.prefix,
+                        phone: transfer.phone,
+                        amount: transfer.amount,
+                        outcome: SendOutcome::Unknown,
+                        transaction_id: None,
+                        lot: None,
+                        treatment_status: None,
+                        error: Some(e),
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
     };
     let status = if args.wait && result.outcome == SendOutcome::Accepted {
