@@ -158,6 +158,14 @@ fn a_journal_is_refused_against_another_service_or_merchant() {
     assert!(err.contains("API key fingerprint is sha256:"), "{err}");
     assert!(!err.contains(key), "the key itself is never printed: {err}");
     assert_eq!(two.ledger().len(), 3);
+    // The way out keeps the run's name (a new one would pay every row again after a new API key
+    // of the same account); followed as printed, the same account pays nothing again.
+    assert!(err.contains("--journal NEW_PATH --run test-run."), "{err}");
+    two.payout(&csv, "new-journal.sqlite", &[])
+        .assert()
+        .code(0)
+        .stderr(contains("already at CinetPay"));
+    assert_eq!(two.ledger().len(), 3, "nothing paid twice");
 
     // `watch` too.
     elsewhere

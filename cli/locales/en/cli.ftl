@@ -147,7 +147,7 @@ interrupted-send = interrupted: the payout may or may not have been sent under c
 
 journal-holds-other-run = the journal {$journal} holds run {$run} (started {$started}), so nothing was sent. To continue that run, leave out --run and --new-run. A different run needs its own journal (--journal NEW_PATH) and pays {$pays}, even those run {$run} paid.
 new-journal-needs-run = {$journal} is a new journal, so this starts a new payout run: name it with --run NAME (e.g. --run 2026-11-salaries). Rows of one run always get the same ids and CinetPay never pays an id twice, so the name of a run already paid pays none of its rows again, and a new name pays {$pays}. Nothing was sent.
-other-account = {$reason} To pay this file from this account instead, start a run for it in its own journal (--journal NEW_PATH --run NAME): that pays its {$rows} here.
+other-account = {$reason} To pay this file with these credentials, start a new journal under the same run name: --journal NEW_PATH --run {$run}. Of its {$rows}, those CinetPay already holds for this account (the same account with a new API key) are looked up and never sent again; the others are paid from this account.
 maybe-sent-by-other-journal = not at CinetPay when this journal started; another journal of run {$run} may have sent it moments ago: looked up again before it is sent
 new-run-pays-all = every row of this file ({$rows})
 new-run-pays-derived = every row of this file without its own client_transaction_id ({$rows}; the others keep their ids and are never paid twice)

@@ -161,7 +161,7 @@ interrupted-send = interrompu : le transfert a pu être envoyé, ou non, sous le
 
 journal-holds-other-run = le journal {$journal} contient la campagne {$run} (commencée le {$started}), donc rien n'a été envoyé. Pour poursuivre cette campagne, retirez --run et --new-run. Une autre campagne demande son propre journal (--journal NOUVEAU_CHEMIN) et paie {$pays}, même celles que la campagne {$run} a payées.
 new-journal-needs-run = {$journal} est un nouveau journal : cette commande commence donc une nouvelle campagne de paiement. Nommez-la avec --run NOM (par ex. --run 2026-11-salaires). Les lignes d'une campagne reçoivent toujours les mêmes ids et CinetPay ne paie jamais deux fois un id : le nom d'une campagne déjà payée ne repaie aucune de ses lignes, et un nouveau nom paie {$pays}. Rien n'a été envoyé.
-other-account = {$reason} Pour payer plutôt ce fichier depuis ce compte, commencez pour lui une campagne dans son propre journal (--journal NOUVEAU_CHEMIN --run NOM) : cela paie ici ses {$rows}.
+other-account = {$reason} Pour payer ce fichier avec ces identifiants, commencez un nouveau journal sous le même nom de campagne : --journal NOUVEAU_CHEMIN --run {$run}. De ses {$rows}, celles que CinetPay détient déjà pour ce compte (le même compte avec une nouvelle clé d'API) sont recherchées et jamais renvoyées ; les autres sont payées depuis ce compte.
 maybe-sent-by-other-journal = absent chez CinetPay au début de ce journal ; un autre journal de la campagne {$run} l'a peut-être envoyé à l'instant : recherché de nouveau avant tout envoi
 new-run-pays-all = chaque ligne de ce fichier ({$rows})
 new-run-pays-derived = chaque ligne de ce fichier sans client_transaction_id propre ({$rows} ; les autres gardent leurs ids et ne sont jamais payées deux fois)

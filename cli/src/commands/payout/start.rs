@@ -174,6 +174,7 @@ fn continue_run(
             CliError::invalid(t!(
                 "other-account",
                 reason = text(&e.message),
+                run = text(super::shell_word(&run.name)),
                 rows = text(file.all_rows())
             ))
         })?;
