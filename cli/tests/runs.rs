@@ -279,6 +279,47 @@ fn send_with_an_unknown_outcome_says_to_try_again_under_its_id() {
     assert_eq!(env.ledger().len(), 1, "the payout was recorded once");
 }
 
+/// Review of the twelfth session: a window refused as a whole (its single request answered with
+/// a validation code) after earlier windows were paid is no exit 2 ("nothing sent"): the run
+/// stops with its summary, the refused rows `failed` with the reason, and exits as its rows'
+/// states say (4 here: the paid rows are not final yet). Followed as printed (the same command),
+/// the run pays the rest once.
+#[test]
+fn a_window_refused_after_others_were_paid_stops_with_the_summary() {
+    let env = TestEnv::new();
+    // Windows of 32 rows (one per request, one in flight): the 33rd row is a window of its own,
+    // sent in one request.
+    let csv = env.write_csv("pay.csv", &rows(33));
+    env.sandbox.add_fault(Fault::latency(Endpoint::Send, 0).times(32));
+    env.sandbox.add_fault(Fault::api_error(Endpoint::Send, 717));
+    let output = env
+        .payout(
+            &csv,
+            "run.sqlite",
+            &["--chunk-size", "1", "--max-concurrency", "1"],
+        )
+        .output()
+        .unwrap();
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    assert!(err.contains("sending stopped") && err.contains("717"), "{err}");
+    let out = stdout_of(&output);
+    assert!(out.contains("failed"), "the summary shows the refused row: {out}");
+    assert_eq!(env.ledger().len(), 32);
+    env.payout(
+        &csv,
+        "run.sqlite",
+        &["--chunk-size", "1", "--max-concurrency", "1"],
+    )
+    .assert()
+    .code(0);
+    assert_eq!(
+        env.ledger().len(),
+        33,
+        "the refused row paid once, the others not again"
+    );
+}
+
 #[test]
 fn errors_are_json_on_stderr_with_json() {
     let env = TestEnv::new();

@@ -202,9 +202,13 @@ pub async fn run(global: &GlobalArgs, args: PayoutArgs) -> CliResult {
     let tallies = journal.tallies()?;
     let totals = Totals::of_tallies(&tallies.all);
     let earlier = Totals::of_tallies(&tallies.earlier).total;
-    // A run stopped by an unknown outcome exits 4 like any undecided run; other stops exit 1.
+    // A run stopped by an unknown outcome exits 4 like any undecided run, one stopped by a
+    // window refused as a whole (after earlier windows were sent) as its rows' states say; other
+    // stops exit 1.
     let exit = match &stopped {
-        Some(e) if e.kind() != ErrorKind::OutcomeUnknown => exit_of(e.kind()),
+        Some(e) if !matches!(e.kind(), ErrorKind::OutcomeUnknown | ErrorKind::Validation) => {
+            exit_of(e.kind())
+        }
         _ => totals.exit(),
     };
     let error = stopped.map(|e| t!("sending-stopped", reason = text(describe(&e))));

@@ -146,6 +146,9 @@ impl Sender<'_> {
     /// `pay_observed`.
     async fn send(&mut self, window: Window) -> Result<Option<cinetpay_transfer::Error>, CliError> {
         let Window { rows, transfers } = window;
+        // Whether rows of earlier windows were sent: then a refusal of this one is no longer
+        // "nothing sent" (exit 2), but a stop with the run's summary.
+        let sent_before = self.done > 0;
         let sending: WindowRows<'_> = rows
             .iter()
             .enumerate()
@@ -208,18 +211,27 @@ impl Sender<'_> {
                 self.apply(back, &sending).await?;
                 stop_of(&sent)
             }
+            // Refused as a whole, nothing of it processed: the window's single request (its rows'
+            // refusals were observed and recorded, `failed` with the reason), or the core's own
+            // check of the window (nothing sent: its rows are `pending` again).
             Err(e) if e.kind() == ErrorKind::Validation => {
                 let back: Vec<Change> = rows
                     .iter()
-                    .map(|r| Change::state(&r.client_transaction_id, RowState::Pending))
+                    .zip(&observed)
+                    .filter(|(_, observed)| !**observed)
+                    .map(|(r, _)| Change::state(&r.client_transaction_id, RowState::Pending))
                     .collect();
                 self.apply(back, &sending).await?;
-                let line = e.index().and_then(|i| rows.get(i)).map_or(0, |r| r.line);
-                return Err(CliError::invalid(t!(
-                    "line-fault",
-                    line = text(line),
-                    reason = text(describe(&e))
-                )));
+                if sent_before {
+                    Some(e)
+                } else {
+                    let line = e.index().and_then(|i| rows.get(i)).map_or(0, |r| r.line);
+                    return Err(CliError::invalid(t!(
+                        "line-fault",
+                        line = text(line),
+                        reason = text(describe(&e))
+                    )));
+                }
             }
             // The call failed as a whole: contacts could not be registered (nothing was sent), or
             // its single request failed (nothing was accepted).
