@@ -18,7 +18,10 @@
 //!
 //! Schema (version 4, in `PRAGMA user_version`):
 //! - `run`: one row: its name, the CSV path and SHA-256, the base URL, the merchant fingerprint,
-//!   when the run was created and last changed.
+//!   when the run was created and last changed, and `in_flight_ms`: the longest time an attempt
+//!   of any command of the run may have kept running at CinetPay (`--request-timeout` +
+//!   `--processing-window`; `Journal::in_flight`). Added to journals of version 4 that lack it
+//!   when they are opened (older versions read the rest as before).
 //! - `payout`: one row per payout of the run: client_transaction_id (unique: `payout_by_id`), its
 //!   current line in the file, prefix, phone, amount, notify_url, state, CinetPay's transaction_id
 //!   and lot, the last treatment_status, the last error, `earlier` (found at CinetPay when the journal started),
@@ -59,7 +62,8 @@ CREATE TABLE IF NOT EXISTS run (
     base_url    TEXT NOT NULL,
     merchant    TEXT NOT NULL,
     created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    in_flight_ms INTEGER
 );
 CREATE TABLE IF NOT EXISTS payout (
     client_transaction_id TEXT NOT NULL,
@@ -464,7 +468,46 @@ impl Journal {
                 "PRAGMA synchronous = FULL;
                  BEGIN; {SCHEMA} {upgrade} {ID_INDEX} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             ))
-            .map_err(|e| self.fail(&e))
+            .map_err(|e| self.fail(&e))?;
+        // Journals made before `in_flight_ms` existed (its absence reads as "not known").
+        let has_in_flight: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('run') WHERE name = 'in_flight_ms')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.fail(&e))?;
+        if !has_in_flight {
+            self.conn
+                .execute_batch("ALTER TABLE run ADD COLUMN in_flight_ms INTEGER;")
+                .map_err(|e| self.fail(&e))?;
+        }
+        Ok(())
+    }
+
+    /// How long an attempt of this run may keep running at CinetPay after it left: the longest
+    /// of `own` (this command's `--request-timeout` + `--processing-window`) and what every
+    /// earlier command of the run recorded, which this records first (committed and synced).
+    /// A rerun or `watch` with shorter flags than the run was sent with must still wait as long
+    /// as that (ADR 2). A journal holding no run records nothing and gives `own`.
+    pub fn in_flight(&mut self, own: std::time::Duration) -> Result<std::time::Duration, CliError> {
+        let own_ms = i64::try_from(own.as_millis()).unwrap_or(i64::MAX);
+        let mut longest = own_ms;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE run SET in_flight_ms = MAX(COALESCE(in_flight_ms, ?1), ?1) WHERE id = 1",
+                params![own_ms],
+            )?;
+            let recorded: Option<Option<i64>> = tx
+                .query_row("SELECT in_flight_ms FROM run WHERE id = 1", [], |r| r.get(0))
+                .optional()?;
+            longest = recorded.flatten().unwrap_or(own_ms).max(own_ms);
+            Ok(())
+        })?;
+        Ok(std::time::Duration::from_millis(
+            u64::try_from(longest).unwrap_or(0),
+        ))
     }
 
     fn fail(&self, e: &rusqlite::Error) -> CliError {
@@ -1431,6 +1474,47 @@ mod tests {
             )
             .unwrap();
         assert_eq!(accepted_at, Some(marked[&accepted]));
+    }
+
+    /// The run keeps the longest in-flight window of its commands, and gives it to a command with
+    /// a shorter one; a journal of version 4 made before the column gets it when opened.
+    #[test]
+    fn the_run_keeps_the_longest_in_flight_window_of_its_commands() {
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.sqlite");
+        let mut journal = Journal::open(&path).unwrap();
+        assert_eq!(
+            journal.in_flight(Duration::from_secs(5)).unwrap(),
+            Duration::from_secs(5),
+            "no run yet"
+        );
+        journal
+            .create_run(&run(), [new_row(2, "0701020304", 500)].map(Ok), &[], &[])
+            .unwrap();
+        assert_eq!(
+            journal.in_flight(Duration::from_secs(600)).unwrap(),
+            Duration::from_secs(600)
+        );
+        assert_eq!(
+            journal.in_flight(Duration::from_secs(3)).unwrap(),
+            Duration::from_secs(600)
+        );
+        journal
+            .conn
+            .execute_batch("ALTER TABLE run DROP COLUMN in_flight_ms;")
+            .unwrap();
+        drop(journal);
+        let mut journal = Journal::open(&path).unwrap();
+        assert_eq!(
+            journal.in_flight(Duration::from_secs(3)).unwrap(),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            journal.in_flight(Duration::from_secs(1)).unwrap(),
+            Duration::from_secs(3)
+        );
+        assert_eq!(journal.run().unwrap().unwrap().name, "nov");
     }
 
     /// A process waiting for the lock of a journal that its maker discards (a run that did not

@@ -83,6 +83,12 @@ pub async fn look_up_all(
 /// a notice saying how long) and looks it up again. An interruption at any point leaves every row
 /// `sending` or `unknown`, with the time its attempt may have left, never `pending`.
 pub async fn reconcile(client: &Client, journal: &mut Journal, json: bool) -> Result<(), CliError> {
+    // How long an attempt may keep running: as long as the longest window any command of the run
+    // used, this one's recorded first (before it sends anything). A command with shorter flags
+    // than the one that sent would otherwise look a row up too early.
+    let config = client.config();
+    let in_flight = journal.in_flight(config.request_timeout + config.processing_window)?;
+    let in_flight = i64::try_from(in_flight.as_millis()).unwrap_or(i64::MAX);
     let rows = journal.uncertain_rows()?;
     if rows.is_empty() {
         return Ok(());
@@ -99,9 +105,6 @@ pub async fn reconcile(client: &Client, journal: &mut Journal, json: bool) -> Re
         .collect();
     journal.set_last_sent_at(&bounds)?;
     let sent_at = journal.last_sent_at()?;
-    let config = client.config();
-    let in_flight =
-        i64::try_from((config.request_timeout + config.processing_window).as_millis()).unwrap_or(i64::MAX);
     // Until when an attempt of the row may still be running (a row without a time: from now).
     let busy_until = |row: &JournalRow| {
         sent_at

@@ -459,6 +459,71 @@ fn a_new_journal_of_a_run_interrupted_moments_ago_does_not_resend_its_rows_in_fl
     assert!(err.contains("waiting"), "{err}");
 }
 
+/// Review of the twelfth session: a command with a shorter `--request-timeout` +
+/// `--processing-window` than the run was sent with (`watch` as the docs print it, without the
+/// run's flags) waits as long as the run's window before it looks a row up and, not finding it,
+/// puts it back to be sent: the journal records the longest window of the run's commands.
+#[test]
+fn a_command_with_a_shorter_window_than_the_run_waits_as_long_as_the_run() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let env = TestEnv::new();
+    let csv = env.write_csv("pay.csv", &rows(1));
+    let journal = env.dir.path().join("run.sqlite");
+    let payout = || {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("cinetpay"));
+        cmd.env_remove("CINETPAY_BASE_URL")
+            .env("CINETPAY_API_KEY", &env.api_key)
+            .env("CINETPAY_API_PASSWORD", &env.password)
+            .args(["--base-url", env.sandbox.base_url().as_str()])
+            .args(["--request-timeout", "1s", "--processing-window", "6s"])
+            .arg("payout")
+            .arg(&csv)
+            .arg("--journal")
+            .arg(&journal)
+            .args(["--run", "nov", "--yes", "--interval", "50ms"])
+            .stdin(Stdio::null());
+        cmd
+    };
+    // Recorded 4 s after it arrives: longer than the 3 s window of `env.cli()`'s flags.
+    env.sandbox
+        .add_fault(Fault::new(Endpoint::Send, FaultKind::SlowProcessing).with_latency_ms(4_000));
+    let mut first = payout()
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !env.sandbox.faults().is_empty() {
+        assert!(Instant::now() < deadline, "the payout request never left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let watched = env
+        .cli()
+        .arg("watch")
+        .arg("--journal")
+        .arg(&journal)
+        .args(["--interval", "50ms", "--timeout", "20s"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&watched);
+    let waited: u64 = err
+        .split("waiting ")
+        .nth(1)
+        .and_then(|rest| rest.split('s').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no wait announced: {err}"));
+    assert!(waited >= 6, "waited {waited}s, not the run's 7 s: {err}");
+    payout().output().unwrap();
+    let ledger = env.ledger();
+    assert_eq!(ledger.len(), 1, "{ledger:?}\n{err}");
+    assert_eq!(ledger[0].send_attempts, 1, "sent once: {ledger:?}\n{err}");
+}
+
 /// Two identical payouts paid under derived ids; then the first one's id is copied into its own
 /// cell, which gives the second that same id (it moves up one occurrence). Paying both under one
 /// id would pay only one of them: refused before any request, naming the line with the id in

@@ -75,7 +75,7 @@ Journal: FILE.csv.journal.sqlite beside the file, or --journal PATH. Running the
 again resumes the run it holds: paid, rejected and accepted rows are never sent again; rows whose
 outcome was unknown are looked up first, and sent again under their same id only once no earlier
 request of them may still be running (--request-timeout + --processing-window since it may have
-left; the command waits, saying how long). Rows are matched by id,
+left, the longest any command of the run used; the command waits, saying how long). Rows are matched by id,
 not line: fixing names or reordering changes nothing; rows added or removed since the run started
 are taken only with --allow-changed-file (the refusal says, in rows and XOF, what that would pay);
 payouts already sent that are no longer in the file as sent stop the run.
