@@ -224,6 +224,24 @@ def artifact_sizes(args):
     return sizes
 
 
+def sandbox_scale(args, failures):
+    """The sandbox's request cost with many payouts held against an empty one (issue 13: 1,000,000
+    held within 1.5x): sandbox/examples/fill_and_measure.rs, its sizes taking turns block by block."""
+    held = 10_000 if args.quick else 1_000_000
+    rounds = 200 if args.quick else 2_000
+    command = [f"{args.bin}/examples/fill_and_measure", "0", str(held), f"--rounds={rounds}"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        failures.append(f"sandbox: fill_and_measure exited {done.returncode}: {done.stderr.strip()[-2000:]}")
+        return None
+    # The table's last line: payouts, fill s, +RSS MB, wall us/req, wall ratio, CPU us/req, CPU ratio.
+    last = done.stdout.strip().splitlines()[-1].split()
+    return {"held": int(last[0]), "fill_s": float(last[1]), "rss_mb": float(last[2]),
+            "wall_us": float(last[3]), "wall_ratio": float(last[4].rstrip("x")),
+            "cpu_us": float(last[5]), "cpu_ratio": float(last[6].rstrip("x")), "rounds": rounds,
+            "output": done.stdout}
+
+
 def cli_bench(args, failures):
     env = dict(os.environ, CINETPAY_BENCH_CLI=f"{args.bin}/cinetpay",
                CINETPAY_BENCH_SERVER=f"{args.bin}/cinetpay-sandbox",
@@ -345,6 +363,11 @@ def print_table(report):
         if a.get("by_crate"):
             print("  by crate: " + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in a["by_crate"].items())
                   + f" (the rest no symbol covers: bench/size_breakdown.py {a['path']})")
+    sandbox = report.get("sandbox")
+    if sandbox:
+        print(f"sandbox with {sandbox['held']} payouts held: a request costs {sandbox['wall_ratio']:.2f}x (wall), "
+              f"{sandbox['cpu_ratio']:.2f}x (CPU) of an empty sandbox's ({sandbox['wall_us']:.0f} us; "
+              f"filled in {sandbox['fill_s']:.1f} s, +{sandbox['rss_mb']:.0f} MB)")
     cli = report.get("cli")
     if cli and "cli" in cli:
         print(f"CLI on {cli['rows']} rows: {cli['cli']['wall_s']:.2f} s wall, {cli['cli']['cpu_s']:.2f} s CPU, "
@@ -442,6 +465,8 @@ def main():
         failures.append(f"import/require times: {e}")
         report["imports"] = None
     report["sizes"] = artifact_sizes(args)
+    print("== the sandbox's request cost with payouts held (fill_and_measure)", file=sys.stderr, flush=True)
+    report["sandbox"] = sandbox_scale(args, failures)
     if args.cli_rows:
         print(f"== CLI on {args.cli_rows} rows (scripts/bench-cli.sh)", file=sys.stderr, flush=True)
         report["cli"] = cli_bench(args, failures)

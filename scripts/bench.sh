@@ -5,7 +5,9 @@
 #   the Rust core, the Python binding and a hand-written httpx client (bench/python/),
 #   the Node binding and a hand-written fetch client (bench/node/);
 # then the same again with --latency-ms per request (wall against requests / concurrency x latency),
-# import/require times, artifact sizes, and the CLI on many rows (scripts/bench-cli.sh).
+# import/require times, artifact sizes, the sandbox's request cost with 1,000,000 payouts held
+# against an empty one (sandbox/examples/fill_and_measure.rs), and the CLI on many rows
+# (scripts/bench-cli.sh).
 # Prints a table of ratios, writes target/bench/report.json and target/bench/ratios.png.
 # Every client must complete its workload with every payout accepted (checked on the sandbox's
 # ledger): the script fails otherwise. It asserts nothing about time.
@@ -14,9 +16,11 @@
 #
 # Full (default): release builds (cargo --release, maturin --release, napi --release, the mobile
 # library in the release-mobile profile for its size unless --no-mobile), 5,000
-# payouts, 5 runs per client (medians), 150 ms latency mode, CLI on 100,000 rows.
+# payouts, 5 runs per client (medians), 150 ms latency mode, the sandbox with 1,000,000 payouts
+# held, CLI on 100,000 rows.
 # --quick (CI): no release build at all: the debug builds (cargo's, and the bindings' that
-# bindings-python/test.sh and bindings-node/test.sh left), 500 payouts, 1 run, CLI on 2,000 rows.
+# bindings-python/test.sh and bindings-node/test.sh left), 500 payouts, 1 run, CLI on 2,000 rows,
+# the sandbox with 10,000 payouts held.
 # Figures from debug builds say nothing about speed; quick mode exists so the benchmark cannot rot.
 # --latency-ms 0 skips the latency mode, --cli-rows 0 the CLI. Tools (httpx, matplotlib, maturin) go in target/bench.
 set -euo pipefail
@@ -63,6 +67,7 @@ wheel=""
 if [[ $profile == release ]]; then
     step "release builds: sandbox, bench clients, CLI"
     cargo build -q --release --locked -p cinetpay-sandbox -p cinetpay-bench
+    cargo build -q --release --locked -p cinetpay-sandbox --example fill_and_measure
     [[ $cli_rows == 0 ]] || cargo build -q --release --locked -p cinetpay-cli --bin cinetpay --example bench_core_bulk
     bin="$root/target/release"
     if [[ $mobile == 1 ]]; then
@@ -94,6 +99,7 @@ if [[ $profile == release ]]; then
 else
     step "debug builds (quick mode: no release build)"
     cargo build -q --locked -p cinetpay-sandbox -p cinetpay-bench
+    cargo build -q --locked -p cinetpay-sandbox --example fill_and_measure
     [[ $cli_rows == 0 ]] || cargo build -q --locked -p cinetpay-cli --bin cinetpay --example bench_core_bulk
     bin="$root/target/debug"
     # The Python package from the debug native module bindings-python/test.sh built (maturin's
