@@ -101,7 +101,7 @@ pub fn plan_table(plans: &[CountryPlan]) -> String {
 }
 
 /// Whether sending may start: `Ok` when agreed (or no agreement is needed), `Err` otherwise.
-pub fn agree(question: &str, yes: bool, sandbox: bool) -> Result<(), CliError> {
+pub async fn agree(question: &str, yes: bool, sandbox: bool) -> Result<(), CliError> {
     if yes || sandbox {
         return Ok(());
     }
@@ -110,10 +110,8 @@ pub fn agree(question: &str, yes: bool, sandbox: bool) -> Result<(), CliError> {
     }
     eprint!("{} ", t!("confirm-prompt", question = text(question)));
     let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
+    let answer = read_answer()
+        .await
         .map_err(|e| CliError::invalid(t!("answer-unreadable", reason = text(e))))?;
     if matches!(
         answer.trim().to_ascii_lowercase().as_str(),
@@ -123,6 +121,22 @@ pub fn agree(question: &str, yes: bool, sandbox: bool) -> Result<(), CliError> {
     } else {
         Err(CliError::invalid(t!("not-confirmed")))
     }
+}
+
+/// One line from the terminal, read on a thread of its own. Read on the runtime's one thread
+/// (ADR 14), it held that thread until Enter, so Ctrl-C at the question was only seen after it;
+/// here the wait is a future the command's Ctrl-C branch drops at once, and the process exits
+/// without joining the thread still reading.
+async fn read_answer() -> std::io::Result<String> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line).map(|_| line);
+        let _ = reply.send(read);
+    });
+    answer
+        .await
+        .unwrap_or_else(|_| Err(std::io::Error::other("the thread reading it stopped")))
 }
 
 #[cfg(test)]

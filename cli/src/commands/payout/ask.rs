@@ -50,7 +50,7 @@ pub(super) async fn confirm(
         merchant = text(&session.merchant),
         url = text(&run.base_url)
     );
-    agree(&question, args.yes, global.sandbox)
+    agree(&question, args.yes, global.sandbox).await
 }
 
 /// `--dry-run`: what the run would send now, per country against the balance. Rows the journal's
