@@ -126,7 +126,8 @@ pub async fn agree(question: &str, yes: bool, sandbox: bool) -> Result<(), CliEr
 /// One line from the terminal, read on a thread of its own. Read on the runtime's one thread
 /// (ADR 14), it held that thread until Enter, so Ctrl-C at the question was only seen after it;
 /// here the wait is a future the command's Ctrl-C branch drops at once, and the process exits
-/// without joining the thread still reading.
+/// without joining the thread still reading. A plain thread, not `spawn_blocking`: dropping the
+/// runtime waits for its blocking tasks, and this one ends only with a line.
 async fn read_answer() -> std::io::Result<String> {
     let (reply, answer) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {

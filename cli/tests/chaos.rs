@@ -50,14 +50,8 @@ fn queue_faults(env: &TestEnv, rng: &mut fastrand::Rng) {
 }
 
 fn payout(env: &TestEnv, csv: &std::path::Path, timeout: &str) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("cinetpay"));
-    cmd.env_remove("CINETPAY_BASE_URL")
-        .env("CINETPAY_API_KEY", &env.api_key)
-        .env("CINETPAY_API_PASSWORD", &env.password)
-        .arg("--base-url")
-        .arg(env.sandbox.base_url())
-        .args(common::SHORT_WINDOW)
-        .arg("payout")
+    let mut cmd = env.command();
+    cmd.arg("payout")
         .arg(csv)
         .arg("--journal")
         .arg(env.dir.path().join("chaos.sqlite"))

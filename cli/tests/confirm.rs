@@ -117,17 +117,8 @@ impl OnTerminal {
 /// `cinetpay payout` of `count` rows against the test's sandbox, without `--yes`.
 fn payout_asking(env: &TestEnv, count: usize) -> Command {
     let csv = env.write_csv("asked.csv", &rows(count));
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("cinetpay"));
-    cmd.env_remove("CINETPAY_BASE_URL")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .env("CINETPAY_API_KEY", &env.api_key)
-        .env("CINETPAY_API_PASSWORD", &env.password)
-        .arg("--base-url")
-        .arg(env.sandbox.base_url())
-        .args(common::SHORT_WINDOW)
-        .arg("payout")
+    let mut cmd = env.command();
+    cmd.arg("payout")
         .arg(csv)
         .arg("--journal")
         .arg(env.dir.path().join("asked.sqlite"))

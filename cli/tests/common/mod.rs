@@ -55,7 +55,15 @@ impl TestEnv {
 
     /// The binary, with the sandbox's URL and the credentials in the environment.
     pub fn cli(&self) -> Command {
-        let mut cmd = Command::cargo_bin("cinetpay").expect("binary built");
+        let mut cmd = Command::from_std(self.command());
+        cmd.timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    /// What `cli` runs, as a `std::process::Command`: for a test that starts the binary and acts
+    /// while it runs (kills it, types at it).
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("cinetpay"));
         // English unless a test says otherwise, whatever the machine's locale.
         cmd.env_remove("CINETPAY_BASE_URL")
             .env_remove("LC_ALL")
@@ -65,8 +73,7 @@ impl TestEnv {
             .env("CINETPAY_API_PASSWORD", &self.password)
             .arg("--base-url")
             .arg(self.sandbox.base_url())
-            .args(SHORT_WINDOW)
-            .timeout(Duration::from_secs(60));
+            .args(SHORT_WINDOW);
         cmd
     }
 
